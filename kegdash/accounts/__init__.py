@@ -1,0 +1,1 @@
+"""People and their credentials: users, password hashes, API keys, OAuth clients, bearer tokens."""

@@ -1,0 +1,48 @@
+"""Kegbot API keys and OAuth client applications: random secrets stored as fingerprints."""
+
+from __future__ import annotations
+
+from kegdash.accounts.models import ApiKey, ClientApp, User
+from kegdash.accounts.passwords import fingerprint, hash_password, new_secret
+from kegdash.db import database, utcnow
+
+
+def issue_api_key(user: User) -> str:
+    """A new API key for ``user``; earlier keys are revoked. The key is shown once, never stored."""
+    key = new_secret(20)
+    with database.atomic():
+        ApiKey.update(revoked=utcnow()).where(
+            (ApiKey.user == user) & ApiKey.revoked.is_null()
+        ).execute()
+        ApiKey.create(user=user, key_hash=fingerprint(key), prefix=key[:8])
+    return key
+
+
+def user_for_api_key(key: str) -> User | None:
+    """The user owning an unrevoked key, or None. Found by fingerprint, never by the key itself."""
+    if not key or len(key) > 200:
+        return None
+    row = (
+        ApiKey.select(ApiKey, User)
+        .join(User)
+        .where((ApiKey.key_hash == fingerprint(key)) & ApiKey.revoked.is_null())
+        .first()
+    )
+    return row.user if row is not None else None
+
+
+def create_client(
+    name: str, *, redirect_uri: str = "", owner: User | None = None, description: str = ""
+) -> tuple[ClientApp, str]:
+    """Register a client application; returns it and its secret (shown once, stored hashed)."""
+    if not name.strip():
+        raise ValueError("a client application needs a name")
+    secret = new_secret(20)
+    client = ClientApp.create(
+        name=name.strip(),
+        description=description,
+        secret_hash=hash_password(secret),
+        redirect_uri=redirect_uri,
+        owner=owner,
+    )
+    return client, secret

@@ -1,0 +1,78 @@
+"""Creating, finding and authenticating users."""
+
+from __future__ import annotations
+
+import re
+
+import peewee
+
+from kegdash.accounts.models import User
+from kegdash.accounts.passwords import hash_password, verify_password
+from kegdash.db import database
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    """A user-level mistake (taken name, bad e-mail, unknown user); the message says which."""
+
+
+def create_user(
+    username: str,
+    *,
+    email: str | None = None,
+    password: str | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    longitude: float | None = None,
+    latitude: float | None = None,
+    image_url: str = "",
+) -> User:
+    """Create an active user; raises AccountError if the name is taken or malformed."""
+    if not USERNAME_RE.match(username):
+        raise AccountError(
+            f"invalid username {username!r}: 1-30 letters, digits or _ . @ + -"
+        )
+    if email is not None and not EMAIL_RE.match(email):
+        raise AccountError(f"invalid e-mail address {email!r}")
+    try:
+        with database.atomic():
+            return User.create(
+                username=username,
+                email=email.lower() if email else None,
+                password_hash=hash_password(password) if password else None,
+                is_staff=is_staff or is_superuser,
+                is_superuser=is_superuser,
+                longitude=longitude,
+                latitude=latitude,
+                image_url=image_url,
+            )
+    except peewee.IntegrityError:
+        raise AccountError(f"username {username!r} is already taken") from None
+
+
+def get_user(username: str) -> User:
+    """The user with this exact name; raises AccountError naming it if there is none."""
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise AccountError(f"no such user: {username!r}")
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user whose password matches, else None (same work either way)."""
+    user = User.get_or_none(User.username == username)
+    stored = user.password_hash if user is not None else None
+    ok = verify_password(password, stored or _DUMMY_HASH)
+    if user is None or not user.is_active or not stored or not ok:
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.save(only=[User.password_hash])
+
+
+_DUMMY_HASH = hash_password("kegdash-timing-equaliser")

@@ -1,0 +1,1 @@
+"""The apiary: licence keys, apiaries, hives, sensor devices and their readings."""

@@ -1,0 +1,84 @@
+"""Licence keys and the apiary → hive → device tree an owner registers."""
+
+from __future__ import annotations
+
+import peewee
+
+from kegdash.accounts.models import User
+from kegdash.accounts.passwords import fingerprint, new_secret
+from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey
+from kegdash.db import database
+
+
+class ApiaryError(ValueError):
+    """A registration the apiary cannot accept; the message says why."""
+
+
+def issue_license_key(owner: User) -> str:
+    """A new alphanumeric licence key for ``owner`` (shown once; stored as its fingerprint)."""
+    key = new_secret(16)
+    LicenseKey.create(owner=owner, key_hash=fingerprint(key), prefix=key[:8])
+    return key
+
+
+def owner_for_license_key(key: str) -> User | None:
+    """The owner of an enabled licence key, or None."""
+    if not key or len(key) > 200:
+        return None
+    row = (
+        LicenseKey.select(LicenseKey, User)
+        .join(User)
+        .where((LicenseKey.key_hash == fingerprint(key)) & LicenseKey.enabled)
+        .first()
+    )
+    return row.owner if row is not None else None
+
+
+def add_apiary(
+    name: str,
+    owner: User,
+    *,
+    zipcode: str = "",
+    country_code: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    public: bool = False,
+) -> Apiary:
+    if not name.strip():
+        raise ApiaryError("an apiary needs a name")
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise ApiaryError(f"latitude must be between -90 and 90, not {latitude}")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise ApiaryError(f"longitude must be between -180 and 180, not {longitude}")
+    return Apiary.create(
+        name=name.strip(), owner=owner, zipcode=zipcode, country_code=country_code.lower()[:2],
+        latitude=latitude, longitude=longitude, is_read_public=public,
+    )
+
+
+def add_hive(apiary_uuid: str, name: str) -> Hive:
+    apiary = Apiary.get_or_none(Apiary.uuid == apiary_uuid)
+    if apiary is None:
+        raise ApiaryError(f"no apiary {apiary_uuid!r}")
+    if not name.strip():
+        raise ApiaryError("a hive needs a name")
+    return Hive.create(apiary=apiary, name=name.strip())
+
+
+def add_device(
+    hive_uuid: str, api_id: str, *, vendor: str = "", model: str = "", name: str = ""
+) -> Device:
+    """Register a sensor in a hive; its owner is the apiary's owner."""
+    hive = Hive.select(Hive, Apiary).join(Apiary).where(Hive.uuid == hive_uuid).first()
+    if hive is None:
+        raise ApiaryError(f"no hive {hive_uuid!r}")
+    if not api_id.strip() or len(api_id) > 64:
+        raise ApiaryError(f"invalid device id {api_id!r}")
+    try:
+        with database.atomic():
+            return Device.create(
+                hive=hive, owner=hive.apiary.owner, api_id=api_id.strip(), vendor=vendor,
+                model=model, name=name or api_id.strip(),
+            )
+    except peewee.IntegrityError:
+        raise ApiaryError(f"device {api_id!r} is already registered to this owner") from None

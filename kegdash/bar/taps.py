@@ -1,0 +1,131 @@
+"""Setting up the bar: taps, kegs on taps, thermo sensors and drinkers' auth tokens."""
+
+from __future__ import annotations
+
+import peewee
+
+from kegdash import events
+from kegdash.accounts.models import User
+from kegdash.bar.keg_sizes import resolve_size
+from kegdash.bar.models import AuthToken, Beverage, Keg, Tap, ThermoSensor
+from kegdash.db import database, utcnow
+
+
+class BarError(ValueError):
+    """An operator or client asked for something the bar cannot do; the message says what."""
+
+
+class NotFound(BarError):
+    """The tap, keg, drink, sensor or token named does not exist."""
+
+
+def find_tap(ident: str | int) -> Tap:
+    """A tap by numeric id or by meter name (``kegboard.flow0``), as the Kegbot URLs allow."""
+    text = str(ident)
+    tap = Tap.get_or_none(Tap.id == int(text)) if text.isdigit() else None
+    if tap is None:
+        tap = Tap.get_or_none((Tap.meter_name == text) | (Tap.name == text))
+    if tap is None:
+        raise NotFound(f"no tap {text!r}")
+    return tap
+
+
+def add_tap(name: str, meter_name: str, ml_per_tick: float = 0.367107) -> Tap:
+    if not name.strip() or not meter_name.strip():
+        raise BarError("a tap needs a name and a meter name")
+    if not 0 < ml_per_tick <= 100:
+        raise BarError(f"ml per tick must be above 0 and at most 100, not {ml_per_tick}")
+    position = (Tap.select(peewee.fn.MAX(Tap.position)).scalar() or 0) + 1
+    try:
+        with database.atomic():
+            tap = Tap.create(
+                name=name.strip(), meter_name=meter_name.strip(), ml_per_tick=ml_per_tick,
+                position=position,
+            )
+    except peewee.IntegrityError:
+        raise BarError(f"a tap named {name!r} or on meter {meter_name!r} exists already") from None
+    events.bus.publish(events.TAP_CHANGED, tap_id=tap.id)
+    return tap
+
+
+def start_keg(
+    tap_ident: str | int,
+    beverage_name: str,
+    *,
+    size: str = "half-barrel",
+    abv: float | None = None,
+    style: str = "",
+    description: str = "",
+) -> Keg:
+    """Put a new, full keg of ``beverage_name`` on a tap; the tap must be free."""
+    if abv is not None and not 0 <= abv <= 100:
+        raise BarError(f"ABV must be between 0 and 100 %, not {abv}")
+    if not beverage_name.strip():
+        raise BarError("a keg needs a beverage name")
+    try:
+        keg_size = resolve_size(size)
+    except ValueError as exc:
+        raise BarError(str(exc)) from None
+    with database.atomic():
+        tap = find_tap(tap_ident)
+        if tap.current_keg_id is not None:
+            raise BarError(f"tap {tap.name!r} already has keg {tap.current_keg_id}; end it first")
+        beverage, created = Beverage.get_or_create(
+            name=beverage_name.strip(), defaults={"abv": abv, "style": style}
+        )
+        if not created and (abv is not None or style):
+            beverage.abv = abv if abv is not None else beverage.abv
+            beverage.style = style or beverage.style
+            beverage.save()
+        keg = Keg.create(
+            size=keg_size, full_volume_ml=keg_size.volume_ml, beverage=beverage,
+            description=description or beverage.name, started=utcnow(),
+        )
+        tap.current_keg = keg
+        tap.save(only=[Tap.current_keg])
+    events.bus.publish(events.KEG_CHANGED, keg_id=keg.id, tap_id=tap.id)
+    return keg
+
+
+def end_keg(tap_ident: str | int) -> Keg:
+    """Take the current keg off a tap and mark it finished."""
+    with database.atomic():
+        tap = find_tap(tap_ident)
+        if tap.current_keg_id is None:
+            raise BarError(f"tap {tap.name!r} has no keg")
+        keg = Keg.get_by_id(tap.current_keg_id)
+        keg.status = Keg.OFFLINE
+        keg.finished = utcnow()
+        keg.save()
+        tap.current_keg = None
+        tap.save(only=[Tap.current_keg])
+    events.bus.publish(events.KEG_CHANGED, keg_id=keg.id, tap_id=tap.id)
+    return keg
+
+
+def add_thermo_sensor(name: str, tap_ident: str | int | None = None) -> ThermoSensor:
+    if not name.strip():
+        raise BarError("a thermo sensor needs a name")
+    with database.atomic():
+        sensor, _ = ThermoSensor.get_or_create(name=name.strip())
+        if tap_ident is not None:
+            tap = find_tap(tap_ident)
+            tap.thermo_sensor = sensor
+            tap.save(only=[Tap.thermo_sensor])
+    return sensor
+
+
+def add_auth_token(device: str, value: str, user: User) -> AuthToken:
+    """Assign a drinker's token; values are stored lower-case hex as the board reports them."""
+    device, value = device.strip(), value.strip().lower()
+    if not device or not value:
+        raise BarError("an auth token needs a device and a value")
+    with database.atomic():
+        token, created = AuthToken.get_or_create(
+            device=device, value=value, defaults={"user": user}
+        )
+        if not created:
+            token.user = user
+            token.enabled = True
+            token.save()
+    return token

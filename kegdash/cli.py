@@ -1,0 +1,304 @@
+"""The ``kegdash`` command line: the window, the headless server, admin tasks and demo data.
+
+User mistakes end with one line on stderr and a non-zero exit, never a traceback. What a
+command creates (a key, a uuid, a client secret) is printed last on stdout for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kegdash import __version__
+from kegdash.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("kegdash")
+
+
+class CommandError(Exception):
+    """A failure to report in one line and exit 1."""
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--database", metavar="URL", dest="database_url",
+                        help="sqlite:///path or postgresql://user@host/db "
+                             "(default: kegdash.sqlite in the user data folder)")
+    return parent
+
+
+def _server_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--host", help="address the API listens on (default 127.0.0.1)")
+    parent.add_argument("--port", type=int, help="API port; 0 picks a free one (default 8000)")
+    parent.add_argument("--demo", action="store_true",
+                        help="use the separate demo database, filled with demo data")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db = _db_parent()
+    server = _server_parent()
+    parser = argparse.ArgumentParser(
+        prog="kegdash", description="Taps, kegs, hives and recipes, with their HTTP APIs.")
+    parser.add_argument("--version", action="version", version=f"kegdash {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("run", parents=[db, server], help="open the dashboard window (the default)",
+                   description="Open the dashboard window with its embedded API server.")
+    serve = sub.add_parser("serve", parents=[db, server], help="run the API server without a window",
+                           description="Serve the three APIs headless until SIGINT or SIGTERM.")
+    serve.add_argument("--kegboard", action="append", metavar="DEVICE",
+                       help="serial device of a Kegboard (repeatable)")
+    serve.add_argument("--hive-gateway", action="append", metavar="DEVICE",
+                       help="serial device of a hive gateway (repeatable)")
+    demo = sub.add_parser("demo-data", parents=[db], help="load the demo data set",
+                          description="Load taps, kegs, drinkers, pours, recipes and an apiary "
+                                      "with a month of readings into an empty database.")
+    demo.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    admin = sub.add_parser("admin", help="operator tasks without the window",
+                           description="Create users, keys, taps, kegs, apiaries and clients.")
+    tasks = admin.add_subparsers(dest="task", metavar="TASK", required=True)
+
+    def task(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = tasks.add_parser(name, parents=[db], help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        return p
+
+    p = task("create-user", "create a user (staff users get a Kegbot API key, printed last)")
+    p.add_argument("name")
+    p.add_argument("--email")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
+    p.add_argument("--staff", action="store_true")
+    p.add_argument("--superuser", action="store_true")
+    p = task("api-key", "issue a new Kegbot API key for a user (revokes the old one)")
+    p.add_argument("user")
+    p = task("add-tap", "add a tap on a flow meter")
+    p.add_argument("name")
+    p.add_argument("--meter", required=True, help="meter name, e.g. kegboard.flow0")
+    p.add_argument("--ml-per-tick", type=float, default=0.367107)
+    p = task("start-keg", "put a new keg on a tap")
+    p.add_argument("tap", help="tap id, name or meter name")
+    p.add_argument("--beverage", required=True)
+    p.add_argument("--abv", type=float)
+    p.add_argument("--style", default="")
+    p.add_argument("--size", default="half-barrel",
+                   help="half-barrel, import, quarter, euro-half, sixth, corny, mini, euro-30, "
+                        "euro-50, or litres such as 20L")
+    p = task("end-keg", "take the keg off a tap")
+    p.add_argument("tap")
+    p = task("add-thermo", "add a thermo sensor")
+    p.add_argument("name", help="sensor name, e.g. kegboard.thermo-28ff4a1b2c3d4e5f")
+    p.add_argument("--tap", help="tap this sensor measures")
+    p = task("add-token", "assign an RFID or iButton token to a user")
+    p.add_argument("device", help="core.rfid or core.onewire")
+    p.add_argument("value", help="token value, lower-case hex")
+    p.add_argument("user")
+    p = task("license-key", "issue a Beekeeping.io licence key for a user")
+    p.add_argument("user")
+    p = task("add-apiary", "add an apiary (prints its uuid)")
+    p.add_argument("name")
+    p.add_argument("--owner", required=True)
+    p.add_argument("--zipcode", default="")
+    p.add_argument("--country", default="", help="two-letter country code")
+    p.add_argument("--lat", type=float)
+    p.add_argument("--lon", type=float)
+    p.add_argument("--public", action="store_true", help="other licences may read it")
+    p = task("add-hive", "add a hive to an apiary (prints its uuid)")
+    p.add_argument("apiary_uuid")
+    p.add_argument("name")
+    p = task("add-device", "add a sensor device to a hive (prints its uuid)")
+    p.add_argument("hive_uuid")
+    p.add_argument("api_id", help="the device id it uploads with, e.g. AA:BB:CC")
+    p.add_argument("--vendor", default="")
+    p.add_argument("--model", default="")
+    p = task("add-client", "register a Tapline client application (prints id and secret)")
+    p.add_argument("name")
+    p.add_argument("--redirect-uri", default="")
+    p = task("set-privacy", "who may read the Kegbot API")
+    p.add_argument("mode", choices=["public", "members", "staff"])
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    keys = ("database_url", "host", "port", "kegboard", "hive_gateway")
+    overrides: dict[str, Any] = {k: getattr(args, k, None) for k in keys}
+    overrides["demo"] = getattr(args, "demo", False) or None
+    return load_settings(overrides)
+
+
+def _open(settings: Settings) -> None:
+    from kegdash.db import open_database
+
+    open_database(settings.effective_database_url)
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], last: str) -> None:
+    """Print ``data`` as JSON with --json, else a readable line per item and ``last`` at the end."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, default=str))
+        return
+    for key, value in data.items():
+        if key != last:
+            print(f"{key}: {value}")
+    print(data[last])
+
+
+def cmd_admin(args: argparse.Namespace) -> None:
+    from kegdash.accounts.keys import create_client, issue_api_key
+    from kegdash.accounts.users import create_user, get_user
+    from kegdash.apiary import registry
+    from kegdash.bar import taps
+    from kegdash.site_settings import set_setting
+
+    _open(_settings(args))
+    t = args.task
+    if t == "create-user":
+        password = None
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CommandError("--password-stdin: standard input gave an empty password")
+        user = create_user(args.name, email=args.email, password=password,
+                           is_staff=args.staff, is_superuser=args.superuser)
+        data: dict[str, Any] = {"username": user.username, "id": user.public_id}
+        if user.is_staff:
+            data["api_key"] = issue_api_key(user)
+        _emit(args, data, "api_key" if user.is_staff else "username")
+    elif t == "api-key":
+        _emit(args, {"username": args.user, "api_key": issue_api_key(get_user(args.user))},
+              "api_key")
+    elif t == "add-tap":
+        tap = taps.add_tap(args.name, args.meter, args.ml_per_tick)
+        _emit(args, {"tap": tap.name, "meter": tap.meter_name, "id": tap.id}, "id")
+    elif t == "start-keg":
+        keg = taps.start_keg(args.tap, args.beverage, size=args.size, abv=args.abv,
+                             style=args.style)
+        _emit(args, {"beverage": keg.beverage.name, "volume_ml": keg.full_volume_ml,
+                     "keg_id": keg.id}, "keg_id")
+    elif t == "end-keg":
+        keg = taps.end_keg(args.tap)
+        _emit(args, {"served_ml": round(keg.served_ml, 1), "keg_id": keg.id}, "keg_id")
+    elif t == "add-thermo":
+        sensor = taps.add_thermo_sensor(args.name, args.tap)
+        _emit(args, {"name": sensor.name, "id": sensor.id}, "id")
+    elif t == "add-token":
+        token = taps.add_auth_token(args.device, args.value, get_user(args.user))
+        _emit(args, {"user": args.user, "token": f"{token.device}|{token.value}"}, "token")
+    elif t == "license-key":
+        key = registry.issue_license_key(get_user(args.user))
+        _emit(args, {"username": args.user, "license_key": key}, "license_key")
+    elif t == "add-apiary":
+        apiary = registry.add_apiary(args.name, get_user(args.owner), zipcode=args.zipcode,
+                                     country_code=args.country, latitude=args.lat,
+                                     longitude=args.lon, public=args.public)
+        _emit(args, {"name": apiary.name, "uuid": apiary.uuid}, "uuid")
+    elif t == "add-hive":
+        hive = registry.add_hive(args.apiary_uuid, args.name)
+        _emit(args, {"name": hive.name, "uuid": hive.uuid}, "uuid")
+    elif t == "add-device":
+        device = registry.add_device(args.hive_uuid, args.api_id, vendor=args.vendor,
+                                     model=args.model)
+        _emit(args, {"api_id": device.api_id, "uuid": device.uuid}, "uuid")
+    elif t == "add-client":
+        client, secret = create_client(args.name, redirect_uri=args.redirect_uri)
+        data = {"name": client.name, "client_id": client.public_id, "client_secret": secret}
+        if args.json:
+            print(json.dumps(data))
+        else:
+            print(f"name: {client.name}")
+            print(client.public_id)
+            print(secret)
+    elif t == "set-privacy":
+        set_setting("privacy", args.mode)
+        _emit(args, {"privacy": args.mode}, "privacy")
+
+
+def cmd_demo_data(args: argparse.Namespace) -> None:
+    from kegdash.demo_data import load_demo_data
+
+    settings = _settings(args)
+    _open(settings)
+    counts = load_demo_data()
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        print(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def prepare_demo(settings: Settings) -> None:
+    """A demo database is filled once, on its first start."""
+    from kegdash.bar.models import Tap
+    from kegdash.demo_data import load_demo_data
+
+    if not Tap.select().exists():
+        load_demo_data()
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from kegdash.db import redact
+    from kegdash.server.app import build_app
+    from kegdash.server.runner import ApiServer
+
+    settings = _settings(args)
+    _open(settings)
+    if settings.demo:
+        prepare_demo(settings)
+    server = ApiServer(build_app(), settings.host, settings.port)
+    server.start()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"kegdash {__version__} serving on {server.url} "
+          f"(database {redact(settings.effective_database_url)})", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    print("kegdash stopped", flush=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kegdash.ui.app import run_window
+
+    settings = _settings(args)
+    _open(settings)
+    if settings.demo:
+        prepare_demo(settings)
+    return run_window(settings)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {
+    "admin": cmd_admin,
+    "demo-data": cmd_demo_data,
+    "serve": cmd_serve,
+    "run": cmd_run,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["run", *argv]
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.command in ("serve", "run") else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from kegdash.db import DatabaseError
+
+    try:
+        return COMMANDS[args.command](args) or 0
+    except (CommandError, ConfigError, DatabaseError, ValueError, RuntimeError, OSError) as exc:
+        print(f"kegdash: error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,99 @@
+"""The database: one proxy every model binds to, opened from a URL and migrated on start.
+
+SQLite (the default) runs in WAL mode with a busy timeout and ``BEGIN IMMEDIATE`` transactions:
+measured in ``spec/stack.md`` §3.1 as the only setting with no "database is locked" errors when
+the HTTP threads, the serial readers and the window write at once. peewee keeps one connection
+per thread. Stored times are naive UTC datetimes; readings use integer epoch seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from pathlib import Path
+
+import peewee
+from playhouse import db_url
+from playhouse.migrations import Runner
+
+log = logging.getLogger(__name__)
+
+database = peewee.DatabaseProxy()
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "cache_size": -16000,
+}
+
+
+class DatabaseError(RuntimeError):
+    """The database could not be opened or migrated; the message says which and why."""
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC as a naive datetime, the form every stored time takes."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def new_public_id() -> str:
+    """A 24-hex opaque id, the shape Tapline's clients expect for users, recipes and actions."""
+    return secrets.token_hex(12)
+
+
+def make_database(url: str) -> peewee.Database:
+    """Build (not yet connect) the database object for a URL, with kegdash's SQLite settings."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+        if str(path) not in ("", ":memory:"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return db_url.connect(url, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    try:
+        return db_url.connect(url)
+    except (ValueError, RuntimeError, ImportError) as exc:
+        raise DatabaseError(f"cannot use database {redact(url)}: {exc}") from None
+
+
+def redact(url: str) -> str:
+    """The URL with any password hidden, for logs and the status bar."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def open_database(url: str) -> peewee.Database:
+    """Open the database at ``url``, bind every model to it and apply pending migrations."""
+    db = make_database(url)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        applied = migrate(db)
+    except peewee.DatabaseError as exc:
+        raise DatabaseError(f"cannot open database {redact(url)}: {exc}") from None
+    if applied:
+        log.info("database %s migrated: %s", redact(url), ", ".join(applied))
+    return db
+
+
+def migrate(db: peewee.Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply the numbered scripts of ``directory`` not yet recorded in ``schema_migration``."""
+    return Runner(db, str(directory)).up()
+
+
+def close_database() -> None:
+    """Close this thread's connection, if any (other threads close their own)."""
+    if database.obj is not None and not database.is_closed():
+        database.close()

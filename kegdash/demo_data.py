@@ -1,0 +1,143 @@
+"""The demo data set: a bar with three kegs on four taps, drinkers, weeks of pours, two recipes,
+and an apiary with three hives and a month of sensor readings.
+
+The fixed parts come from ``resources/demo/demo.json``; pours and readings are generated from a
+fixed seed so every demo database looks the same and tests can rely on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+import re
+
+from kegdash.accounts.keys import issue_api_key
+from kegdash.accounts.models import User
+from kegdash.accounts.users import create_user, get_user
+from kegdash.apiary.models import Device, Reading
+from kegdash.apiary.registry import add_apiary, add_device, add_hive
+from kegdash.bar.drinks import record_drink
+from kegdash.bar.models import Keg, Tap
+from kegdash.bar.taps import add_auth_token, add_tap, add_thermo_sensor, start_keg
+from kegdash.brewing.models import Action, StoredRecipe
+from kegdash.db import database, utcnow
+from kegdash.resources import resource_path
+
+READING_INTERVAL_S = 15 * 60
+DAYS_OF_READINGS = 30
+
+
+class DemoDataError(RuntimeError):
+    """The demo set would mix with existing data."""
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "recipe"
+
+
+def load_demo_data(now: dt.datetime | None = None, seed: int = 2026) -> dict[str, int]:
+    """Load the demo set into an empty bar; returns how many rows of each kind were made."""
+    if Tap.select().exists() or Keg.select().exists():
+        raise DemoDataError("the database already has taps or kegs; demo data needs an empty bar")
+    spec = json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))
+    now = now or utcnow()
+    rng = random.Random(seed)
+    counts = {"users": 0, "taps": 0, "drinks": 0, "recipes": 0, "readings": 0}
+    for entry in spec["users"]:
+        user = create_user(entry["username"], email=entry["email"], is_staff=entry.get("staff", False))
+        if user.is_staff:
+            issue_api_key(user)
+        counts["users"] += 1
+    users = list(User.select().where(User.username.in_([u["username"] for u in spec["users"]])))
+
+    for entry in spec["taps"]:
+        tap = add_tap(entry["name"], entry["meter"], entry["ml_per_tick"])
+        counts["taps"] += 1
+        if "keg" in entry:
+            counts["drinks"] += _pour_history(tap, entry["keg"], users, now, rng)
+    for entry in spec["thermo_sensors"]:
+        add_thermo_sensor(entry["name"], entry.get("tap"))
+    for entry in spec["tokens"]:
+        add_auth_token(entry["device"], entry["value"], get_user(entry["user"]))
+    for entry in spec["recipes"]:
+        _add_recipe(entry, now)
+        counts["recipes"] += 1
+    counts["readings"] = _apiary(spec["apiary"], now, rng)
+    return counts
+
+
+def _pour_history(tap: Tap, keg_spec: dict, users: list[User], now: dt.datetime,
+                  rng: random.Random) -> int:
+    keg = start_keg(tap.id, keg_spec["beverage"], size=keg_spec["size"], abv=keg_spec["abv"],
+                    style=keg_spec["style"])
+    started = now - dt.timedelta(days=21)
+    Keg.update(started=started).where(Keg.id == keg.id).execute()
+    target = keg.full_volume_ml * keg_spec["served_fraction"]
+    pours: list[tuple[dt.datetime, float]] = []
+    served = 0.0
+    while served < target:
+        volume = min(rng.uniform(280, 520), target - served)
+        if volume < 30:
+            break
+        day = rng.randrange(21)
+        hour = rng.choice([17, 18, 19, 20, 21, 22])
+        when = started + dt.timedelta(days=day, hours=hour, minutes=rng.randrange(60))
+        pours.append((min(when, now - dt.timedelta(minutes=5)), volume))
+        served += volume
+    for when, volume in sorted(pours):
+        user = rng.choice(users + [None, None])
+        record_drink(tap.id, ticks=round(volume / tap.ml_per_tick), volume_ml=volume, user=user,
+                     pour_time=when, duration=int(volume / 40))
+    return len(pours)
+
+
+def _add_recipe(entry: dict, now: dt.datetime) -> None:
+    owner = get_user(entry["owner"])
+    data = entry["data"]
+    with database.atomic():
+        recipe = StoredRecipe.create(
+            owner=owner, slug=_slug(data["name"]), name=data["name"], private=entry["private"],
+            data=json.dumps(data), created=now - dt.timedelta(days=10), modified=now,
+        )
+        Action.create(type="recipe-created", user=owner, target_id=recipe.public_id,
+                      private=recipe.private, data=json.dumps({"name": recipe.name}),
+                      created=recipe.created)
+
+
+def _apiary(spec: dict, now: dt.datetime, rng: random.Random) -> int:
+    owner = get_user(spec["owner"])
+    apiary = add_apiary(spec["name"], owner, zipcode=spec["zipcode"],
+                        country_code=spec["country_code"], latitude=spec["latitude"],
+                        longitude=spec["longitude"], public=spec["public"])
+    end = int(now.replace(tzinfo=dt.UTC).timestamp()) // READING_INTERVAL_S * READING_INTERVAL_S
+    start = end - DAYS_OF_READINGS * 86400
+    total = 0
+    for hive_spec in spec["hives"]:
+        hive = add_hive(apiary.uuid, hive_spec["name"])
+        device = add_device(hive.uuid, hive_spec["device"], vendor=hive_spec["vendor"])
+        rows = list(_readings(device, start, end, hive_spec["base_weight_kg"], rng))
+        with database.atomic():
+            for offset in range(0, len(rows), 500):
+                Reading.insert_many(rows[offset:offset + 500]).execute()
+        Device.update(last_reading_ts=rows[-1]["ts"]).where(Device.id == device.id).execute()
+        total += len(rows)
+    return total
+
+
+def _readings(device: Device, start: int, end: int, base_weight: float, rng: random.Random):
+    """Brood near 35 °C with a small daily swing, humidity, and weight growing with a nectar flow."""
+    weight = base_weight
+    for ts in range(start, end + 1, READING_INTERVAL_S):
+        hour = (ts % 86400) / 3600
+        daily = math.sin((hour - 9) / 24 * 2 * math.pi)
+        weight += 0.004 + 0.02 * max(daily, 0) * rng.random() - 0.006 * rng.random()
+        yield {
+            "device": device.id, "ts": ts,
+            "temperature": round(34.8 + 0.6 * daily + rng.gauss(0, 0.15), 2),
+            "humidity": round(58 - 6 * daily + rng.gauss(0, 1.0), 1),
+            "weight": round(weight, 3),
+            "battery": round(max(20.0, 98 - (ts - start) / 86400 * 0.4), 1),
+            "source": Reading.SOURCE_SIMULATOR,
+        }

@@ -1,0 +1,48 @@
+"""Every table kegdash stores, in dependency order: what migrations must produce.
+
+``pwmigrate generate`` and the schema-drift test read ``ALL_MODELS``; nothing creates tables
+from it directly, because old databases must reach the same schema through the migrations.
+"""
+
+from kegdash.accounts.models import ApiKey, Authorization, ClientApp, Follow, User
+from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey, Reading
+from kegdash.bar.models import (
+    AuthToken,
+    Beverage,
+    Brewer,
+    Drink,
+    DrinkingSession,
+    Keg,
+    KegSize,
+    Tap,
+    ThermoLog,
+    ThermoSensor,
+)
+from kegdash.brewing.models import Action, StoredRecipe
+from kegdash.site_settings import SiteSetting
+
+ALL_MODELS = [
+    User,
+    Follow,
+    ApiKey,
+    ClientApp,
+    Authorization,
+    KegSize,
+    Brewer,
+    Beverage,
+    ThermoSensor,
+    ThermoLog,
+    Keg,
+    Tap,
+    DrinkingSession,
+    AuthToken,
+    Drink,
+    StoredRecipe,
+    Action,
+    LicenseKey,
+    Apiary,
+    Hive,
+    Device,
+    Reading,
+    SiteSetting,
+]

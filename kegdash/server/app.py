@@ -1,0 +1,53 @@
+"""The root WSGI app: mounts each dialect and answers unknown paths in the right dialect."""
+
+from __future__ import annotations
+
+import bottle
+
+from kegdash import __version__
+from kegdash.db import database
+from kegdash.server import kegbot
+from kegdash.server.json_plugin import JsonPlugin
+
+bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; cheroot caps raw bodies
+
+# (mount prefix, dialect module): each module has ``make_app()`` and ``error_response()``.
+DIALECTS = [("/api/", kegbot)]
+
+
+def _connect() -> None:
+    """Each cheroot worker keeps one connection for its life (``spec/stack.md`` §3.2)."""
+    database.connect(reuse_if_open=True)
+
+
+def _dialect_error(error: bottle.HTTPError) -> str:
+    """404/405 from the router happen before any dialect plugin, so choose the format here."""
+    path = bottle.request.path
+    for prefix, module in DIALECTS:
+        if path == prefix.rstrip("/") or path.startswith(prefix):
+            response = module.error_response(error.status_code, error.body or error.status_line)
+            bottle.response.status = response.status
+            for key, value in response.headerlist:
+                bottle.response.set_header(key, value)
+            return response.body
+    bottle.response.content_type = "text/plain; charset=utf-8"
+    return f"{error.status_line}\n"
+
+
+def build_app() -> bottle.Bottle:
+    root = bottle.Bottle()
+    root.uninstall("json")  # ours handles lists and datetimes too
+    for prefix, module in sorted(DIALECTS, key=lambda item: -len(item[0])):
+        root.mount(prefix, module.make_app())
+    # Mounted routes are merged into the root, so only the root's hooks run for them.
+    root.add_hook("before_request", _connect)
+    root.install(JsonPlugin())
+    for status in (400, 404, 405, 413, 500):
+        root.error(status)(_dialect_error)
+
+    @root.get("/")
+    def index() -> dict:
+        return {"name": "kegdash", "version": __version__,
+                "apis": [prefix for prefix, _ in DIALECTS]}
+
+    return root

@@ -1,0 +1,62 @@
+"""Site-wide rules the APIs enforce, stored in the database so every kegdash process agrees.
+
+The window, ``kegdash admin`` and a running ``kegdash serve`` all read these per request, so a
+change made in one is seen by the others without a restart (``decisions.md``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import peewee
+
+from kegdash.db import BaseModel
+
+PRIVACY_MODES = ("public", "members", "staff")
+
+DEFAULTS: dict[str, Any] = {
+    "privacy": "public",
+    "session_timeout_minutes": 180,
+    "beekeeping_temperature_unit": "F",
+    "beekeeping_weight_unit": "lb",
+    "beekeeping_rate_per_second": 5,
+    "low_keg_fraction": 0.10,
+    "operator": "admin",
+}
+
+_VALID: dict[str, Any] = {
+    "privacy": lambda v: v in PRIVACY_MODES,
+    "session_timeout_minutes": lambda v: isinstance(v, int) and 1 <= v <= 7 * 24 * 60,
+    "beekeeping_temperature_unit": lambda v: v in ("C", "F"),
+    "beekeeping_weight_unit": lambda v: v in ("kg", "lb"),
+    "beekeeping_rate_per_second": lambda v: isinstance(v, int) and 1 <= v <= 10_000,
+    "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
+    "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
+}
+
+
+class SiteSetting(BaseModel):
+    key = peewee.CharField(max_length=64, primary_key=True)
+    value = peewee.TextField()
+
+
+def get_setting(key: str) -> Any:
+    """The stored value, or the default when none was ever set."""
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown site setting {key!r}")
+    row = SiteSetting.get_or_none(SiteSetting.key == key)
+    return DEFAULTS[key] if row is None else json.loads(row.value)
+
+
+def set_setting(key: str, value: Any) -> None:
+    """Store a value after checking it; raises ValueError naming the setting if it is invalid."""
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown site setting {key!r}")
+    if not _VALID[key](value):
+        raise ValueError(f"invalid value {value!r} for site setting {key}")
+    (
+        SiteSetting.insert(key=key, value=json.dumps(value))
+        .on_conflict(conflict_target=[SiteSetting.key], update={SiteSetting.value: json.dumps(value)})
+        .execute()
+    )

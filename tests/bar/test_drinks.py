@@ -1,0 +1,96 @@
+import datetime as dt
+import threading
+
+import pytest
+
+from kegdash.accounts.users import create_user
+from kegdash.bar.drinks import record_drink
+from kegdash.bar.models import Drink, DrinkingSession, Keg
+from kegdash.bar.taps import BarError, add_auth_token, add_tap, start_keg
+from kegdash.db import database as db_proxy
+
+T0 = dt.datetime(2026, 6, 1, 18, 0, 0)
+
+
+@pytest.fixture
+def tap(database):
+    tap = add_tap("Main", "kegboard.flow0", ml_per_tick=0.5)
+    start_keg(tap.id, "Racer 5", size="corny")
+    return tap
+
+
+def test_volume_from_ticks_and_keg_accounting(tap):
+    drink = record_drink(tap.id, ticks=1000, pour_time=T0)
+    assert drink.volume_ml == 500.0
+    keg = Keg.get_by_id(drink.keg_id)
+    assert keg.served_ml == 500.0
+    assert keg.remaining_ml == pytest.approx(18927.06 - 500.0)
+
+
+def test_volume_override(tap):
+    assert record_drink(tap.id, ticks=10, volume_ml=355.0).volume_ml == 355.0
+
+
+@pytest.mark.parametrize("ticks", [-1, 1.5, True, "10"])
+def test_bad_ticks_change_nothing(tap, ticks):
+    with pytest.raises(BarError, match="ticks"):
+        record_drink(tap.id, ticks=ticks)
+    assert Drink.select().count() == 0 and Keg.get().served_ml == 0
+
+
+def test_zero_volume_refused(tap):
+    with pytest.raises(BarError, match="volume"):
+        record_drink(tap.id, ticks=0)
+    with pytest.raises(BarError, match="volume"):
+        record_drink(tap.id, ticks=5, volume_ml=float("nan"))
+
+
+def test_no_keg_records_without_keg(database):
+    add_tap("Dry", "kegboard.flow1")
+    assert record_drink("Dry", ticks=100).keg_id is None
+
+
+def test_sessions_join_within_timeout_and_split_after(tap):
+    a = record_drink(tap.id, ticks=100, pour_time=T0)
+    b = record_drink(tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=179))
+    c = record_drink(tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=179 + 181))
+    assert a.session_id == b.session_id != c.session_id
+    first = DrinkingSession.get_by_id(a.session_id)
+    assert first.volume_ml == 100.0
+    assert first.end == T0 + dt.timedelta(minutes=179 + 180)
+
+
+def test_token_resolves_user_and_is_stored(tap):
+    mikey = create_user("mikey")
+    add_auth_token("core.rfid", "0A1B", mikey)
+    for spelling in ("core.rfid|0a1b", "core.rfid.0a1b", "core.rfid/0A1B"):
+        drink = record_drink(tap.id, ticks=10, auth_token=spelling)
+        assert drink.user_id == mikey.id and drink.auth_token == spelling
+    assert record_drink(tap.id, ticks=10, auth_token="core.rfid|ffff").user_id is None
+
+
+def test_concurrent_pours_on_two_taps_lose_no_volume(tap):
+    second = add_tap("Second", "kegboard.flow1", ml_per_tick=0.25)
+    start_keg(second.id, "Stout", size="half-barrel")
+    errors = []
+
+    def pour(tap_id: int) -> None:
+        try:
+            db_proxy.connect(reuse_if_open=True)
+            for _ in range(25):
+                record_drink(tap_id, ticks=40)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            db_proxy.close()
+
+    threads = [threading.Thread(target=pour, args=(t,)) for t in (tap.id, second.id) * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for keg in Keg.select():
+        total = sum(d.volume_ml for d in Drink.select().where(Drink.keg == keg))
+        assert keg.served_ml == pytest.approx(total)
+        assert Drink.select().where(Drink.keg == keg).count() == 100

@@ -1,0 +1,70 @@
+"""Shared fixtures: a real SQLite file per test, a real API server on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_HOME = tempfile.mkdtemp(prefix="kegdash-tests-")
+os.environ["KEGDASH_CONFIG_DIR"] = os.path.join(_HOME, "config")
+os.environ["KEGDASH_DATA_DIR"] = os.path.join(_HOME, "data")
+for _var in ("KEGDASH_DATABASE", "KEGDASH_HOST", "KEGDASH_PORT", "KEGDASH_CONFIG"):
+    os.environ.pop(_var, None)
+
+import json  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kegdash import db as kdb  # noqa: E402
+
+
+@pytest.fixture
+def database(tmp_path) -> Iterator[str]:
+    """A fresh, migrated SQLite database file; yields its URL."""
+    url = f"sqlite:///{tmp_path / 'kegdash.sqlite'}"
+    db = kdb.open_database(url)
+    yield url
+    db.close()
+
+
+@pytest.fixture
+def api_server(database):
+    """The whole API on cheroot, on 127.0.0.1 and a free port; stopped and checked afterwards."""
+    from kegdash.server.app import build_app
+    from kegdash.server.runner import ApiServer
+
+    server = ApiServer(build_app(), "127.0.0.1", 0, threads=4)
+    server.start()
+    yield server
+    server.stop()
+    assert not server.running, "the API server thread outlived stop()"
+
+
+class Http:
+    """Tiny HTTP client over urllib: returns (status, headers, body bytes) and never raises."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def request(self, method: str, path: str, data: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def json(self, method: str, path: str, **kwargs) -> tuple[int, object]:
+        status, _, body = self.request(method, path, **kwargs)
+        return status, json.loads(body)
+
+
+@pytest.fixture
+def http(api_server) -> Http:
+    return Http(api_server.url)

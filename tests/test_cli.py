@@ -1,0 +1,192 @@
+"""The command line, in-process for admin tasks and as a real process for ``serve``."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from kegdash.cli import main
+
+
+@pytest.fixture
+def kd(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            import io
+
+            sys.stdin = io.StringIO(stdin)
+        try:
+            code = main([*args, "--database", url])
+        finally:
+            sys.stdin = sys.__stdin__
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def last_line(out: str) -> str:
+    return out.strip().splitlines()[-1]
+
+
+def test_setting_up_a_bar_from_the_command_line(kd):
+    code, out, _ = kd("admin", "create-user", "mikey", "--staff", "--email", "m@example.com")
+    assert code == 0 and len(last_line(out)) == 40, "a staff user's API key is printed last"
+    code, out, _ = kd("admin", "add-tap", "Main tap", "--meter", "kegboard.flow0", "--json")
+    assert code == 0 and json.loads(out) == {"tap": "Main tap", "meter": "kegboard.flow0", "id": 1}
+    code, out, _ = kd("admin", "start-keg", "kegboard.flow0", "--beverage", "Racer 5",
+                      "--abv", "7.2", "--size", "corny", "--json")
+    assert code == 0 and json.loads(out)["volume_ml"] == 18927.06
+    code, out, _ = kd("admin", "end-keg", "Main tap")
+    assert code == 0 and last_line(out) == "1"
+    code, out, _ = kd("admin", "start-keg", "1", "--beverage", "Stout", "--size", "20L")
+    assert code == 0
+    code, out, _ = kd("admin", "add-thermo", "kegboard.thermo-01", "--tap", "1")
+    assert code == 0
+    code, out, _ = kd("admin", "add-token", "core.rfid", "0A1B2C", "mikey")
+    assert code == 0 and last_line(out) == "core.rfid|0a1b2c"
+    code, out, _ = kd("admin", "api-key", "mikey")
+    assert code == 0 and len(last_line(out)) == 40
+    code, out, _ = kd("admin", "set-privacy", "members")
+    assert code == 0 and last_line(out) == "members"
+
+
+def test_setting_up_an_apiary_from_the_command_line(kd):
+    kd("admin", "create-user", "beeman")
+    code, out, _ = kd("admin", "license-key", "beeman")
+    assert code == 0 and len(last_line(out)) == 32
+    code, out, _ = kd("admin", "add-apiary", "Ridge", "--owner", "beeman", "--lat", "42.3",
+                      "--lon", "-71.1", "--country", "US")
+    apiary = last_line(out)
+    assert code == 0 and len(apiary) == 32
+    code, out, _ = kd("admin", "add-hive", apiary, "Hive 1")
+    hive = last_line(out)
+    assert code == 0 and len(hive) == 32
+    code, out, _ = kd("admin", "add-device", hive, "AA:BB:CC", "--vendor", "BroodMinder", "--json")
+    assert code == 0 and json.loads(out)["api_id"] == "AA:BB:CC"
+    code, _, err = kd("admin", "add-device", hive, "AA:BB:CC")
+    assert code == 1 and "already registered" in err
+
+
+def test_add_client_prints_id_then_secret(kd):
+    code, out, _ = kd("admin", "add-client", "Tablet", "--redirect-uri", "https://t.example/cb")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines[-2]) == 24 and len(lines[-1]) == 40
+
+
+def test_password_from_stdin(kd):
+    from kegdash.accounts.users import authenticate
+
+    code, _, _ = kd("admin", "create-user", "anna", "--password-stdin", stdin="s3cret pass\n")
+    assert code == 0 and authenticate("anna", "s3cret pass") is not None
+    code, _, err = kd("admin", "create-user", "empty", "--password-stdin", stdin="\n")
+    assert code == 1 and "empty password" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("admin", "api-key", "ghost"), "no such user"),
+        (("admin", "start-keg", "9", "--beverage", "x"), "no tap"),
+        (("admin", "add-tap", "T", "--meter", "m", "--ml-per-tick", "-1"), "ml per tick"),
+        (("admin", "add-hive", "nope", "H"), "no apiary"),
+        (("admin", "create-user", "bad name"), "invalid username"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(kd, args, message):
+    code, out, err = kd(*args)
+    assert code == 1 and message in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_start_keg_with_unknown_size(kd):
+    kd("admin", "add-tap", "T", "--meter", "kegboard.flow0")
+    code, _, err = kd("admin", "start-keg", "T", "--beverage", "x", "--size", "keg-o-matic")
+    assert code == 1 and "unknown keg size" in err and "half-barrel" in err
+
+
+def test_bad_arguments_exit_2(kd):
+    with pytest.raises(SystemExit) as exc:
+        kd("admin", "add-tap", "T")  # --meter missing
+    assert exc.value.code == 2
+
+
+def test_every_command_has_help(capsys):
+    for args in (["--help"], ["serve", "--help"], ["admin", "--help"], ["demo-data", "--help"],
+                 ["admin", "add-tap", "--help"], ["run", "--help"]):
+        with pytest.raises(SystemExit) as exc:
+            main(args)
+        assert exc.value.code == 0
+        assert "usage: kegdash" in capsys.readouterr().out
+
+
+def test_demo_data_loads_once(kd):
+    code, out, _ = kd("demo-data", "--json")
+    counts = json.loads(out)
+    assert code == 0 and counts["taps"] == 4 and counts["readings"] > 8000
+    code, _, err = kd("demo-data")
+    assert code == 1 and "empty bar" in err
+
+
+# --- kegdash serve as a real process -------------------------------------------------------
+
+POISON_QT = "raise ImportError('kegdash serve must not import PySide6')\n"
+
+
+def _serve(tmp_path, *args: str) -> subprocess.Popen:
+    poison = tmp_path / "poison"
+    (poison / "PySide6").mkdir(parents=True)
+    (poison / "PySide6" / "__init__.py").write_text(POISON_QT)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(poison), *sys.path]))
+    return subprocess.Popen(
+        [sys.executable, "-m", "kegdash", "serve", "--database",
+         f"sqlite:///{tmp_path / 'serve.sqlite'}", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+def test_serve_on_ephemeral_port_without_qt_and_stops_on_sigterm(tmp_path):
+    import urllib.request
+
+    proc = _serve(tmp_path, "--port", "0")
+    try:
+        line = proc.stdout.readline()
+        assert "serving on http://127.0.0.1:" in line, proc.stderr.read()
+        url = line.split("serving on ", 1)[1].split()[0]
+        with urllib.request.urlopen(url + "/api/version", timeout=5) as resp:
+            assert json.loads(resp.read())["result"]["server_name"] == "kegdash"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0 and "kegdash stopped" in out
+        assert "PySide6" not in err
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_on_taken_port_is_a_one_line_error(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve(tmp_path, "--port", str(port))
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    errors = [line for line in err.splitlines() if "error" in line]
+    assert errors == [f"kegdash: error: cannot listen on 127.0.0.1:{port}: "
+                      "[Errno 98] Address already in use"], err
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_version():
+    out = subprocess.run([sys.executable, "-m", "kegdash", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    from kegdash import __version__
+
+    assert out.strip() == f"kegdash {__version__}"

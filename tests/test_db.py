@@ -1,0 +1,109 @@
+import shutil
+
+import peewee
+import pytest
+from playhouse.reflection import Introspector
+
+from kegdash import db as kdb
+from kegdash.accounts.models import User
+from kegdash.schema import ALL_MODELS
+from kegdash.site_settings import get_setting, set_setting
+
+TEST_MIGRATION = '''
+from peewee import CharField
+
+
+def up(migrator, db):
+    migrator.migrate(migrator.add_column("user", "nickname", CharField(default="")))
+    db.execute_sql("UPDATE \\"user\\" SET nickname = username || '!'")
+
+
+def down(migrator, db):
+    migrator.migrate(migrator.drop_column("user", "nickname"))
+'''
+
+
+def test_sqlite_runs_wal_with_foreign_keys(database):
+    db = kdb.database.obj
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+def test_reopening_applies_nothing_new(database):
+    assert kdb.migrate(kdb.database.obj) == []
+
+
+def test_migrations_produce_exactly_the_models(database):
+    """Every model column exists in the migrated database with no extra or missing column."""
+    introspected = Introspector.from_database(kdb.database.obj).introspect()
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        assert table in introspected.columns, f"table {table} missing"
+        stored = set(introspected.columns[table])
+        expected = {field.column_name for field in model._meta.sorted_fields}
+        assert stored == expected, f"{table}: migrations {sorted(stored)} != model {sorted(expected)}"
+
+
+def test_database_made_by_this_version_upgrades_in_place(tmp_path):
+    """An older database (this version's schema, with data) opens after a new migration."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = kdb.open_database(url)
+    User.create(username="mikey")
+    old.close()
+
+    newer = tmp_path / "migrations"
+    shutil.copytree(kdb.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "0099_user_nickname.py").write_text(TEST_MIGRATION)
+    db = kdb.make_database(url)
+    kdb.database.initialize(db)
+    assert kdb.migrate(db, newer) == ["0099_user_nickname"]
+    assert db.execute_sql('SELECT username, nickname FROM "user"').fetchall() == [("mikey", "mikey!")]
+    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert kdb.migrate(db, newer) == []
+    db.close()
+
+
+def test_standard_keg_sizes_are_seeded(database):
+    from kegdash.bar.models import KegSize
+
+    sizes = {s.slug: s.volume_ml for s in KegSize.select()}
+    assert sizes["half-barrel"] == 58673.88
+    assert sizes["corny"] == 18927.06
+    assert sizes["euro-30"] == 30000.0
+    assert len(sizes) == 9
+
+
+def test_unreadable_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(kdb.DatabaseError, match="cannot open database"):
+        kdb.open_database(f"sqlite:///{path}")
+
+
+def test_unknown_scheme_is_a_clear_error():
+    with pytest.raises(kdb.DatabaseError, match="cannot use database"):
+        kdb.make_database("nosuchdb://x/y")
+
+
+def test_redact_hides_password():
+    assert kdb.redact("postgresql://kd:s3cret@db:5432/k") == "postgresql://kd:***@db:5432/k"
+    assert kdb.redact("sqlite:///a.sqlite") == "sqlite:///a.sqlite"
+
+
+def test_site_settings_defaults_and_validation(database):
+    assert get_setting("privacy") == "public"
+    set_setting("privacy", "members")
+    assert get_setting("privacy") == "members"
+    with pytest.raises(ValueError, match="privacy"):
+        set_setting("privacy", "everyone")
+    with pytest.raises(KeyError):
+        get_setting("nope")
+    assert get_setting("privacy") == "members"
+
+
+def test_foreign_keys_are_enforced(database):
+    from kegdash.bar.models import Drink
+
+    with pytest.raises(peewee.IntegrityError):
+        Drink.create(ticks=1, volume_ml=1.0, pour_time=kdb.utcnow(), user=12345)
