@@ -1,0 +1,182 @@
+"""JavaScript number semantics, so results equal Brauhaus.js to the last bit.
+
+Brauhaus ran on V8: division by zero gives Infinity or NaN instead of raising,
+numbers print with ECMAScript's Number::toString, `toFixed` rounds the exact
+binary value half away from zero and `Math.round` rounds ties up.  Python
+differs on each point, so the engine routes those operations through here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+INF = math.inf
+NAN = math.nan
+
+# ECMAScript WhiteSpace and LineTerminator code points (used by \s, trim, Number()).
+JS_SPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_DECIMAL = r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+_NUMBER_RE = re.compile(r"(?:" + _DECIMAL + r"|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)")
+_FLOAT_PREFIX_RE = re.compile(_DECIMAL)
+_INT_PREFIX_RE = re.compile(r"[+-]?[0-9]+")
+
+
+def truthy(value: object) -> bool:
+    """JavaScript truthiness: 0, NaN, "", null and false are false; "false" is true."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, float):
+        return value == value and value != 0.0
+    if isinstance(value, (int, str)):
+        return bool(value)
+    return True
+
+
+def div(a: float, b: float) -> float:
+    """a / b with IEEE results (±Infinity, NaN) instead of ZeroDivisionError."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a != a or a == 0:
+            return NAN
+        return math.copysign(INF, a) * math.copysign(1.0, b)
+
+
+def pow_(base: float, exp: float) -> float:
+    """Math.pow: overflow gives Infinity, a negative base with a fraction NaN."""
+    if exp != exp or (abs(base) == 1.0 and math.isinf(exp)):
+        return NAN
+    try:
+        return math.pow(base, exp)
+    except OverflowError:
+        if base < 0 and exp == int(exp) and int(exp) % 2:
+            return -INF
+        return INF
+    except ValueError:
+        return INF if base == 0 else NAN
+
+
+def exp(x: float) -> float:
+    """Math.exp: overflow gives Infinity."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return INF
+
+
+def js_max(a: float, b: float) -> float:
+    """Math.max of two numbers: NaN wins."""
+    if a != a or b != b:
+        return NAN
+    return a if a >= b else b
+
+
+def js_min(a: float, b: float) -> float:
+    """Math.min of two numbers: NaN wins."""
+    if a != a or b != b:
+        return NAN
+    return a if a <= b else b
+
+
+def floor(x: float) -> float:
+    """Math.floor, defined for NaN and ±Infinity."""
+    if x != x or math.isinf(x):
+        return x
+    return float(math.floor(x))
+
+
+def js_round(x: float) -> float:
+    """Math.round: nearest integer, ties toward +Infinity (not banker's rounding)."""
+    if x != x or math.isinf(x):
+        return x
+    low = math.floor(x)
+    return float(low + 1 if x - low >= 0.5 else low)
+
+
+def fmod(a: float, b: float) -> float:
+    """The % operator: remainder with the sign of the dividend, NaN where JS gives NaN."""
+    if a != a or b != b or math.isinf(a) or b == 0:
+        return NAN
+    if math.isinf(b):
+        return a
+    return math.fmod(a, b)
+
+
+def js_str(x: float) -> str:
+    """ECMAScript Number::toString (shortest round-trip digits, JS exponent rules)."""
+    if x != x:
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    if x < 0:
+        return "-" + js_str(-x)
+    mantissa, _, exponent = repr(float(x)).partition("e")
+    digits_int, _, digits_frac = mantissa.partition(".")
+    digits = digits_int + digits_frac
+    point = len(digits_int) + (int(exponent) if exponent else 0)
+    stripped = digits.lstrip("0")
+    point -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0")
+    k, n = len(digits), point
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * (-n) + digits
+    sign = "+" if n - 1 >= 0 else "-"
+    head = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{head}e{sign}{abs(n - 1)}"
+
+
+def to_fixed(x: float, places: int) -> str:
+    """Number.prototype.toFixed: exact binary value rounded half away from zero."""
+    if x != x:
+        return "NaN"
+    if abs(x) >= 1e21:
+        return js_str(x)
+    text = str(Decimal(abs(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return "-" + text if x < 0 else text
+
+
+def parse_int(x: float) -> float:
+    """parseInt(number): the integer prefix of the number's JS string form."""
+    match = _INT_PREFIX_RE.match(js_str(x))
+    return float(int(match.group())) if match else NAN
+
+
+def parse_float(text: str) -> float:
+    """parseFloat(text): longest numeric prefix after leading whitespace, else NaN."""
+    match = _FLOAT_PREFIX_RE.match(text.lstrip(JS_SPACE))
+    return to_number(match.group()) if match else NAN
+
+
+def to_number(text: str) -> float:
+    """Number(text): the whole trimmed string must be numeric ("" is 0), else NaN."""
+    body = text.strip(JS_SPACE)
+    if not body:
+        return 0.0
+    if not _NUMBER_RE.fullmatch(body):
+        return NAN
+    try:
+        if body[:2].lower() in ("0x", "0o", "0b"):
+            return float(int(body, 0))
+        return float(body.replace("Infinity", "inf"))
+    except OverflowError:
+        return INF
+
+
+def json_number(x: float) -> float | int | None:
+    """A number as JSON.stringify writes it: null for NaN/±Infinity, integral values as int."""
+    if x != x or math.isinf(x):
+        return None
+    if x == int(x) and abs(x) < 2**53:
+        return int(x)
+    return x

@@ -1,0 +1,87 @@
+"""Unit conversions with Brauhaus's own constants (not the exact SI factors).
+
+Brauhaus uses 2.20462 lb/kg, 0.264172 gal/l and friends; using the exact
+factors would move results in the last digits, so these are the ones to use.
+"""
+
+from __future__ import annotations
+
+from kegdash.brewing.jsmath import div, floor
+
+
+def kg_to_lb(kg: float) -> float:
+    """Kilograms to pounds."""
+    return kg * 2.20462
+
+
+def lb_to_kg(lb: float) -> float:
+    """Pounds to kilograms."""
+    return lb / 2.20462
+
+
+def kg_to_lb_oz(kg: float) -> tuple[float, float]:
+    """Kilograms to (whole pounds, remaining ounces)."""
+    lb = kg_to_lb(kg)
+    whole = floor(lb)
+    return whole, (lb - whole) * 16.0
+
+
+def lb_oz_to_kg(lb: float, oz: float) -> float:
+    """Pounds and ounces to kilograms."""
+    return lb_to_kg(lb + oz / 16.0)
+
+
+def liters_to_gallons(liters: float) -> float:
+    """Litres to US gallons."""
+    return liters * 0.264172
+
+
+def gallons_to_liters(gallons: float) -> float:
+    """US gallons to litres."""
+    return gallons / 0.264172
+
+
+def liters_per_kg_to_quarts_per_lb(liters_per_kg: float) -> float:
+    """Mash thickness l/kg to qt/lb."""
+    return liters_per_kg * 0.479305709
+
+
+def quarts_per_lb_to_liters_per_kg(quarts_per_lb: float) -> float:
+    """Mash thickness qt/lb to l/kg."""
+    return quarts_per_lb / 0.479305709
+
+
+def c_to_f(celsius: float) -> float:
+    """Degrees Celsius to Fahrenheit."""
+    return celsius * 1.8 + 32
+
+
+def f_to_c(fahrenheit: float) -> float:
+    """Degrees Fahrenheit to Celsius."""
+    return (fahrenheit - 32) / 1.8
+
+
+def yield_to_ppg(yield_percent: float) -> float:
+    """Yield (% of sucrose) to gravity points per pound per gallon."""
+    return yield_percent * 0.46214
+
+
+def ppg_to_yield(ppg: float) -> float:
+    """Points per pound per gallon to yield % (Brauhaus's factor, not the exact inverse)."""
+    return ppg * 2.16385
+
+
+def gravity_to_plato(gravity: float) -> float:
+    """Specific gravity to degrees Plato (the polynomial calculate() uses)."""
+    return (-463.37) + (668.72 * gravity) - (205.35 * (gravity * gravity))
+
+
+def gu_to_plato(gu: float) -> float:
+    """Gravity units to degrees Plato, as Brauhaus's Fermentable.plato() does."""
+    return 259 - div(259, 1.0 + gu / 1000)
+
+
+def time_to_heat(liters: float, degrees: float = 80) -> float:
+    """Minutes for the 9000 kJ/h reference burner to heat `liters` by `degrees` °C."""
+    kj = 4.19 * liters * degrees
+    return kj / 9000 * 60
