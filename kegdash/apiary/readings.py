@@ -1,0 +1,103 @@
+"""Storing validated hive readings: one row per (device, timestamp), first one wins.
+
+Callers (the Beekeeping.io ``data_upload`` dialect, the HV1 serial reader) validate first with
+:mod:`kegdash.apiary.reading_fields`; this module only files the canonical values.
+
+An ``api_id`` the owner never registered is **auto-registered as an unassigned device** of
+that owner (no hive, visible to the owner only) rather than refused: a sensor that starts
+sending before the beekeeper has clicked through the setup loses nothing, the serial path
+does the same (``spec/hives.md`` §2.2), and the owner attaches it to a hive later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import peewee
+
+from kegdash import events
+from kegdash.accounts.models import User
+from kegdash.apiary.models import Device, Reading
+from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS, Value
+from kegdash.db import database
+
+VENDOR_NAMES = {"broodminder": "BroodMinder"}
+"""Display names for the canonical ``vendor_id`` values the validator produces."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What happened to one reading: the device it went to and whether it was new."""
+
+    device: Device
+    ts: int
+    stored: bool
+    """False when a reading for this device and timestamp already existed (a resend)."""
+    device_created: bool
+
+
+def _device_for(owner: User, clean: Mapping[str, Value]) -> tuple[Device, bool]:
+    """The owner's device with this ``api_id``, created unassigned if new; metadata refreshed."""
+    api_id = str(clean["device_id"])
+    wanted = {
+        "vendor": VENDOR_NAMES.get(str(clean["vendor_id"]), str(clean["vendor_id"]))
+        if "vendor_id" in clean else None,
+        "model": str(clean["model_id"]) if "model_id" in clean else None,
+        "firmware": str(clean["firmware_id"]) if "firmware_id" in clean else None,
+    }
+    device = Device.get_or_none((Device.owner == owner) & (Device.api_id == api_id))
+    if device is None:
+        try:
+            with database.atomic():
+                device = Device.create(
+                    owner=owner, api_id=api_id, name=api_id,
+                    **{key: value for key, value in wanted.items() if value is not None},
+                )
+            return device, True
+        except peewee.IntegrityError:  # another thread registered it first
+            device = Device.get((Device.owner == owner) & (Device.api_id == api_id))
+    changes = {
+        getattr(Device, key): value for key, value in wanted.items()
+        if value is not None and getattr(device, key).lower() != value.lower()
+    }
+    if changes:
+        Device.update(changes).where(Device.id == device.id).execute()
+        for field, value in changes.items():
+            setattr(device, field.name, value)
+    return device, False
+
+
+def store_reading(
+    owner: User, clean: Mapping[str, Value], *, source: int = Reading.SOURCE_HTTP
+) -> StoreResult:
+    """File one validated reading (canonical units, ``timestamp`` set) under ``owner``'s device.
+
+    A second reading with the same device and timestamp is ignored, so gateways may resend
+    freely; :data:`events.READING_STORED` is published after the commit, only for new rows.
+    """
+    ts = int(clean["timestamp"])
+    values = {name: float(clean[name]) for name in MEASUREMENT_FIELDS if name in clean}
+    with database.atomic():
+        device, created = _device_for(owner, clean)
+        inserted = (
+            Reading.insert(device=device, ts=ts, source=source, **values)
+            .on_conflict_ignore()
+            .as_rowcount()
+            .execute()
+        )
+        if inserted:
+            (
+                Device.update(last_reading_ts=ts)
+                .where((Device.id == device.id)
+                       & (Device.last_reading_ts.is_null() | (Device.last_reading_ts < ts)))
+                .execute()
+            )
+            if device.last_reading_ts is None or device.last_reading_ts < ts:
+                device.last_reading_ts = ts
+    if inserted:
+        events.bus.publish(
+            events.READING_STORED, device_id=device.id, device_uuid=device.uuid,
+            hive_id=device.hive_id, owner_id=owner.id, ts=ts, values=values,
+        )
+    return StoreResult(device=device, ts=ts, stored=bool(inserted), device_created=created)
