@@ -6,13 +6,13 @@ import bottle
 
 from kegdash import __version__
 from kegdash.db import database
-from kegdash.server import beekeeping, kegbot
+from kegdash.server import beekeeping, kegbot, tapline
 from kegdash.server.json_plugin import JsonPlugin
 
 bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; cheroot caps raw bodies
 
 # (mount prefix, dialect module): each module has ``make_app()`` and ``error_response()``.
-DIALECTS = [("/api/", kegbot), ("/api_v1/", beekeeping)]
+DIALECTS = [("/api/", kegbot), ("/api_v1/", beekeeping), ("/v1/", tapline)]
 
 
 def _connect() -> None:

@@ -1,0 +1,254 @@
+"""Stored recipes: create, update, clone, delete and list, with Tapline's slug and privacy rules.
+
+Every write recalculates the recipe with the engine (the cached og/fg/ibu/abv/color columns
+feed lists, the feed and the window), records an action in the same transaction, and
+publishes ``events.RECIPE_SAVED`` only after the commit.  A private recipe is visible to its
+owner alone; lookups that would reveal one to anybody else behave as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import peewee
+
+from kegdash import events
+from kegdash.accounts.models import User
+from kegdash.brewing import actions
+from kegdash.brewing.calc import RecipeResults, calculate
+from kegdash.brewing.jsmath import json_number
+from kegdash.brewing.models import StoredRecipe
+from kegdash.brewing.recipe import Recipe
+from kegdash.db import database
+
+RECIPE_SORTS = ("created", "-created", "name", "-name")
+MAX_SLUG = 100
+_SLUG_RETRIES = 20
+
+_SYMBOLS = {"&": " and ", "|": " or ", "<": " less ", ">": " greater ", "€": " euro ",
+            "$": " dollar ", "£": " pound ", "♥": " love ", "ß": "ss", "æ": "ae", "Æ": "AE",
+            "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
+            "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"}
+_DROP_RE = re.compile(r"[^a-z0-9\s_-]")
+_SEPARATORS_RE = re.compile(r"[\s_-]+")
+_TRAILING_NUMBER_RE = re.compile(r"(\d+)$")
+
+
+class RecipeNotFound(LookupError):
+    """No such recipe, or one the caller may not see (the two are never told apart)."""
+
+
+class NotRecipeOwner(PermissionError):
+    """The recipe exists and is visible, but belongs to somebody else."""
+
+
+class RecipeInputError(ValueError):
+    """A request names something unusable (an unknown parent); the message names the property."""
+
+
+def slugify(name: str) -> str:
+    """Tapline's slug shape restricted to ``[a-z0-9-]``: "Märzen Öl" → ``marzen-ol``.
+
+    Symbols the ``slug`` package spelt out (``&`` → "and") are spelt out, accents are folded,
+    everything else outside the alphabet is dropped; a name with nothing left becomes ``recipe``.
+    """
+    text = "".join(_SYMBOLS.get(char, char) for char in name)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = _DROP_RE.sub("", text)
+    slug = _SEPARATORS_RE.sub("-", text).strip("-")[:MAX_SLUG].strip("-")
+    return slug or "recipe"
+
+
+def next_slug(slug: str) -> str:
+    """The next candidate on a collision: ``a`` → ``a-1`` → ``a-2``; ``ipa-2013`` → ``ipa-2014``."""
+    match = _TRAILING_NUMBER_RE.search(slug)
+    if match is None:
+        return f"{slug}-1"
+    return slug[: match.start()] + str(int(match.group(1)) + 1)
+
+
+def _unique_slug(owner: User, name: str, exclude_id: int | None = None) -> str:
+    taken_query = StoredRecipe.select(StoredRecipe.slug).where(StoredRecipe.owner == owner.id)
+    if exclude_id is not None:
+        taken_query = taken_query.where(StoredRecipe.id != exclude_id)
+    taken = {row.slug for row in taken_query}
+    slug = slugify(name)
+    while slug in taken:
+        slug = next_slug(slug)
+    return slug
+
+
+def summary(recipe: StoredRecipe) -> dict[str, Any]:
+    """What a recipe action carries: name, slug, description and the cached numbers."""
+    data = json.loads(recipe.data or "{}")
+    return {"name": recipe.name, "slug": recipe.slug, "description": data.get("description", ""),
+            "og": recipe.og, "fg": recipe.fg, "ibu": recipe.ibu, "abv": recipe.abv,
+            "color": recipe.color}
+
+
+def _apply_data(row: StoredRecipe, recipe: Recipe) -> None:
+    results: RecipeResults = calculate(recipe)
+    row.name = recipe.name[:200]
+    row.data = json.dumps(recipe.to_dict())
+    row.og, row.fg = json_number(results.og), json_number(results.fg)
+    row.ibu, row.abv = json_number(results.ibu), json_number(results.abv)
+    row.color = json_number(results.color)
+
+
+def _save_with_slug(row: StoredRecipe, owner: User, *, new_slug: bool = True) -> None:
+    """Save, choosing a free slug; a concurrent writer taking the same slug only costs a retry."""
+    for _ in range(_SLUG_RETRIES):
+        if new_slug:
+            row.slug = _unique_slug(owner, row.name, row.id)
+        try:
+            with database.atomic():
+                row.save()
+            return
+        except peewee.IntegrityError:
+            continue
+    raise RecipeInputError(f"could not find a free slug for {row.name!r}")
+
+
+def visible_to(recipe: StoredRecipe, viewer: User | None, show_private: bool) -> bool:
+    """Public recipes to all; private ones to their owner, and only when private ones are asked for."""
+    if not recipe.private:
+        return True
+    return show_private and viewer is not None and recipe.owner_id == viewer.id
+
+
+def get_recipe(public_id: str, *, viewer: User | None = None,
+               show_private: bool = False) -> StoredRecipe:
+    """One recipe by id, or RecipeNotFound (also for a private recipe the viewer may not see)."""
+    row = (StoredRecipe.select(StoredRecipe, User).join(User)
+           .where(StoredRecipe.public_id == public_id).first())
+    if row is None or not visible_to(row, viewer, show_private):
+        raise RecipeNotFound(f"Recipe {public_id} not found")
+    return row
+
+
+def _owned(owner: User, public_id: str, show_private: bool) -> StoredRecipe:
+    row = get_recipe(public_id, viewer=owner, show_private=show_private)
+    if row.owner_id != owner.id:
+        raise NotRecipeOwner("Recipe owner does not match user ID")
+    return row
+
+
+def _parent(owner: User, parent_id: str | None, show_private: bool) -> StoredRecipe | None:
+    if parent_id is None:
+        return None
+    try:
+        return get_recipe(parent_id, viewer=owner, show_private=show_private)
+    except RecipeNotFound:
+        raise RecipeInputError(f"parent: recipe {parent_id} not found") from None
+
+
+def _publish(row: StoredRecipe, change: str) -> None:
+    events.bus.publish(events.RECIPE_SAVED, id=row.public_id, recipe_name=row.name, change=change)
+
+
+def create_recipe(owner: User, data: dict[str, Any], *, private: bool = False,
+                  parent_id: str | None = None, show_private: bool = False) -> StoredRecipe:
+    """Store a new recipe (a clone when ``parent_id`` names a recipe the owner can see;
+    the owner's private recipes count only with ``show_private``).
+
+    ``author`` defaults to the owner's name as in Tapline. Raises the engine's BrewingError
+    for bad recipe data, RecipeInputError for an unusable parent.
+    """
+    data = dict(data) if isinstance(data, dict) else data
+    if isinstance(data, dict) and "author" not in data:
+        data["author"] = owner.username
+    recipe = Recipe.from_dict(data)
+    now = actions.now_ms()
+    with database.atomic():
+        row = StoredRecipe(owner=owner, private=private, parent=_parent(owner, parent_id, show_private),
+                           created=now, modified=now)
+        _apply_data(row, recipe)
+        _save_with_slug(row, owner)
+        actions.record_action(owner, actions.RECIPE_CREATED, target_id=row.public_id,
+                              data=summary(row), private=private)
+    _publish(row, "created")
+    return get_recipe(row.public_id, viewer=owner, show_private=True)
+
+
+def update_recipe(owner: User, public_id: str, *, data: dict[str, Any] | None = None,
+                  private: bool | None = None, parent_id: str | None = None,
+                  show_private: bool = False) -> StoredRecipe:
+    """Change an owner's recipe; a new name gives a new slug, and the feed is brought up to date.
+
+    ``show_private`` says whether the caller may touch private recipes at all; without it a
+    private recipe is not found.
+    """
+    row = _owned(owner, public_id, show_private)
+    recipe = Recipe.from_dict(data) if data is not None else None
+    with database.atomic():
+        if parent_id is not None:
+            parent = _parent(owner, parent_id, show_private)
+            if parent is not None and parent.id == row.id:
+                raise RecipeInputError("parent: a recipe cannot be its own parent")
+            row.parent = parent
+        if private is not None:
+            row.private = private
+        if recipe is not None:
+            _apply_data(row, recipe)
+        row.modified = actions.now_ms()
+        _save_with_slug(row, owner, new_slug=recipe is not None)
+        actions.refresh_recipe_actions(row.public_id, summary(row), row.private)
+        actions.record_action(owner, actions.RECIPE_UPDATED, target_id=row.public_id,
+                              data=summary(row), private=row.private)
+    _publish(row, "updated")
+    return get_recipe(row.public_id, viewer=owner, show_private=True)
+
+
+def delete_recipe(owner: User, public_id: str, *, show_private: bool = False) -> None:
+    """Delete an owner's recipe and the actions about it (so the feed forgets its name)."""
+    row = _owned(owner, public_id, show_private)
+    with database.atomic():
+        actions.delete_actions_about([row.public_id])
+        row.delete_instance()
+    _publish(row, "deleted")
+
+
+def find_recipes(
+    *,
+    viewer: User | None = None,
+    show_private: bool = False,
+    ids: Sequence[str] | None = None,
+    parent_ids: Sequence[str] | None = None,
+    user_ids: Sequence[str] | None = None,
+    slugs: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int = 20,
+    sort: str = "-created",
+) -> list[StoredRecipe]:
+    """Recipes matching every given filter, public ones plus (on request) the viewer's private ones."""
+    if sort not in RECIPE_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(RECIPE_SORTS)}")
+    visible = StoredRecipe.private == False  # noqa: E712 (peewee expression)
+    if show_private and viewer is not None:
+        visible = visible | ((StoredRecipe.private == True)  # noqa: E712
+                             & (StoredRecipe.owner == viewer.id))
+    query = StoredRecipe.select(StoredRecipe, User).join(User).where(visible)
+    if ids is not None:
+        query = query.where(StoredRecipe.public_id.in_(list(ids)))
+    if user_ids is not None:
+        query = query.where(User.public_id.in_(list(user_ids)))
+    if slugs is not None:
+        query = query.where(StoredRecipe.slug.in_(list(slugs)))
+    if parent_ids is not None:
+        Parent = StoredRecipe.alias()
+        parents = Parent.select(Parent.id).where(Parent.public_id.in_(list(parent_ids)))
+        query = query.where(StoredRecipe.parent.in_(parents))
+    field = StoredRecipe.name if sort.lstrip("-") == "name" else StoredRecipe.created
+    order = [field.desc(), StoredRecipe.id.desc()] if sort.startswith("-") else [field,
+                                                                                 StoredRecipe.id]
+    return list(query.order_by(*order).offset(offset).limit(limit))
+
+
+def stored_recipe(row: StoredRecipe) -> Recipe:
+    """The engine's view of a stored recipe (data saved by older code is read leniently)."""
+    return Recipe.from_dict(json.loads(row.data or "{}"))

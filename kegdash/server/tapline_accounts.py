@@ -1,0 +1,221 @@
+"""Tapline users and authorizations: registration, user lists, profile edits, bearer tokens.
+
+Authorizations use HTTP Basic (the user's name and password) plus the client's id and secret;
+checks run in the original's order: Basic (401), the request's properties (400), the
+one-of-scopes rule (400), the client (401), the authorization (404). A client only ever sees
+and changes authorizations made for itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import bottle
+
+from kegdash.accounts import authorizations as grants
+from kegdash.accounts import profiles
+from kegdash.accounts.models import Authorization, User
+from kegdash.server import tapline_objects as obj
+from kegdash.server.tapline_auth import basic_user, bearer
+from kegdash.server.tapline_validation import (
+    Prop,
+    TaplineError,
+    check,
+    json_body,
+    prop_error,
+    query_values,
+)
+
+NAME_RE = re.compile(r"^[a-z0-9_-]{4,30}$")
+IMAGE_RE = re.compile(r"^https?://", re.IGNORECASE)
+
+_NAME = Prop("name", ("string",), pattern=NAME_RE)
+_EMAIL = Prop("email", ("string",), email=True, max_length=254)
+_PASSWORD = Prop("password", ("string",), min_length=1, max_length=1024)
+_IMAGE = Prop("image", ("string",), pattern=IMAGE_RE, max_length=500)
+_LOCATION = Prop("location", ("array",), items=("number",), min_items=2, max_items=2)
+_FOLLOW = {"items": ("string",), "max_items": profiles.MAX_FOLLOWING, "max_length": 120}
+REGISTER_PROPS = [
+    Prop("email", ("string",), required=True, email=True, max_length=254),
+    Prop("name", ("string",), required=True, pattern=NAME_RE),
+    Prop("password", ("string",), required=True, min_length=1, max_length=1024),
+    _IMAGE, _LOCATION,
+]
+UPDATE_USER_PROPS = [
+    _EMAIL, _NAME, _IMAGE, _PASSWORD, _LOCATION,
+    *(Prop(name, ("array",), **_FOLLOW) for name in ("following", "addFollowing",
+                                                     "removeFollowing")),
+]
+USER_LIST_QUERY = {"ids": "array", "names": "array", "offset": "integer", "limit": "integer",
+                   "sort": "string", "fromLat": "number", "fromLong": "number"}
+_USER_FILTERS = [
+    Prop("ids", ("array",), items=("string",), min_items=1, max_items=60, max_length=120),
+    Prop("names", ("array",), items=("string",), min_items=1, max_items=60, max_length=120),
+    Prop("offset", ("integer",), default=0, minimum=0, maximum=1_000_000_000),
+    Prop("limit", ("integer",), default=20, minimum=1, maximum=60),
+]
+_COORDS = [Prop("fromLat", ("number",), minimum=-90, maximum=90),
+           Prop("fromLong", ("number",), minimum=-180, maximum=180)]
+PUBLIC_USER_PROPS = [*_USER_FILTERS,
+                     Prop("sort", ("string",), default="name", enum=profiles.USER_SORTS), *_COORDS]
+USER_PROPS = [*_USER_FILTERS,
+              Prop("sort", ("string",), default="-created", enum=profiles.USER_SORTS), *_COORDS]
+
+_CLIENT = [Prop("clientId", ("string",), required=True, max_length=120),
+           Prop("clientSecret", ("string",), required=True, max_length=200)]
+_SCOPE_LIST = {"items": ("string",), "max_items": grants.MAX_SCOPES, "max_length": 40}
+CREATE_AUTH_PROPS = [*_CLIENT, Prop("scopes", ("array",), default=[], **_SCOPE_LIST)]
+UPDATE_AUTH_PROPS = [*_CLIENT, *(Prop(name, ("array",), **_SCOPE_LIST)
+                                 for name in ("scopes", "addScopes", "removeScopes"))]
+
+
+def _location(params: dict[str, Any]) -> list[float] | None:
+    """``[longitude, latitude]`` within the globe's bounds."""
+    value = params.get("location")
+    if value is None:
+        return None
+    lon, lat = value
+    if not -180 <= lon <= 180:
+        raise prop_error("location.[0]", f"is {lon} when it should be between -180 and 180")
+    if not -90 <= lat <= 90:
+        raise prop_error("location.[1]", f"is {lat} when it should be between -90 and 90")
+    return [float(lon), float(lat)]
+
+
+def list_users(params: dict[str, Any], caller: User | None) -> list[dict[str, Any]]:
+    origin = None
+    if params["sort"] == "location":
+        lat, lon = params.get("fromLat"), params.get("fromLong")
+        if (lat is None or lon is None) and caller is not None and caller.latitude is not None:
+            lat = caller.latitude if lat is None else lat
+            lon = caller.longitude if lon is None else lon
+        for name, value in (("fromLat", lat), ("fromLong", lon)):
+            if value is None:
+                raise prop_error(name, "is required when sort is location")
+        origin = (lon, lat)
+    rows = profiles.find_users(ids=params.get("ids"), names=params.get("names"),
+                               offset=params["offset"], limit=params["limit"],
+                               sort=params["sort"], origin=origin)
+    return obj.users(rows)
+
+
+def _self(auth: Authorization, ident: str) -> User:
+    """The caller, if ``ident`` is them; 403 for another existing user, 404 for nobody."""
+    if ident != auth.user.public_id:
+        profiles.get_user(ident)
+        raise TaplineError(403, "Token does not match user ID")
+    return auth.user
+
+
+def _client_auth(user: User, ident: str, client_id: str, client_secret: str) -> Authorization:
+    client = grants.check_client(client_id, client_secret)
+    auth = grants.get_authorization(user, ident)
+    if auth.client_id != client.id:
+        raise grants.AuthorizationNotFound("Authorization not found")
+    return auth
+
+
+def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
+    """Add the user, profile and authorization routes to the dialect app."""
+
+    @route("/users", "POST")
+    def register_user() -> dict:
+        body = check(json_body(), REGISTER_PROPS)
+        user = profiles.register_user(body["name"], body["email"], body["password"],
+                                      image=body.get("image"), location=_location(body))
+        bottle.response.status = 201
+        return obj.user(user, 0)
+
+    @route("/public/users")
+    def public_users() -> list:
+        return list_users(check(query_values(USER_LIST_QUERY), PUBLIC_USER_PROPS), None)
+
+    @route("/public/users/<ident>")
+    def public_user(ident: str) -> dict:
+        return obj.user(profiles.get_user(ident))
+
+    @route("/users")
+    def users() -> list:
+        auth = bearer()
+        return list_users(check(query_values(USER_LIST_QUERY), USER_PROPS), auth.user)
+
+    @route("/users/<ident>")
+    def user(ident: str) -> dict:
+        bearer()
+        return obj.user(profiles.get_user(ident))
+
+    @route("/users/<ident>", "PUT")
+    def update_user(ident: str) -> dict:
+        auth = bearer("user")
+        me = _self(auth, ident)
+        body = check(json_body(), UPDATE_USER_PROPS)
+        profiles.update_user(
+            me, name=body.get("name"), email=body.get("email"), image=body.get("image"),
+            password=body.get("password"), location=_location(body),
+            following=body.get("following"), add_following=body.get("addFollowing"),
+            remove_following=body.get("removeFollowing"),
+        )
+        return obj.user(profiles.get_user(me.public_id))
+
+    @route("/users/<ident>", "DELETE")
+    def delete_user(ident: str) -> str:
+        auth = bearer("user:delete")
+        profiles.delete_user(_self(auth, ident))
+        bottle.response.status = 204
+        return ""
+
+    @route("/profile")
+    def profile() -> dict:
+        auth = bearer()
+        out = obj.user(auth.user)
+        if grants.has_scope(auth, "user:email"):
+            out["email"] = auth.user.email
+        return dict(sorted(out.items()))
+
+    @route("/authorizations")
+    def list_authorizations() -> list:
+        user = basic_user()
+        params = check(query_values({"clientId": "string", "clientSecret": "string"}), _CLIENT)
+        client = grants.check_client(params["clientId"], params["clientSecret"])
+        return [obj.authorization(auth) for auth in grants.list_authorizations(user, client)]
+
+    @route("/authorizations", "POST")
+    def create_authorization() -> dict:
+        user = basic_user()
+        body = check(json_body(), CREATE_AUTH_PROPS)
+        client = grants.check_client(body["clientId"], body["clientSecret"])
+        auth = grants.create_authorization(user, client, body["scopes"])
+        bottle.response.status = 201
+        return obj.authorization(auth)
+
+    @route("/authorizations/<ident>")
+    def get_authorization(ident: str) -> dict:
+        user = basic_user()
+        params = check(query_values({"clientId": "string", "clientSecret": "string"}), _CLIENT)
+        return obj.authorization(_client_auth(user, ident, params["clientId"],
+                                              params["clientSecret"]))
+
+    @route("/authorizations/<ident>", "PUT")
+    def update_authorization(ident: str) -> dict:
+        user = basic_user()
+        body = check(json_body(), UPDATE_AUTH_PROPS)
+        given = [name for name in ("scopes", "addScopes", "removeScopes") if name in body]
+        if not given:
+            raise TaplineError(400, "Must supply at least one of scopes, addScopes or removeScopes")
+        if len(given) > 1:
+            raise TaplineError(400, "Only one of scopes, addScopes or removeScopes can be given")
+        auth = _client_auth(user, ident, body["clientId"], body["clientSecret"])
+        grants.update_scopes(auth, scopes=body.get("scopes"), add=body.get("addScopes"),
+                             remove=body.get("removeScopes"))
+        return obj.authorization(auth)
+
+    @route("/authorizations/<ident>", "DELETE")
+    def delete_authorization(ident: str) -> str:
+        user = basic_user()
+        body = check(json_body(), _CLIENT)
+        grants.delete_authorization(_client_auth(user, ident, body["clientId"],
+                                                 body["clientSecret"]))
+        bottle.response.status = 204
+        return ""
