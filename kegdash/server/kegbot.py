@@ -1,17 +1,41 @@
-"""The Kegbot dialect (seeds 000/001), mounted at ``/api/``: ``{"result": …}`` or ``{"error": …}``."""
+"""The Kegbot dialect (seeds 000/001), mounted at ``/api/``: ``{"result": …}`` or ``{"error": …}``.
+
+Every route exists with and without its trailing slash. Requests are checked completely before
+the domain is called, and the domain changes rows in one transaction, so a refused request
+changes nothing. Wire shapes live in ``kegbot_objects``, keys and privacy in ``kegbot_auth``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 import bottle
+import peewee
 
 from kegdash import __version__
+from kegdash.accounts.models import User
+from kegdash.bar import drinks as bar_drinks
+from kegdash.bar import thermo
+from kegdash.bar.models import AuthToken, Drink, Keg, Tap
+from kegdash.bar.taps import BarError, NotFound, find_tap
+from kegdash.db import utcnow
+from kegdash.server import kegbot_auth
+from kegdash.server import kegbot_objects as obj
 from kegdash.server.json_plugin import JsonPlugin, dumps
 
 log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MAX_TICKS = 2**32 - 1  # a Kegboard meter counter is a uint32
+MAX_DURATION_S = 24 * 60 * 60
+MAX_CLOCK_SKEW = dt.timedelta(days=366)
+MAX_TEXT = 200
+MAX_VOLUME_ML = 1_000_000.0  # a 1000 L pour is a broken client; sums must stay finite
 
 ERROR_CODES = {
     400: "BadRequestError",
@@ -23,6 +47,11 @@ ERROR_CODES = {
     500: "ServerError",
 }
 
+_INT_RE = re.compile(r"^[+-]?\d{1,19}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+_PARAMS_KEY = "kegdash.kegbot.params"
+
 
 class KegbotError(Exception):
     """An error with the seed's code name and its HTTP status."""
@@ -30,6 +59,14 @@ class KegbotError(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def bad_request(message: str) -> KegbotError:
+    return KegbotError(400, "BadRequestError", message)
+
+
+def not_found(message: str) -> KegbotError:
+    return KegbotError(404, "NotFoundError", message)
 
 
 def error_response(status: int, message: str, code: str | None = None) -> bottle.HTTPResponse:
@@ -50,8 +87,12 @@ class ErrorPlugin:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return callback(*args, **kwargs)
-            except KegbotError as exc:
+            except (KegbotError, kegbot_auth.AuthError) as exc:
                 return error_response(exc.status, exc.message, exc.code)
+            except NotFound as exc:
+                return error_response(404, str(exc))
+            except BarError as exc:
+                return error_response(400, str(exc))
             except bottle.HTTPResponse as exc:
                 if isinstance(exc, bottle.HTTPError) and exc.status_code >= 400:
                     return error_response(exc.status_code, str(exc.body or exc.status_line))
@@ -64,15 +105,288 @@ class ErrorPlugin:
         return wrapper
 
 
+# --- request arguments -------------------------------------------------------------------
+
+def request_params() -> dict[str, Any]:
+    """Query parameters merged with the POST body (form, multipart or a JSON object)."""
+    cached = bottle.request.environ.get(_PARAMS_KEY)
+    if cached is not None:
+        return cached
+    request = bottle.request
+    params: dict[str, Any] = {key: request.query.getunicode(key) for key in request.query}
+    if request.method == "POST":
+        ctype = request.content_type.split(";", 1)[0].strip().lower()
+        if ctype == "application/json":
+            body = request.json
+            if not isinstance(body, dict):
+                raise bad_request("a JSON body must be an object")
+            params.update(body)
+        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            params.update({key: request.forms.getunicode(key) for key in request.forms})
+        elif request.content_length != 0:
+            raise bad_request(
+                f"unsupported content type {ctype or 'none'!r}: send a form or a JSON object"
+            )
+    request.environ[_PARAMS_KEY] = params
+    return params
+
+
+def _text(params: dict[str, Any], name: str) -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise bad_request(f"{name} must be a string")
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise bad_request(f"{name} is longer than {MAX_TEXT} characters")
+    return value or None
+
+
+def _int(params: dict[str, Any], name: str, *, maximum: int, required: bool = False) -> int | None:
+    """A whole number 0 … maximum; JSON integers or decimal digits in a form."""
+    value = params.get(name)
+    if value is None or value == "":
+        if required:
+            raise bad_request(f"{name} is required")
+        return None
+    if isinstance(value, str) and _INT_RE.match(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        raise bad_request(f"{name} must be a whole number, not {value!r}"[:200])
+    if not 0 <= number <= maximum:
+        raise bad_request(f"{name} must be between 0 and {maximum}, not {number}")
+    return number
+
+
+def _float(params: dict[str, Any], name: str) -> float | None:
+    """A finite number (``nan``, ``inf`` and ``1e999`` are refused)."""
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
+        raise bad_request(f"{name} must be a number, not {value!r}"[:200]) from None
+    if not math.isfinite(number):
+        raise bad_request(f"{name} must be a finite number, not {value!r}"[:200])
+    return number
+
+
+def _bool(params: dict[str, Any], name: str) -> bool:
+    value = params.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise bad_request(f"{name} must be true or false, not {value!r}"[:200])
+
+
+def _pour_time(params: dict[str, Any]) -> dt.datetime | None:
+    """Server time of the pour: server now − (client now − client pour_time)."""
+    pour_time = _float(params, "pour_time")
+    if pour_time is None:
+        return None
+    client_now = _float(params, "now")
+    if client_now is None:
+        raise bad_request("pour_time needs now (the client's current Unix time) as well")
+    ago = client_now - pour_time
+    if ago < 0:
+        raise bad_request("pour_time is after now")
+    if ago > MAX_CLOCK_SKEW.total_seconds():
+        raise bad_request("pour_time is more than a year before now")
+    return (utcnow() - dt.timedelta(seconds=ago)).replace(microsecond=0)
+
+
+# --- lookups ------------------------------------------------------------------------------
+
+def _id(text: str, what: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise not_found(f"no {what} {text!r}")
+    return int(text)
+
+
+def _keg(ident: str) -> Keg:
+    keg = Keg.get_or_none(Keg.id == _id(ident, "keg"))
+    if keg is None:
+        raise not_found(f"no keg {ident!r}")
+    return keg
+
+
+def _user(username: str) -> User:
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise not_found(f"no user {username!r}")
+    return user
+
+
+def _drink_query() -> peewee.ModelSelect:
+    return Drink.select(Drink, User).join(User, peewee.JOIN.LEFT_OUTER).switch(Drink)
+
+
+def _page(model: type[peewee.Model], query: peewee.ModelSelect) -> tuple[list, dict[str, Any]]:
+    """Newest first, ``start`` = the first id shown (inclusive), 100 a page."""
+    start = _int(request_params(), "start", maximum=2**62)
+    total = query.count()
+    if start is not None:
+        query = query.where(model.id <= start)
+    rows = list(query.order_by(model.id.desc()).limit(PAGE_SIZE))
+    return rows, {"total": total, "limit": PAGE_SIZE, "pos": rows[0].id if rows else None}
+
+
+def _token(device: str, value: str) -> dict[str, Any]:
+    token = AuthToken.get_or_none(
+        (AuthToken.device == device) & (AuthToken.value == value.lower())
+    )
+    if token is None:
+        raise not_found(f"no auth token {device}|{value}")
+    return {"result": {"token": obj.auth_token(token)}}
+
+
+# --- the app ------------------------------------------------------------------------------
+
 def make_app() -> bottle.Bottle:
     app = bottle.Bottle()
     app.uninstall("json")  # ours handles lists and datetimes too
     app.install(ErrorPlugin())
     app.install(JsonPlugin())
 
-    @app.get("/version")
-    @app.get("/version/")
+    def route(path: str, method: str | list[str] = "GET", *, protected: bool = False,
+              open_: bool = False) -> Callable[[Callable], Callable]:
+        """Register ``path`` and ``path/``; check the API key first unless ``open_``."""
+        def decorate(fn: Callable) -> Callable:
+            def handler(*args: Any, **kwargs: Any) -> Any:
+                if not open_:
+                    is_post = bottle.request.method == "POST"
+                    key = kegbot_auth.request_key(request_params())
+                    kegbot_auth.authorize(key, protected=protected or is_post)
+                return fn(*args, **kwargs)
+
+            for variant in (path, path + "/"):
+                app.route(variant, method, handler)
+            return fn
+        return decorate
+
+    @route("/version", open_=True)
     def version() -> dict:
         return {"result": {"server_name": "kegdash", "server_version": __version__}}
+
+    @route("/drinks")
+    def drink_list() -> dict:
+        rows, paging = _page(Drink, _drink_query().where(Drink.is_valid))
+        return {"result": {"paging": paging, "drinks": obj.drinks(rows)}}
+
+    @route("/drinks/<ident>")
+    def drink_detail(ident: str) -> dict:
+        drink = Drink.get_or_none(Drink.id == _id(ident, "drink"))
+        if drink is None:
+            raise not_found(f"no drink {ident!r}")
+        return {"result": obj.drink_detail(drink)}
+
+    @route("/taps")
+    def tap_list() -> dict:
+        taps = Tap.select().order_by(Tap.position, Tap.id)
+        return {"result": {"taps": [obj.tap_detail(t) for t in taps]}}
+
+    @route("/taps/<ident>")
+    def tap_detail(ident: str) -> dict:
+        return {"result": obj.tap_detail(find_tap(ident))}
+
+    @route("/taps/<ident>", "POST")
+    @route("/tap/<ident>", "POST")
+    def record_drink(ident: str) -> dict:
+        tap = find_tap(ident)
+        params = request_params()
+        ticks = _int(params, "ticks", maximum=MAX_TICKS, required=True)
+        volume_ml = _float(params, "volume_ml")
+        if volume_ml is not None and not 0 < volume_ml <= MAX_VOLUME_ML:
+            raise bad_request(f"volume_ml must be above 0 and at most {MAX_VOLUME_ML:g}, "
+                              f"not {volume_ml}")
+        if _bool(params, "spilled"):
+            keg = bar_drinks.record_spill(tap.id, ticks=ticks, volume_ml=volume_ml)
+            return {"result": {"tap": obj.tap(Tap.get_by_id(tap.id)), "keg": obj.keg(keg)}}
+        username = _text(params, "username")
+        auth_token = _text(params, "auth_token")
+        user = None
+        if username is not None:
+            user = User.get_or_none(User.username == username)
+            if user is None or not user.is_active:
+                raise bad_request(f"no active user {username!r}")
+        when = _pour_time(params)
+        duration = _int(params, "duration", maximum=MAX_DURATION_S) or 0
+        drink = bar_drinks.record_drink(
+            tap.id, ticks=ticks, volume_ml=volume_ml, user=user, auth_token=auth_token,
+            pour_time=when, duration=duration,
+        )
+        return {"result": obj.drink_detail(Drink.get_by_id(drink.id))}
+
+    @route("/kegs")
+    def keg_list() -> dict:
+        rows, paging = _page(Keg, Keg.select())
+        return {"result": {"paging": paging, "kegs": [obj.keg(k) for k in rows]}}
+
+    @route("/kegs/<ident>")
+    def keg_detail(ident: str) -> dict:
+        keg = _keg(ident)
+        return {"result": {
+            "keg": obj.keg(keg),
+            "type": obj.beer_type(keg.beverage),
+            "size": obj.keg_size(keg.size),
+            "drinks": obj.drinks(_keg_drinks(keg)),
+        }}
+
+    def _keg_drinks(keg: Keg) -> peewee.ModelSelect:
+        return (_drink_query().where((Drink.keg == keg.id) & Drink.is_valid)
+                .order_by(Drink.pour_time.desc(), Drink.id.desc()))
+
+    @route("/kegs/<ident>/drinks")
+    def keg_drinks(ident: str) -> dict:
+        return {"result": {"drinks": obj.drinks(_keg_drinks(_keg(ident)))}}
+
+    @route("/kegs/<ident>/sessions")
+    def keg_sessions(ident: str) -> dict:
+        sessions = bar_drinks.keg_sessions(_keg(ident).id)
+        return {"result": {"sessions": [obj.session(s) for s in sessions]}}
+
+    @route("/users/<username>")
+    def user_detail(username: str) -> dict:
+        return {"result": {"user": obj.user(_user(username))}}
+
+    @route("/users/<username>/drinks")
+    def user_drinks(username: str) -> dict:
+        user = _user(username)
+        rows = (_drink_query().where((Drink.user == user.id) & Drink.is_valid)
+                .order_by(Drink.pour_time.desc(), Drink.id.desc()))
+        return {"result": {"drinks": obj.drinks(rows)}}
+
+    @route("/auth-tokens/<ident>", ["GET", "POST"], protected=True)
+    def token_dotted(ident: str) -> dict:
+        device, dot, value = ident.rpartition(".")
+        if not dot or not device or not value:
+            raise not_found(f"no auth token {ident!r}: use <device>.<value>")
+        return _token(device, value)
+
+    @route("/auth-tokens/<device>/<value>", ["GET", "POST"], protected=True)
+    def token_split(device: str, value: str) -> dict:
+        return _token(device, value)
+
+    @route("/thermo-sensors/<ident>")
+    def thermo_detail(ident: str) -> dict:
+        sensor = thermo.find_sensor(ident)
+        return {"result": obj.thermo_detail(sensor, thermo.recent_logs(sensor))}
+
+    @route("/thermo-sensors/<ident>", "POST")
+    @route("/thermo-sensor/<ident>", "POST")
+    def record_temperature(ident: str) -> dict:
+        temp_c = _float(request_params(), "temp_c")
+        if temp_c is None:
+            raise bad_request("temp_c is required")
+        log_row = thermo.record_temperature(ident, temp_c)
+        sensor = log_row.sensor
+        return {"result": obj.thermo_detail(sensor, thermo.recent_logs(sensor))}
 
     return app

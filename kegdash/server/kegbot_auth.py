@@ -1,0 +1,57 @@
+"""Who may use the Kegbot API: API keys against the site's privacy mode (``decisions.md``).
+
+A key comes from the ``X-Kegbot-Api-Key`` header (preferred) or an ``api_key`` GET/POST
+parameter. Keys are found by their fingerprint (``accounts.keys``), so no comparison of the
+secret itself ever happens here. A key that is sent is always checked, even on an open
+endpoint: a stale key on a tablet is reported at once instead of silently reading as a guest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import bottle
+
+from kegdash.accounts.keys import user_for_api_key
+from kegdash.accounts.models import User
+from kegdash.site_settings import get_setting
+
+KEY_HEADER = "X-Kegbot-Api-Key"
+
+
+class AuthError(Exception):
+    """Refused: the seed's code (``NoAuthTokenError`` …) and its HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def request_key(params: Mapping[str, Any]) -> str | None:
+    """The key of this request: the header if present, else the ``api_key`` parameter."""
+    header = bottle.request.get_header(KEY_HEADER)
+    if header and header.strip():
+        return header.strip()
+    value = params.get("api_key")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def authorize(key: str | None, *, protected: bool) -> User | None:
+    """The key's user if this request may go on, else raise AuthError.
+
+    ``protected`` endpoints (every POST, auth tokens) need a staff key; in ``members`` mode
+    every endpoint needs a key (any active user's), in ``staff`` mode a staff key.
+    """
+    mode = get_setting("privacy")
+    if key is None:
+        if protected or mode != "public":
+            raise AuthError(401, "NoAuthTokenError", "This resource requires an API key.")
+        return None
+    user = user_for_api_key(key)
+    if user is None or not user.is_active:
+        raise AuthError(401, "BadAuthTokenError", "The API key is not valid.")
+    if (protected or mode == "staff") and not (user.is_staff or user.is_superuser):
+        raise AuthError(403, "PermissionDeniedError",
+                        "This API key does not have permission to perform this operation.")
+    return user
