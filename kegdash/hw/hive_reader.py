@@ -1,0 +1,75 @@
+"""A hive gateway on a serial port: HV1 lines in, readings stored as the HTTP upload stores them.
+
+Lines are validated by the HV1 decoder with the serial policy (a bad value drops only its
+field); readings are filed by :func:`kegdash.apiary.readings.store_reading`. A device id that
+no owner has registered is filed under the operator account as an unassigned device, so a
+new sensor's data is kept until the beekeeper puts it in a hive.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from kegdash.accounts.models import User
+from kegdash.apiary.models import Device, Reading
+from kegdash.apiary.readings import store_reading
+from kegdash.hw.hv1 import Hv1Decoder, Hv1Reading
+from kegdash.site_settings import get_setting
+
+log = logging.getLogger(__name__)
+
+
+class HiveGatewayProtocol:
+    kind = "hive-gateway"
+
+    def __init__(self, source: int = Reading.SOURCE_SERIAL) -> None:
+        self.decoder = Hv1Decoder()
+        self.source = source
+        self.results: Counter[str] = Counter()
+
+    def on_connect(self, port) -> None:
+        self.decoder.reset()
+
+    def on_disconnect(self) -> None:
+        """Nothing to release: the decoder keeps its sequence state for the next connection."""
+
+    def on_data(self, data: bytes, now: float) -> None:
+        for reading in self.decoder.feed(data, int(now)):
+            self._store(reading)
+
+    def on_idle(self, now: float) -> None:
+        """HV1 has no timeouts; readings are stored as their lines arrive."""
+
+    def counters(self) -> dict[str, object]:
+        return {**self.decoder.stats.as_dict(), **self.results}
+
+    def _owner(self, api_id: str) -> User | None:
+        owners = list(
+            User.select().join(Device, on=(Device.owner == User.id))
+            .where(Device.api_id == api_id).limit(2)
+        )
+        if len(owners) == 1:
+            return owners[0]
+        if len(owners) > 1:
+            self.results["ambiguous_device"] += 1
+            log.warning("device %s is registered by several owners; reading dropped", api_id)
+            return None
+        return User.get_or_none(User.username == get_setting("operator"))
+
+    def _store(self, reading: Hv1Reading) -> None:
+        if not reading.values:
+            self.results["empty_readings"] += 1
+            return
+        owner = self._owner(reading.device_id)
+        if owner is None:
+            self.results["no_owner"] += 1
+            return
+        clean = {"device_id": reading.device_id, "timestamp": reading.timestamp, **reading.values}
+        result = store_reading(owner, clean, source=self.source)
+        self.results["stored" if result.stored else "duplicates_in_db"] += 1
+        if result.device_created:
+            log.info("new hive device %s registered unassigned for %s", reading.device_id,
+                     owner.username)
+
+
