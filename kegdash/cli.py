@@ -58,6 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="serial device of a Kegboard (repeatable)")
     serve.add_argument("--hive-gateway", action="append", metavar="DEVICE",
                        help="serial device of a hive gateway (repeatable)")
+    simulate = sub.add_parser(
+        "simulate", help="a virtual Kegboard or hive gateway on a pseudo-terminal",
+        description="Open a pseudo-terminal, print its path, and send realistic traffic to it "
+                    "until Ctrl-C; point kegdash serve --kegboard/--hive-gateway at the path.")
+    simulate.add_argument("device", choices=["kegboard", "hive"])
+    simulate.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
+    simulate.add_argument("--seed", type=int, help="random seed, for repeatable traffic")
+    simulate.add_argument("--speed", type=float, default=1.0, help="time factor (2 = twice as fast)")
+    check = sub.add_parser("self-test", help="check this installation end to end, headless",
+                           description="Scratch database, each API on a free port, the window "
+                                       "rendered offscreen to a PNG; exit 0 if all of it works.")
+    check.add_argument("--keep", metavar="PATH", help="write the window's PNG to PATH")
     demo = sub.add_parser("demo-data", parents=[db], help="load the demo data set",
                           description="Load taps, kegs, drinkers, pours, recipes and an apiary "
                                       "with a month of readings into an empty database.")
@@ -254,6 +266,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         prepare_demo(settings)
     server = ApiServer(build_app(), settings.host, settings.port)
     server.start()
+    devices = start_devices(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -263,6 +276,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         while not stop.wait(0.5):
             pass
     finally:
+        devices.stop()
         server.stop()
     print("kegdash stopped", flush=True)
 
@@ -274,7 +288,55 @@ def cmd_run(args: argparse.Namespace) -> int:
     _open(settings)
     if settings.demo:
         prepare_demo(settings)
-    return run_window(settings)
+    devices = start_devices(settings)
+    try:
+        return run_window(settings, devices)
+    finally:
+        devices.stop()
+
+
+def start_devices(settings: Settings):
+    """Readers for the configured ports; in demo mode, simulated devices on ptys as well."""
+    from kegdash.hw.devices import DeviceManager
+
+    devices = DeviceManager()
+    for device in settings.kegboard:
+        devices.add_kegboard(device)
+    for device in settings.hive_gateway:
+        devices.add_hive_gateway(device)
+    if settings.demo:
+        devices.add_simulated()
+    devices.start()
+    return devices
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from kegdash.hw.simulators import Pty, Simulator
+
+    if args.speed <= 0:
+        raise CommandError("--speed must be above 0")
+    simulator = Simulator(args.device, Pty(Path(args.link) if args.link else None), seed=args.seed,
+                          speed=args.speed)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    simulator.start()
+    print(simulator.pty.device, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        simulator.stop()
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kegdash.self_test import run_self_test
+
+    return run_self_test(keep=Path(args.keep) if args.keep else None)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {
@@ -282,6 +344,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "demo-data": cmd_demo_data,
     "serve": cmd_serve,
     "run": cmd_run,
+    "simulate": cmd_simulate,
+    "self-test": cmd_self_test,
 }
 
 

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -167,7 +168,7 @@ def test_serve_on_ephemeral_port_without_qt_and_stops_on_sigterm(tmp_path):
         assert "PySide6" not in err
     finally:
         proc.kill()
-        proc.wait()
+        proc.communicate()
 
 
 def test_serve_on_taken_port_is_a_one_line_error(tmp_path):
@@ -190,3 +191,40 @@ def test_python_dash_m_version():
     from kegdash import __version__
 
     assert out.strip() == f"kegdash {__version__}"
+
+
+@pytest.mark.parametrize("kind", ["kegboard", "hive"])
+def test_simulate_prints_a_pty_that_carries_valid_traffic(tmp_path, kind):
+    import serial
+
+    from kegdash.hw import hv1, kbsp
+
+    link = tmp_path / f"{kind}0"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kegdash", "simulate", kind, "--seed", "7", "--speed", "20",
+         "--link", str(link)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == str(link)
+        port = serial.Serial(str(link), timeout=0.2)
+        data = bytearray()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(data) < 600:
+            data += port.read(256)
+        port.close()
+        if kind == "kegboard":
+            decoder = kbsp.KbspDecoder()
+            messages = decoder.feed(bytes(data))
+            assert any(isinstance(m, kbsp.Hello) for m in messages)
+            assert decoder.stats.crc_errors == 0 and len(messages) >= 3
+        else:
+            decoder = hv1.Hv1Decoder()
+            readings = decoder.feed(bytes(data), int(time.time()))
+            assert readings and {r.device_id for r in readings} <= {"aa:bb:01", "aa:bb:02", "aa:bb:03"}
+            assert decoder.stats.bad_checksum == 0
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+        assert proc.returncode == 0
+        assert not link.exists(), "the symlink is removed on exit"
+    finally:
+        proc.kill()
+        proc.communicate()

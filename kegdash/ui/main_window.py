@@ -1,53 +1,74 @@
-"""The main window: a page per job (taps, kegs, hives, recipes, devices, settings)."""
+"""The main window: a page per job (taps, kegs, hives, recipes, devices, settings), a status bar
+with the API, serial devices and database, F11 for a full-screen kiosk with large type, and
+light/dark themes. Size, position and the last page are remembered (QSettings)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget
 
+from kegdash.config import Settings
+from kegdash.resources import resource_path
 from kegdash.ui.bridge import EventBridge
+from kegdash.ui.devices_page import DevicesPage
+from kegdash.ui.hives_page import HivesPage
+from kegdash.ui.kegs_page import KegsPage
+from kegdash.ui.prefs import Prefs
+from kegdash.ui.recipes_page import RecipesPage
+from kegdash.ui.settings_page import SettingsPage
 from kegdash.ui.taps_page import TapsPage
+from kegdash.ui.theme import apply_theme
 
 PAGES = ("Taps", "Kegs & drinks", "Hives", "Recipes", "Devices", "Settings")
 
 
-def _placeholder(title: str) -> QWidget:
-    label = QLabel(f"{title}\n\nThis page arrives in a later release of kegdash.")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "kegdash.svg")))
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, bridge: EventBridge, api_url: str, database: str) -> None:
+    def __init__(self, bridge: EventBridge, api_state: str, database: str,
+                 settings: Settings | None = None) -> None:
         super().__init__()
+        settings = settings or Settings()
         self.setWindowTitle("kegdash")
-        self.nav = QListWidget()
+        self.setObjectName("kegdashMain")
+        self.setWindowIcon(app_icon())
+        self.prefs = Prefs(settings.units, self)
+        self.kiosk = False
+        apply_theme(self.prefs.theme)
+        self.prefs.changed.connect(self._on_prefs)
+
+        self.nav = QListWidget(objectName="nav")
         self.nav.addItems(PAGES)
-        self.nav.setFixedWidth(180)
+        self.nav.setMinimumWidth(180)
         self.stack = QStackedWidget()
-        self.taps_page = TapsPage(bridge)
-        self.stack.addWidget(self.taps_page)
-        for title in PAGES[1:]:
-            self.stack.addWidget(_placeholder(title))
+        self.taps_page = TapsPage(bridge, self.prefs)
+        self.kegs_page = KegsPage(bridge, self.prefs)
+        self.hives_page = HivesPage(bridge, self.prefs)
+        self.recipes_page = RecipesPage(bridge)
+        self.devices_page = DevicesPage(bridge)
+        self.settings_page = SettingsPage(self.prefs, "", database)
+        for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,
+                     self.devices_page, self.settings_page):
+            self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
         self.setCentralWidget(splitter)
 
         self.api_label = QLabel()
-        self.set_api_state(api_url)
-        self.statusBar().addPermanentWidget(self.api_label)
-        self.statusBar().addPermanentWidget(QLabel(f"Database: {database}"))
+        self.devices_label = QLabel()
+        self.database_label = QLabel(f"Database: {database}")
+        for label in (self.api_label, self.devices_label, self.database_label):
+            self.statusBar().addPermanentWidget(label)
+        self.set_api_state(api_state)
+        self.show_devices({})
+        self.devices_page.states_changed.connect(self.show_devices)
 
         fullscreen = QAction("Full screen", self)
         fullscreen.setShortcut(QKeySequence(Qt.Key.Key_F11))
@@ -56,10 +77,26 @@ class MainWindow(QMainWindow):
         self._restore()
 
     def set_api_state(self, text: str) -> None:
+        """The API's address when it listens, or why it does not, in the status bar and Settings."""
         self.api_label.setText(f"API: {text}")
+        self.settings_page.set_server(text)
+
+    def show_devices(self, states: dict[str, str]) -> None:
+        if not states:
+            self.devices_label.setText("Serial: no devices")
+            return
+        self.devices_label.setText("Serial: " + ", ".join(f"{name} {state}" for name, state
+                                                          in sorted(states.items())))
 
     def toggle_fullscreen(self) -> None:
+        """Kiosk mode for a bar screen: full screen and large type; F11 again to leave."""
+        self.kiosk = not self.isFullScreen()
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+        apply_theme(self.prefs.theme, self.kiosk)
+
+    def _on_prefs(self, key: str) -> None:
+        if key == "theme":
+            apply_theme(self.prefs.theme, self.kiosk)
 
     def _restore(self) -> None:
         settings = QSettings()
@@ -68,10 +105,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 800)
-        self.nav.setCurrentRow(settings.value("window/page", 0, type=int))
+        page = settings.value("window/page", 0, type=int)
+        self.nav.setCurrentRow(page if 0 <= page < len(PAGES) else 0)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.nav.currentRow())
+        self.hives_page.shutdown()
         super().closeEvent(event)

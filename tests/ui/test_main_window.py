@@ -1,57 +1,44 @@
 import sys
+import threading
 
-import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from kegdash import events
-from kegdash.bar.taps import add_tap, start_keg
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.main_window import PAGES, MainWindow
-
-
-@pytest.fixture(autouse=True)
-def isolated_qsettings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings().clear()
-
-
-@pytest.fixture
-def window(qtbot, database):
-    bridge = EventBridge(events.bus)
-    win = MainWindow(bridge, "http://127.0.0.1:8000", "sqlite:///test.sqlite")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    bridge.detach()
+from kegdash.ui.devices_page import DevicesPage
+from kegdash.ui.hives_page import HivesPage
+from kegdash.ui.kegs_page import KegsPage
+from kegdash.ui.main_window import PAGES
+from kegdash.ui.recipes_page import RecipesPage
+from kegdash.ui.settings_page import SettingsPage
+from kegdash.ui.taps_page import TapsPage
 
 
 def test_window_has_every_page_and_status(window):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(PAGES)
+    kinds = [type(window.stack.widget(i)) for i in range(window.stack.count())]
+    assert kinds == [TapsPage, KegsPage, HivesPage, RecipesPage, DevicesPage, SettingsPage]
+    for row in range(len(PAGES)):
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentIndex() == row
     assert "http://127.0.0.1:8000" in window.api_label.text()
+    assert window.devices_label.text() == "Serial: no devices"
+    assert "sqlite:///test.sqlite" in window.database_label.text()
+    assert "http://127.0.0.1:8000" in window.settings_page.server.text()
 
 
-def test_remembers_last_page(qtbot, window, database):
-    window.nav.setCurrentRow(2)
-    window.close()
-    again = MainWindow(EventBridge(events.bus), "x", "y")
-    qtbot.addWidget(again)
+def test_remembers_last_page_and_geometry(qtbot, make_window):
+    first = make_window()
+    first.resize(700, 560)
+    first.nav.setCurrentRow(2)
+    first.close()
+    again = make_window()
     assert again.nav.currentRow() == 2
-
-
-def test_keg_started_elsewhere_shows_on_its_card(qtbot, window):
-    tap = add_tap("Tap 1", "kegboard.flow0")
-    qtbot.waitUntil(lambda: tap.id in window.taps_page.cards)
-    start_keg(tap.id, "Racer 5", abv=7.2, size="corny")
-    card = window.taps_page.cards[tap.id]
-    qtbot.waitUntil(lambda: "Racer 5" in card.beverage.text())
-    assert card.gauge.value() == 100
+    assert (again.width(), again.height()) == (700, 560)
 
 
 def test_event_from_another_thread_reaches_main_thread(qtbot, database):
-    import threading
-
     bridge = EventBridge(events.bus)
     seen = []
     bridge.event.connect(lambda name, data: seen.append((name, threading.current_thread())))
@@ -59,6 +46,57 @@ def test_event_from_another_thread_reaches_main_thread(qtbot, database):
         threading.Thread(target=events.bus.publish, args=("ping",), kwargs={"x": 1}).start()
     assert seen[0] == ("ping", threading.main_thread())
     bridge.detach()
+
+
+def test_pour_progress_is_coalesced_to_the_latest_value(qtbot, database):
+    bridge = EventBridge(events.bus)
+    seen = []
+    bridge.event.connect(lambda name, data: seen.append(data["volume_ml"]))
+
+    def burst():
+        for volume in range(1, 51):
+            events.bus.publish(events.POUR_PROGRESS, meter="kegboard.flow0", tap_id=1, volume_ml=volume)
+
+    with qtbot.waitSignal(bridge.event, timeout=3000, check_params_cb=lambda n, d: d["volume_ml"] == 50):
+        threading.Thread(target=burst).start()
+    assert seen[-1] == 50 and len(seen) <= 5
+    bridge.detach()
+
+
+def test_device_status_shows_in_status_bar_and_devices_page(qtbot, window):
+    status = {"device": "/dev/ttyACM0", "kind": "kegboard", "state": "connected", "error": "",
+              "reconnects": 1, "last_data": None, "counters": {"frames": 12, "crc_errors": 0}}
+    threading.Thread(target=events.bus.publish, args=(events.DEVICE_STATUS,), kwargs=status).start()
+    qtbot.waitUntil(lambda: "/dev/ttyACM0 connected" in window.devices_label.text())
+    table = window.devices_page.serial
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(4)] == ["/dev/ttyACM0", "kegboard", "connected", "1"]
+    assert table.item(0, 4).text() == "frames 12"
+
+
+def test_theme_toggle_persists_and_restyles(qtbot, make_window):
+    first = make_window()
+    first.nav.setCurrentRow(PAGES.index("Settings"))
+    page = first.settings_page
+    page.theme.setCurrentIndex(page.theme.findData("dark"))
+    assert QSettings().value("ui/theme") == "dark"
+    assert "#16171a" in QApplication.instance().styleSheet()
+    first.close()
+    again = make_window()
+    assert again.prefs.theme == "dark"
+    assert again.settings_page.theme.currentData() == "dark"
+    again.settings_page.theme.setCurrentIndex(again.settings_page.theme.findData("light"))
+    assert "#f4f1ea" in QApplication.instance().styleSheet()
+
+
+def test_kiosk_mode_enlarges_type(qtbot, window):
+    normal = QApplication.instance().styleSheet()
+    window.toggle_fullscreen()
+    assert window.kiosk
+    big = QApplication.instance().styleSheet()
+    assert "font-size: 16pt" in big and "font-size: 16pt" not in normal
+    window.toggle_fullscreen()
+    assert not window.kiosk and QApplication.instance().styleSheet() == normal
 
 
 def test_pyside_does_not_overrelease_none(qtbot):

@@ -1,0 +1,83 @@
+"""Numbers as people at the bar read them: litres or US pints, °C or °F, "12 min ago".
+
+Everything stored is metric (ml, °C, kg, naive UTC); conversion happens only here, at display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+ML_PER_US_PINT = 473.176473
+ML_PER_US_FLOZ = 29.5735296
+ML_PER_US_GALLON = 3785.411784
+ML_PER_METRIC_PINT = 500.0
+LB_PER_KG = 2.20462262
+
+
+def volume(ml: float, units: str) -> str:
+    """A volume in the unit that fits its size: ml / L in metric, fl oz / gal in US units."""
+    if units == "us":
+        if abs(ml) < ML_PER_US_GALLON:
+            return f"{ml / ML_PER_US_FLOZ:.1f} fl oz"
+        return f"{ml / ML_PER_US_GALLON:.1f} gal"
+    if abs(ml) < 1000:
+        return f"{ml:.0f} ml"
+    return f"{ml / 1000:.1f} L"
+
+
+def pints(ml: float, units: str) -> float:
+    """How many glasses are left: US pints in US units, half-litres in metric."""
+    return ml / (ML_PER_US_PINT if units == "us" else ML_PER_METRIC_PINT)
+
+
+def pints_label(ml: float, units: str) -> str:
+    count = max(pints(ml, units), 0.0)
+    glass = "pints" if units == "us" else "× 0.5 L"
+    return f"≈ {count:.0f} {glass} left"
+
+
+def temperature(celsius: float, units: str) -> str:
+    if units == "us":
+        return f"{celsius * 9 / 5 + 32:.1f} °F"
+    return f"{celsius:.1f} °C"
+
+
+def temperature_value(celsius: float, units: str) -> float:
+    return celsius * 9 / 5 + 32 if units == "us" else celsius
+
+
+def temperature_unit(units: str) -> str:
+    return "°F" if units == "us" else "°C"
+
+
+def weight_value(kg: float, units: str) -> float:
+    return kg * LB_PER_KG if units == "us" else kg
+
+
+def weight_unit(units: str) -> str:
+    return "lb" if units == "us" else "kg"
+
+
+def ago(when: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """How long ago a naive-UTC time was, coarse enough to read from a few metres away."""
+    if when is None:
+        return "never"
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    seconds = max((now - when).total_seconds(), 0)
+    return "just now" if seconds < 60 else f"{duration(seconds)} ago"
+
+
+def duration(seconds: float) -> str:
+    """A length of time in its largest sensible unit."""
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600:.0f} h"
+    return f"{seconds // 86400:.0f} days"
+
+
+def local_time(when: dt.datetime | None) -> str:
+    """A stored naive-UTC time shown in the machine's local time zone."""
+    if when is None:
+        return ""
+    return when.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")

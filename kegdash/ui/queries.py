@@ -1,0 +1,300 @@
+"""Read-only queries the window needs and the domain does not offer (yet), on the peewee models.
+
+They return plain values (dataclasses, tuples, numpy arrays), never model instances, so that a
+result computed on a worker thread is safe to use on the main thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import peewee
+from peewee import JOIN, fn
+
+from kegdash.accounts.models import User
+from kegdash.apiary import series
+from kegdash.apiary.models import Apiary, Device, Hive, Reading
+from kegdash.bar.models import Beverage, Drink, DrinkingSession, Keg, KegSize, Tap, ThermoLog
+from kegdash.brewing.models import StoredRecipe
+
+SERIES_FIELDS = ("temperature", "humidity", "weight")
+
+
+@dataclass(frozen=True)
+class TapView:
+    """What one tap card shows; ``keg_id`` is None for a tap with no keg."""
+
+    tap_id: int
+    name: str
+    meter: str
+    keg_id: int | None = None
+    beverage: str = ""
+    style: str = ""
+    abv: float | None = None
+    full_ml: float = 0.0
+    remaining_ml: float = 0.0
+    fraction: float = 0.0
+    last_pour_time: dt.datetime | None = None
+    last_pour_ml: float | None = None
+    last_pour_user: str | None = None
+    temp_c: float | None = None
+
+
+@dataclass(frozen=True)
+class DrinkView:
+    drink_id: int
+    tap: str
+    beverage: str
+    volume_ml: float
+    user: str
+    pour_time: dt.datetime
+
+
+def tap_views() -> list[TapView]:
+    """Every tap in display order with its keg, beverage, last pour and latest temperature."""
+    return [tap_view(tap) for tap in Tap.select().order_by(Tap.position, Tap.id)]
+
+
+def tap_view(tap: Tap | int) -> TapView:
+    if isinstance(tap, int):
+        tap = Tap.get_by_id(tap)
+    temp = None
+    if tap.thermo_sensor_id is not None:
+        temp = (ThermoLog.select(ThermoLog.temp_c).where(ThermoLog.sensor == tap.thermo_sensor_id)
+                .order_by(ThermoLog.time.desc()).scalar())
+    base = TapView(tap_id=tap.id, name=tap.name, meter=tap.meter_name, temp_c=temp)
+    if tap.current_keg_id is None:
+        return base
+    keg = Keg.select(Keg, Beverage).join(Beverage).where(Keg.id == tap.current_keg_id).get()
+    last = (Drink.select(Drink, User).join(User, JOIN.LEFT_OUTER)
+            .where((Drink.keg == keg.id) & Drink.is_valid).order_by(Drink.pour_time.desc()).first())
+    return TapView(
+        tap_id=tap.id, name=tap.name, meter=tap.meter_name, keg_id=keg.id,
+        beverage=keg.beverage.name, style=keg.beverage.style, abv=keg.beverage.abv,
+        full_ml=keg.full_volume_ml, remaining_ml=keg.remaining_ml, fraction=keg.percent_full,
+        last_pour_time=last.pour_time if last else None,
+        last_pour_ml=last.volume_ml if last else None,
+        last_pour_user=(last.user.username if last and last.user_id else None),
+        temp_c=temp,
+    )
+
+
+def tap_id_for_meter(meter: str) -> int | None:
+    return Tap.select(Tap.id).where(Tap.meter_name == meter).scalar()
+
+
+def _drink_query() -> peewee.ModelSelect:
+    return (Drink.select(Drink, Tap, Keg, Beverage, User)
+            .join(Tap, JOIN.LEFT_OUTER).switch(Drink)
+            .join(Keg, JOIN.LEFT_OUTER).join(Beverage, JOIN.LEFT_OUTER).switch(Drink)
+            .join(User, JOIN.LEFT_OUTER))
+
+
+def _drink_view(drink: Drink) -> DrinkView:
+    return DrinkView(
+        drink_id=drink.id,
+        tap=drink.tap.name if drink.tap_id else "",
+        beverage=drink.keg.beverage.name if drink.keg_id else "",
+        volume_ml=drink.volume_ml,
+        user=drink.user.username if drink.user_id else "guest",
+        pour_time=drink.pour_time,
+    )
+
+
+def recent_drinks(limit: int = 15) -> list[DrinkView]:
+    query = _drink_query().where(Drink.is_valid).order_by(Drink.pour_time.desc(), Drink.id.desc())
+    return [_drink_view(d) for d in query.limit(limit)]
+
+
+def drink_view(drink_id: int) -> DrinkView | None:
+    drink = _drink_query().where(Drink.id == drink_id).first()
+    return _drink_view(drink) if drink else None
+
+
+# --- the Kegs & drinks page: paged rows for lazily filled table models -------------------------
+
+
+def count_kegs() -> int:
+    return Keg.select().count()
+
+
+def keg_rows(offset: int, limit: int) -> list[tuple]:
+    """(id, tap, beverage, size, started, finished, served, spilled, remaining fraction, status)."""
+    query = (Keg.select(Keg, Beverage.name, KegSize.name, Tap.name)
+             .join(Beverage).switch(Keg).join(KegSize).switch(Keg)
+             .join(Tap, JOIN.LEFT_OUTER, on=(Tap.current_keg == Keg.id))
+             .order_by(Keg.started.desc(), Keg.id.desc()).offset(offset).limit(limit))
+    rows = []
+    for keg in query:
+        tap = getattr(keg, "tap", None)
+        rows.append((keg.id, tap.name if tap else "", keg.beverage.name, keg.size.name, keg.started,
+                     keg.finished, keg.served_ml, keg.spilled_ml, keg.percent_full, keg.status))
+    return rows
+
+
+def count_drinks(keg_id: int | None = None) -> int:
+    query = Drink.select()
+    return (query.where(Drink.keg == keg_id) if keg_id else query).count()
+
+
+def drink_rows(keg_id: int | None, offset: int, limit: int) -> list[tuple]:
+    """(id, time, tap, beverage, volume, drinker, valid), newest first, optionally of one keg."""
+    query = _drink_query()
+    if keg_id is not None:
+        query = query.where(Drink.keg == keg_id)
+    query = query.order_by(Drink.pour_time.desc(), Drink.id.desc()).offset(offset).limit(limit)
+    return [(d.id, d.pour_time, d.tap.name if d.tap_id else "",
+             d.keg.beverage.name if d.keg_id else "", d.volume_ml,
+             d.user.username if d.user_id else "guest", d.is_valid) for d in query]
+
+
+def count_sessions() -> int:
+    return DrinkingSession.select().count()
+
+
+def session_rows(offset: int, limit: int) -> list[tuple]:
+    """(id, start, end, volume, drinks, drinkers), newest first."""
+    query = (DrinkingSession
+             .select(DrinkingSession, fn.COUNT(Drink.id).alias("drinks"),
+                     fn.COUNT(Drink.user.distinct()).alias("drinkers"))
+             .join(Drink, JOIN.LEFT_OUTER).group_by(DrinkingSession.id)
+             .order_by(DrinkingSession.start.desc()).offset(offset).limit(limit))
+    return [(s.id, s.start, s.end, s.volume_ml, s.drinks, s.drinkers) for s in query]
+
+
+def count_drinkers() -> int:
+    return Drink.select(Drink.user).where(Drink.is_valid).distinct().count()
+
+
+def drinker_rows(offset: int, limit: int) -> list[tuple]:
+    """(user, drinks, total volume, last pour) per drinker, biggest total first; guests as one."""
+    total = fn.SUM(Drink.volume_ml)
+    query = (Drink.select(User.username, fn.COUNT(Drink.id).alias("n"), total.alias("total"),
+                          fn.MAX(Drink.pour_time).alias("last"))
+             .join(User, JOIN.LEFT_OUTER).where(Drink.is_valid).group_by(Drink.user)
+             .order_by(total.desc()).offset(offset).limit(limit).tuples())
+    return [(name or "guest", name or "guest", n, volume, _as_datetime(last))
+            for name, n, volume, last in query]
+
+
+def _as_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
+    """Aggregates come back from SQLite as text; peewee only converts plain column reads."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
+
+
+def free_taps() -> list[tuple[int, str]]:
+    return list(Tap.select(Tap.id, Tap.name).where(Tap.current_keg.is_null())
+                .order_by(Tap.position, Tap.id).tuples())
+
+
+def keg_sizes() -> list[tuple[str, str, float]]:
+    return list(KegSize.select(KegSize.slug, KegSize.name, KegSize.volume_ml)
+                .order_by(KegSize.volume_ml.desc()).tuples())
+
+
+def beverage_names() -> list[str]:
+    return [name for (name,) in Beverage.select(Beverage.name).order_by(Beverage.name).tuples()]
+
+
+def tap_of_keg(keg_id: int) -> int | None:
+    return Tap.select(Tap.id).where(Tap.current_keg == keg_id).scalar()
+
+
+def usernames() -> list[str]:
+    return [name for (name,) in User.select(User.username).where(User.is_active)
+            .order_by(User.username).tuples()]
+
+
+# --- recipes and devices ----------------------------------------------------------------------
+
+
+def count_recipes() -> int:
+    return StoredRecipe.select().count()
+
+
+def recipe_rows(offset: int, limit: int) -> list[tuple]:
+    """(id, name, owner, OG, FG, IBU, ABV, modified), most recently changed first."""
+    query = (StoredRecipe.select(StoredRecipe, User.username).join(User)
+             .order_by(StoredRecipe.modified.desc()).offset(offset).limit(limit))
+    return [(r.id, r.name, r.owner.username, r.og, r.fg, r.ibu, r.abv, r.modified) for r in query]
+
+
+def sensor_rows() -> list[tuple]:
+    """(uuid, api id, vendor, hive, last reading epoch) for every hive sensor."""
+    query = (Device.select(Device, Hive.name).join(Hive, JOIN.LEFT_OUTER)
+             .order_by(Device.api_id))
+    return [(d.uuid, d.api_id, d.vendor, d.hive.name if d.hive_id else "(unassigned)",
+             d.last_reading_ts) for d in query]
+
+
+# --- hives ------------------------------------------------------------------------------------
+
+
+def hive_choices() -> list[tuple[int, str]]:
+    """(hive id, "apiary / hive") for every hive that has at least one sensor."""
+    query = (Hive.select(Hive.id, Hive.name, Apiary.name).join(Apiary).switch(Hive)
+             .join(Device).distinct().order_by(Apiary.name, Hive.name))
+    return [(h.id, f"{h.apiary.name} / {h.name}") for h in query]
+
+
+def first_reading_ts(hive_id: int) -> int | None:
+    return (Reading.select(fn.MIN(Reading.ts)).join(Device)
+            .where(Device.hive == hive_id).scalar())
+
+
+@dataclass
+class Series:
+    """One hive's readings per field: epoch seconds and values, NaN rows where data is missing."""
+
+    x: dict[str, np.ndarray]
+    y: dict[str, np.ndarray]
+    bucket_s: int
+    """0 for raw readings, else the width the apiary domain averaged over."""
+    last_ts: int
+    """Readings after this time are new to the plot (the query's end)."""
+
+
+def hive_series(hive_id: int, start_ts: int, end_ts: int) -> Series:
+    """The hive's temperature, humidity and weight from the apiary domain's down-sampled query
+    (bucket averages, so a year stays ~1500 points); gaps become NaN breaks. A start of 0 means
+    "from the first reading"."""
+    if start_ts <= 0:
+        start_ts = first_reading_ts(hive_id) or end_ts
+    bucket = series.bucket_seconds(start_ts, end_ts + 1)
+    out = Series(x={}, y={}, bucket_s=bucket, last_ts=end_ts)
+    for field in SERIES_FIELDS:
+        points = series.hive_series(hive_id, field, start_ts, end_ts + 1, bucket=bucket)
+        rows = np.array([(p.ts + bucket / 2, p.avg) for p in points], dtype=float).reshape(-1, 2)
+        rows = _break_gaps(rows)
+        out.x[field], out.y[field] = rows[:, 0], rows[:, 1]
+    return out
+
+
+def readings_after(hive_id: int, after_ts: int) -> Series:
+    """Raw readings newer than ``after_ts``: what a live plot appends without reloading."""
+    out = Series(x={}, y={}, bucket_s=0, last_ts=after_ts)
+    for field in SERIES_FIELDS:
+        points = series.hive_series(hive_id, field, after_ts + 1, 2**62, bucket=0)
+        out.x[field] = np.array([p.ts for p in points], dtype=float)
+        out.y[field] = np.array([p.avg for p in points], dtype=float)
+        if points:
+            out.last_ts = max(out.last_ts, points[-1].ts)
+    return out
+
+
+def _break_gaps(rows: np.ndarray) -> np.ndarray:
+    """Insert a NaN row wherever the step is over three times the usual one, so lines break."""
+    if len(rows) < 3:
+        return rows
+    steps = np.diff(rows[:, 0])
+    limit = 3 * float(np.median(steps))
+    gaps = np.nonzero(steps > limit)[0]
+    if not len(gaps):
+        return rows
+    filler = np.full((len(gaps), rows.shape[1]), np.nan)
+    filler[:, 0] = rows[gaps, 0] + steps[gaps] / 2
+    return np.insert(rows, gaps + 1, filler, axis=0)

@@ -1,0 +1,110 @@
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from kegdash.accounts.users import create_user
+from kegdash.apiary import series
+from kegdash.apiary.models import Reading
+from kegdash.apiary.readings import store_reading
+from kegdash.apiary.registry import add_apiary, add_device, add_hive
+from kegdash.db import database as db
+from kegdash.ui.hives_page import SPANS, swarm_drops
+
+STEP = 15 * 60
+
+
+@pytest.fixture
+def hive(database):
+    """A hive with a month of 15-minute readings ending now, a swarm-like drop 3 days ago."""
+    owner = create_user("beeman")
+    apiary = add_apiary("Ridge", owner)
+    hive = add_hive(apiary.uuid, "Hive 1")
+    device = add_device(hive.uuid, "aa:bb:01")
+    end = int(time.time()) // STEP * STEP
+    start = end - 30 * 86400
+    rows = []
+    for n, ts in enumerate(range(start, end + 1, STEP)):
+        drop = 2.5 if ts >= end - 3 * 86400 else 0.0
+        rows.append({"device": device.id, "ts": ts, "temperature": 34.0 + (n % 8) * 0.25,
+                     "humidity": 55.0 + n % 5, "weight": 40.0 + n * 0.001 - drop})
+    with db.atomic():
+        for offset in range(0, len(rows), 500):
+            Reading.insert_many(rows[offset:offset + 500]).execute()
+    return {"owner": owner, "hive": hive, "device": device, "start": start, "end": end, "rows": rows}
+
+
+def loaded(page):
+    return page.shown_request is not None and page.shown_request == page._request
+
+
+def choose_span(qtbot, page, label):
+    page.span_group.button([name for name, _ in SPANS].index(label)).click()
+    qtbot.waitUntil(lambda: loaded(page), timeout=5000)
+
+
+def test_hive_plots_show_the_readings_and_the_down_sampled_series(qtbot, window, hive):
+    page = window.hives_page
+    window.nav.setCurrentRow(2)
+    page.reload_hives()
+    assert page.hive.currentData() == hive["hive"].id
+
+    choose_span(qtbot, page, "Day")
+    day = [r for r in hive["rows"] if r["ts"] >= page._request[1]]
+    curve = page.curves["temperature"]
+    finite = np.isfinite(curve.yData)
+    assert list(curve.xData[finite]) == [r["ts"] for r in day]
+    assert list(curve.yData[finite]) == pytest.approx([r["temperature"] for r in day])
+    assert list(page.curves["weight"].yData[np.isfinite(page.curves["weight"].yData)]) == \
+        pytest.approx([r["weight"] for r in day])
+
+    choose_span(qtbot, page, "Month")
+    _, start, end, _ = page._request
+    bucket = series.bucket_seconds(start, end + 1)
+    assert bucket == 1800 and page.series.bucket_s == 1800
+    expected = series.hive_series(hive["hive"].id, "humidity", start, end + 1, bucket=bucket)
+    curve = page.curves["humidity"]
+    finite = np.isfinite(curve.yData)
+    assert list(curve.xData[finite]) == [p.ts + bucket / 2 for p in expected]
+    assert list(curve.yData[finite]) == pytest.approx([p.avg for p in expected])
+    assert len(page.swarm_marks.data) == 1
+    assert "possible swarm" in page.alerts.text()
+    low, high = page.brood_band.getRegion()
+    assert (low, high) == (32.0, 36.0)
+
+
+def test_new_readings_are_appended_live(qtbot, window, hive):
+    page = window.hives_page
+    page.reload_hives()
+    qtbot.waitUntil(lambda: loaded(page))
+    before = len(page.curves["temperature"].xData)
+    ts = int(time.time()) + 5
+    clean = {"device_id": "aa:bb:01", "timestamp": ts, "temperature": 30.5, "humidity": 61.0, "weight": 39.0}
+    thread = threading.Thread(target=store_reading, args=(hive["owner"], clean))
+    thread.start()
+    thread.join(10)
+    qtbot.waitUntil(lambda: len(page.curves["temperature"].xData) == before + 1, timeout=5000)
+    assert page.curves["temperature"].xData[-1] == ts and page.curves["temperature"].yData[-1] == 30.5
+    assert "brood at 30.5 °C" in page.alerts.text()
+
+
+def test_units_convert_the_plots(qtbot, window, hive):
+    page = window.hives_page
+    page.reload_hives()
+    qtbot.waitUntil(lambda: loaded(page))
+    window.prefs.set_units("us")
+    temps = page.curves["temperature"].yData
+    assert np.nanmax(temps) > 90 and page.plots["weight"].getAxis("left").labelUnits == "lb"
+    assert page.brood_band.getRegion()[0] == pytest.approx(89.6)
+
+
+def test_swarm_drops_need_a_kilogram_within_half_an_hour():
+    x = np.arange(0, 10 * STEP, STEP, dtype=float)
+    steady = np.full(10, 40.0)
+    assert len(swarm_drops(x, steady)) == 0
+    dropped = steady.copy()
+    dropped[5:] -= 1.2
+    assert list(swarm_drops(x, dropped)) == [5]
+    slow = 40.0 - np.arange(10) * 0.3
+    assert len(swarm_drops(x, slow)) == 0

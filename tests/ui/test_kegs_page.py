@@ -1,0 +1,138 @@
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from kegdash.bar.drinks import record_drink
+from kegdash.bar.models import Drink, Keg, KegSize, Tap
+from kegdash.bar.taps import add_tap, start_keg
+from kegdash.db import database
+
+
+def click_ok(qtbot, dialog):
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def select_row(view, row):
+    view.selectionModel().select(view.model().index(row, 0),
+                                 QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_add_tap_start_and_end_keg_through_the_ui(qtbot, window, monkeypatch):
+    page = window.kegs_page
+    window.nav.setCurrentRow(1)
+    qtbot.mouseClick(page.add_tap_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.name.setText("Front tap")
+    dialog.meter.setText("kegboard.flow0")
+    click_ok(qtbot, dialog)
+    tap = Tap.get(Tap.name == "Front tap")
+    assert tap.meter_name == "kegboard.flow0" and not dialog.isVisible()
+    qtbot.waitUntil(lambda: tap.id in window.taps_page.cards)
+
+    qtbot.mouseClick(page.start_keg_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog.tap.currentData() == tap.id
+    dialog.beverage.setCurrentText("Racer 5")
+    dialog.style.setText("American IPA")
+    dialog.abv.setValue(7.0)
+    dialog.size.setCurrentIndex(dialog.size.findData("sixth"))
+    click_ok(qtbot, dialog)
+    keg = Keg.get_by_id(Tap.get_by_id(tap.id).current_keg_id)
+    assert (keg.beverage.name, keg.beverage.abv, keg.size.slug) == ("Racer 5", 7.0, "sixth")
+    assert page.kegs.rowCount() == 1 and page.kegs.row_values(0)[:2] == ("Front tap", "Racer 5")
+
+    select_row(page.keg_view, 0)
+    assert page.end_keg_button.isEnabled()
+    monkeypatch.setattr(page, "confirm", lambda text: True)
+    qtbot.mouseClick(page.end_keg_button, Qt.MouseButton.LeftButton)
+    assert Keg.get_by_id(keg.id).status == Keg.OFFLINE
+    assert Tap.get_by_id(tap.id).current_keg_id is None
+    assert page.message.text() == f"Keg {keg.id} ended."
+    qtbot.waitUntil(lambda: window.taps_page.cards[tap.id].state == "empty")
+
+
+def test_custom_litre_size_is_accepted(qtbot, window):
+    tap = add_tap("Tap 1", "kegboard.flow0")
+    window.kegs_page.open_start_keg()
+    dialog = window.kegs_page.dialog
+    dialog.beverage.setCurrentText("Cider")
+    dialog.size.setCurrentText("20 L")
+    click_ok(qtbot, dialog)
+    keg = Keg.get_by_id(Tap.get_by_id(tap.id).current_keg_id)
+    assert keg.full_volume_ml == 20000
+
+
+def test_bad_input_shows_a_message_and_changes_nothing(qtbot, window):
+    add_tap("Tap 1", "kegboard.flow0")
+    page = window.kegs_page
+    sizes = KegSize.select().count()
+    page.open_start_keg()
+    dialog = page.dialog
+    dialog.beverage.setCurrentText("   ")
+    click_ok(qtbot, dialog)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert "beverage name" in dialog.error.text()
+    dialog.beverage.setCurrentText("Mystery")
+    dialog.size.setCurrentText("a bucket")
+    click_ok(qtbot, dialog)
+    assert dialog.isVisible() and "unknown keg size" in dialog.error.text()
+    assert Keg.select().count() == 0 and KegSize.select().count() == sizes
+    dialog.reject()
+
+    page.open_add_tap()
+    dialog = page.dialog
+    dialog.name.setText("Tap 1")
+    dialog.meter.setText("kegboard.flow5")
+    click_ok(qtbot, dialog)
+    assert dialog.isVisible() and "exists already" in dialog.error.text()
+    assert Tap.select().count() == 1
+    dialog.reject()
+
+
+def test_end_keg_refusal_is_a_message_not_a_crash(qtbot, window, monkeypatch):
+    tap = add_tap("Tap 1", "kegboard.flow0")
+    start_keg(tap.id, "Racer 5", size="corny")
+    page = window.kegs_page
+    page.reload()
+    select_row(page.keg_view, 0)
+    monkeypatch.setattr(page, "confirm", lambda text: True)
+    Tap.update(current_keg=None).where(Tap.id == tap.id).execute()
+    page.end_selected_keg()
+    assert page.message.property("kind") == "error" and not page.message.isHidden()
+    assert "on a tap" in page.message.text()
+
+
+def test_cancel_drink_through_the_ui(qtbot, window, monkeypatch):
+    tap = add_tap("Tap 1", "kegboard.flow0")
+    keg = start_keg(tap.id, "Racer 5", size="corny")
+    drink = record_drink(tap.id, ticks=0, volume_ml=400)
+    page = window.kegs_page
+    window.nav.setCurrentRow(1)
+    qtbot.waitUntil(lambda: page.drinks.rowCount() == 1)
+    select_row(page.drink_view, 0)
+    monkeypatch.setattr(page, "confirm", lambda text: True)
+    qtbot.mouseClick(page.cancel_drink_button, Qt.MouseButton.LeftButton)
+    assert not Drink.get_by_id(drink.id).is_valid
+    assert Keg.get_by_id(keg.id).served_ml == 0
+    qtbot.waitUntil(lambda: page.drinks.rowCount() == 1 and page.drinks.row_values(0)[-1] is False)
+
+
+def test_drinks_load_lazily_and_filter_by_keg(qtbot, window):
+    first = add_tap("Tap 1", "kegboard.flow0")
+    second = add_tap("Tap 2", "kegboard.flow1")
+    keg = start_keg(first.id, "Racer 5", size="half-barrel")
+    start_keg(second.id, "Stout", size="half-barrel")
+    with database.atomic():
+        for n in range(250):
+            record_drink(first.id if n % 3 else second.id, ticks=0, volume_ml=100 + n % 50)
+    page = window.kegs_page
+    page.reload()
+    assert page.drinks.rowCount() == 200 and page.drinks.canFetchMore(QModelIndex())
+    page.drinks.fetchMore(QModelIndex())
+    assert page.drinks.rowCount() == 250 and not page.drinks.canFetchMore(QModelIndex())
+    row = next(r for r in range(page.kegs.rowCount()) if page.kegs.row_id(r) == keg.id)
+    select_row(page.keg_view, row)
+    assert page.keg_id == keg.id and page.drinks_title.text() == f"166 drinks of keg {keg.id}"
+    drinkers = {page.drinkers.row_id(r): page.drinkers.row_values(r) for r in range(page.drinkers.rowCount())}
+    assert drinkers["guest"][1] == 250
+    assert page.sessions.rowCount() == 1 and page.sessions.row_values(0)[3] == 250
