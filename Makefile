@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run serve test lint bench clean
+.PHONY: run serve test lint bench clean package package-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,18 @@ test: lint
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The installers (README, "Installing (packages)"): bundle, .tar.gz and .deb in dist/, then
+# their smoke test (the .deb part only as root with dpkg). packaging/ has the scripts.
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	PYTHON=$(BIN)/python packaging/build.sh
+
+package-test:
+	packaging/package-test.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
