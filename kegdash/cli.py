@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--redirect-uri", default="")
     p = task("set-privacy", "who may read the Kegbot API")
     p.add_argument("mode", choices=["public", "members", "staff"])
+    p = task("set-units", "units the Beekeeping.io API reads and writes (kegdash stores °C and kg)")
+    p.add_argument("--temperature", choices=["C", "F"])
+    p.add_argument("--weight", choices=["kg", "lb"])
     return parser
 
 
@@ -169,7 +172,7 @@ def cmd_admin(args: argparse.Namespace) -> None:
     from kegdash.accounts.users import create_user, get_user
     from kegdash.apiary import registry
     from kegdash.bar import taps
-    from kegdash.site_settings import set_setting
+    from kegdash.site_settings import get_setting, set_setting
 
     _open(_settings(args))
     t = args.task
@@ -232,6 +235,15 @@ def cmd_admin(args: argparse.Namespace) -> None:
     elif t == "set-privacy":
         set_setting("privacy", args.mode)
         _emit(args, {"privacy": args.mode}, "privacy")
+    elif t == "set-units":
+        if args.temperature is None and args.weight is None:
+            raise CommandError("set-units needs --temperature C|F and/or --weight kg|lb")
+        if args.temperature:
+            set_setting("beekeeping_temperature_unit", args.temperature)
+        if args.weight:
+            set_setting("beekeeping_weight_unit", args.weight)
+        units = f"{get_setting('beekeeping_temperature_unit')} {get_setting('beekeeping_weight_unit')}"
+        _emit(args, {"units": units}, "units")
 
 
 def cmd_demo_data(args: argparse.Namespace) -> None:

@@ -58,6 +58,17 @@ def test_setting_up_a_bar_from_the_command_line(kd):
     assert code == 0 and last_line(out) == "members"
 
 
+def test_beekeeping_units(kd):
+    from kegdash.site_settings import get_setting
+
+    code, out, _ = kd("admin", "set-units", "--temperature", "C")
+    assert code == 0 and last_line(out) == "C lb"
+    code, out, _ = kd("admin", "set-units", "--weight", "kg")
+    assert code == 0 and last_line(out) == "C kg" and get_setting("beekeeping_weight_unit") == "kg"
+    code, _, err = kd("admin", "set-units")
+    assert code == 1 and "needs --temperature" in err
+
+
 def test_setting_up_an_apiary_from_the_command_line(kd):
     kd("admin", "create-user", "beeman")
     code, out, _ = kd("admin", "license-key", "beeman")
