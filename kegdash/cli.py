@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--redirect-uri", default="")
     p = task("set-privacy", "who may read the Kegbot API")
     p.add_argument("mode", choices=["public", "members", "staff"])
+    p = task("export-readings", "hive readings as CSV in °C, %%, kg (to stdout or --output)")
+    p.add_argument("--device", help="one device, by uuid or device id")
+    p.add_argument("--since", type=int, metavar="EPOCH", help="first timestamp (Unix seconds)")
+    p.add_argument("--until", type=int, metavar="EPOCH", help="last timestamp (Unix seconds)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE and print the row count")
     p = task("set-units", "units the Beekeeping.io API reads and writes (kegdash stores °C and kg)")
     p.add_argument("--temperature", choices=["C", "F"])
     p.add_argument("--weight", choices=["kg", "lb"])
@@ -235,6 +240,19 @@ def cmd_admin(args: argparse.Namespace) -> None:
     elif t == "set-privacy":
         set_setting("privacy", args.mode)
         _emit(args, {"privacy": args.mode}, "privacy")
+    elif t == "export-readings":
+        from kegdash.apiary.export import export_readings_csv
+
+        query = {"device": args.device, "since": args.since, "until": args.until}
+        try:
+            if args.output:
+                with open(args.output, "w", newline="", encoding="utf-8") as out:
+                    rows = export_readings_csv(out, **query)
+                _emit(args, {"file": args.output, "rows": rows}, "rows")
+            else:
+                export_readings_csv(sys.stdout, **query)
+        except LookupError as exc:
+            raise CommandError(exc.args[0]) from None
     elif t == "set-units":
         if args.temperature is None and args.weight is None:
             raise CommandError("set-units needs --temperature C|F and/or --weight kg|lb")

@@ -6,7 +6,9 @@ change made in one is seen by the others without a restart (``decisions.md``).
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from typing import Any
 
 import peewee
@@ -21,9 +23,22 @@ DEFAULTS: dict[str, Any] = {
     "beekeeping_temperature_unit": "F",
     "beekeeping_weight_unit": "lb",
     "beekeeping_rate_per_second": 5,
+    "beekeeping_rate_allowances": {},
+    "beekeeping_rate_exempt_loopback": False,
+    "beekeeping_trusted_proxies": [],
     "low_keg_fraction": 0.10,
     "operator": "admin",
+    "web_session_secret": "",
 }
+
+
+def _is_ip(value: object) -> bool:
+    try:
+        ipaddress.ip_address(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True
+
 
 _VALID: dict[str, Any] = {
     "privacy": lambda v: v in PRIVACY_MODES,
@@ -31,8 +46,13 @@ _VALID: dict[str, Any] = {
     "beekeeping_temperature_unit": lambda v: v in ("C", "F"),
     "beekeeping_weight_unit": lambda v: v in ("kg", "lb"),
     "beekeeping_rate_per_second": lambda v: isinstance(v, int) and 1 <= v <= 10_000,
+    "beekeeping_rate_allowances": lambda v: isinstance(v, dict) and all(
+        _is_ip(ip) and isinstance(n, int) and 1 <= n <= 100_000 for ip, n in v.items()),
+    "beekeeping_rate_exempt_loopback": lambda v: isinstance(v, bool),
+    "beekeeping_trusted_proxies": lambda v: isinstance(v, list) and all(_is_ip(ip) for ip in v),
     "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
     "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
+    "web_session_secret": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None,
 }
 
 
@@ -47,6 +67,16 @@ def get_setting(key: str) -> Any:
         raise KeyError(f"unknown site setting {key!r}")
     row = SiteSetting.get_or_none(SiteSetting.key == key)
     return DEFAULTS[key] if row is None else json.loads(row.value)
+
+
+def get_settings(*keys: str) -> dict[str, Any]:
+    """Several settings in one query (hot paths read a few per request)."""
+    unknown = [key for key in keys if key not in DEFAULTS]
+    if unknown:
+        raise KeyError(f"unknown site settings {unknown!r}")
+    stored = {row.key: json.loads(row.value)
+              for row in SiteSetting.select().where(SiteSetting.key.in_(keys))}
+    return {key: stored.get(key, DEFAULTS[key]) for key in keys}
 
 
 def set_setting(key: str, value: Any) -> None:

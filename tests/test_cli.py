@@ -86,6 +86,24 @@ def test_setting_up_an_apiary_from_the_command_line(kd):
     assert code == 1 and "already registered" in err
 
 
+def test_export_readings_csv(kd, tmp_path):
+    import csv
+
+    kd("demo-data")
+    code, out, _ = kd("admin", "export-readings", "--device", "aa:bb:02")
+    rows = list(csv.DictReader(out.splitlines()))
+    assert code == 0 and len(rows) > 2000 and {r["device_id"] for r in rows} == {"aa:bb:02"}
+    assert 30 < float(rows[0]["temperature_c"]) < 40 and rows[0]["humidity_pct"]
+    first_ts = int(rows[0]["timestamp"])
+    target = tmp_path / "out.csv"
+    code, out, _ = kd("admin", "export-readings", "--since", str(first_ts), "--until",
+                      str(first_ts + 3600), "--output", str(target))
+    written = list(csv.DictReader(target.read_text().splitlines()))
+    assert code == 0 and last_line(out) == str(len(written)) == "15"  # 3 devices × 5 quarter-hours
+    code, _, err = kd("admin", "export-readings", "--device", "nope")
+    assert code == 1 and "no device 'nope'" in err
+
+
 def test_add_client_prints_id_then_secret(kd):
     code, out, _ = kd("admin", "add-client", "Tablet", "--redirect-uri", "https://t.example/cb")
     lines = out.strip().splitlines()
@@ -130,8 +148,18 @@ def test_bad_arguments_exit_2(kd):
 
 
 def test_every_command_has_help(capsys):
+    from kegdash.cli import build_parser
+
+    admin = next(a for a in build_parser()._subparsers._group_actions[0].choices.items()
+                 if a[0] == "admin")[1]
+    tasks = admin._subparsers._group_actions[0].choices
+    for task_name in tasks:
+        with pytest.raises(SystemExit) as exc:
+            main(["admin", task_name, "--help"])
+        assert exc.value.code == 0, task_name
+        assert f"usage: kegdash admin {task_name}" in capsys.readouterr().out
     for args in (["--help"], ["serve", "--help"], ["admin", "--help"], ["demo-data", "--help"],
-                 ["admin", "add-tap", "--help"], ["run", "--help"]):
+                 ["admin", "add-tap", "--help"], ["run", "--help"], ["simulate", "--help"], ["self-test", "--help"]):
         with pytest.raises(SystemExit) as exc:
             main(args)
         assert exc.value.code == 0

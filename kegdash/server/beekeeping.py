@@ -11,6 +11,7 @@ licence key is even looked at, so key guessing is throttled too.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import logging
 import math
@@ -40,7 +41,7 @@ from kegdash.apiary.reading_fields import (
 from kegdash.apiary.readings import store_reading
 from kegdash.apiary.registry import owner_for_license_key
 from kegdash.server.json_plugin import JsonPlugin, dumps
-from kegdash.site_settings import get_setting
+from kegdash.site_settings import get_setting, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,30 @@ class RateLimiter:
         return Verdict(allowed, limit, remaining, reset_after)
 
 
+def rate_limit_for(environ: dict) -> tuple[str, int | None]:
+    """The client's address and its allowance per second (None = not limited).
+
+    The address is the socket's, never a client-supplied ``X-Forwarded-For`` — except when the
+    socket belongs to a configured trusted proxy, whose last forwarded hop is then the client.
+    """
+    settings = get_settings(
+        "beekeeping_rate_per_second", "beekeeping_rate_allowances",
+        "beekeeping_rate_exempt_loopback", "beekeeping_trusted_proxies",
+    )
+    client = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and client in settings["beekeeping_trusted_proxies"]:
+        client = forwarded.rsplit(",", 1)[-1].strip()
+    try:
+        loopback = ipaddress.ip_address(client).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback and settings["beekeeping_rate_exempt_loopback"]:
+        return client, None
+    allowance = settings["beekeeping_rate_allowances"].get(client)
+    return client, allowance or settings["beekeeping_rate_per_second"]
+
+
 class EnvelopePlugin:
     """Rate limit, then run the route and answer every failure in the envelope, never as HTML."""
 
@@ -167,11 +192,13 @@ class EnvelopePlugin:
 
     def apply(self, callback: Callable, route: bottle.Route) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # The socket's address: bottle.request.remote_addr would trust X-Forwarded-For.
-            verdict = self.limiter.hit(bottle.request.environ.get("REMOTE_ADDR", ""),
-                                       get_setting("beekeeping_rate_per_second"))
-            headers = verdict.headers()
-            if not verdict.allowed:
+            client, limit = rate_limit_for(bottle.request.environ)
+            if limit is None:
+                verdict, headers = None, {}
+            else:
+                verdict = self.limiter.hit(client, limit)
+                headers = verdict.headers()
+            if verdict is not None and not verdict.allowed:
                 return error_response(
                     429, f"at most {verdict.limit} requests per second per IP address",
                     headers=headers)

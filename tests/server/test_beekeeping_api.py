@@ -421,3 +421,37 @@ def test_deactivated_owner_and_oversized_body(bee):
     assert status == 413 and readings() == []
     User.update(is_active=False).execute()
     assert bee.upload(device_id="aa:bb:cc", temperature="95")[0] == 403
+
+
+def test_per_ip_allowance_and_loopback_exemption(bee, frozen_clock):
+    set_setting("beekeeping_rate_per_second", 2)
+    path = f"/api_v1/get_apiary_detail?license_key={bee.key}&uuid={bee.apiary.uuid}"
+    set_setting("beekeeping_rate_allowances", {"127.0.0.1": 4})
+    assert [bee.http.request("GET", path)[0] for _ in range(5)] == [200] * 4 + [429]
+    set_setting("beekeeping_rate_exempt_loopback", True)
+    statuses = [bee.http.request("GET", path) for _ in range(10)]
+    assert {status for status, _, _ in statuses} == {200}
+    assert "x-ratelimit-limit" not in lower(statuses[0][1])
+
+
+def test_forwarded_for_is_trusted_only_from_a_configured_proxy(bee, frozen_clock):
+    set_setting("beekeeping_rate_per_second", 1)
+    path = f"/api_v1/get_apiary_detail?license_key={bee.key}&uuid={bee.apiary.uuid}"
+    spoof = {"X-Forwarded-For": "9.9.9.9"}
+    assert [bee.http.request("GET", path, headers=spoof)[0] for _ in range(2)] == [200, 429]
+    set_setting("beekeeping_trusted_proxies", ["127.0.0.1"])
+    frozen_clock[0] += 1.1
+    for client in ("9.9.9.9", "8.8.8.8"):  # behind the proxy each client has its own window
+        assert bee.http.request("GET", path, headers={"X-Forwarded-For": f"1.1.1.1, {client}"})[0] == 200
+    assert bee.http.request("GET", path, headers={"X-Forwarded-For": "9.9.9.9"})[0] == 429
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("beekeeping_rate_allowances", {"not-an-ip": 5}),
+    ("beekeeping_rate_allowances", {"10.0.0.1": 0}),
+    ("beekeeping_trusted_proxies", ["proxy.example"]),
+    ("beekeeping_rate_exempt_loopback", "yes"),
+])
+def test_bad_rate_settings_refused(database, key, value):
+    with pytest.raises(ValueError, match=key):
+        set_setting(key, value)
