@@ -22,7 +22,7 @@ class NotFound(BarError):
 def find_tap(ident: str | int) -> Tap:
     """A tap by numeric id or by meter name (``kegboard.flow0``), as the Kegbot URLs allow."""
     text = str(ident)
-    tap = Tap.get_or_none(Tap.id == int(text)) if text.isdigit() else None
+    tap = Tap.get_or_none(Tap.id == int(text)) if text.isascii() and text.isdigit() else None
     if tap is None:
         tap = Tap.get_or_none((Tap.meter_name == text) | (Tap.name == text))
     if tap is None:

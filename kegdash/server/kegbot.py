@@ -205,7 +205,7 @@ def _pour_time(params: dict[str, Any]) -> dt.datetime | None:
 # --- lookups ------------------------------------------------------------------------------
 
 def _id(text: str, what: str) -> int:
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise not_found(f"no {what} {text!r}")
     return int(text)
 

@@ -723,3 +723,11 @@ def test_wrong_method_answers_in_the_envelope(http, bar):
     assert status == 405 and headers["Content-Type"].startswith("application/json")
     assert json.loads(raw)["error"]["code"] == "BadRequestError"
     assert_error(post(http, "/api/drinks", {"ticks": 1}, bar.key), 405, "BadRequestError")
+
+
+def test_unicode_digits_are_not_ids(http):
+    """str.isdigit() accepts '³' and '٣', which int() then refuses: such ids are simply unknown."""
+    for path in ("/api/drinks/%C2%B3", "/api/taps/%D9%A3", "/api/kegs/%C2%B3",
+                 "/api/thermo-sensors/%C2%B3"):
+        status, body = http.json("GET", path)
+        assert status == 404 and body["error"]["code"] == "NotFoundError", path
