@@ -22,7 +22,8 @@ MAX_TEMP_C = 80.0
 def find_sensor(ident: str | int) -> ThermoSensor:
     """A sensor by numeric id, raw name (``kegboard.thermo-28…``) or nice name."""
     text = str(ident)
-    sensor = ThermoSensor.get_or_none(ThermoSensor.id == int(text)) if text.isascii() and text.isdigit() else None
+    numeric = text.isascii() and text.isdigit()
+    sensor = ThermoSensor.get_or_none(ThermoSensor.id == int(text)) if numeric else None
     if sensor is None:
         sensor = ThermoSensor.get_or_none(ThermoSensor.name == text)
     if sensor is None and text:
