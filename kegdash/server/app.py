@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import bottle
 
-from kegdash import __version__
 from kegdash.db import database
-from kegdash.server import beekeeping, kegbot, tapline
+from kegdash.server import beekeeping, kegbot, tapline, web
 from kegdash.server.json_plugin import JsonPlugin
 
 bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; cheroot caps raw bodies
@@ -44,10 +43,6 @@ def build_app() -> bottle.Bottle:
     root.install(JsonPlugin())
     for status in (400, 404, 405, 413, 500):
         root.error(status)(_dialect_error)
-
-    @root.get("/")
-    def index() -> dict:
-        return {"name": "kegdash", "version": __version__,
-                "apis": [prefix for prefix, _ in DIALECTS]}
+    web.install(root, [prefix for prefix, _ in DIALECTS])  # /, /taps and /account/… pages
 
     return root

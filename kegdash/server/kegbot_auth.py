@@ -4,6 +4,11 @@ A key comes from the ``X-Kegbot-Api-Key`` header (preferred) or an ``api_key`` G
 parameter. Keys are found by their fingerprint (``accounts.keys``), so no comparison of the
 secret itself ever happens here. A key that is sent is always checked, even on an open
 endpoint: a stale key on a tablet is reported at once instead of silently reading as a guest.
+
+In ``members`` mode a browser logged in through ``/account/login`` may also read the open
+endpoints without a key (seed 000: "while logged in or with an API key"). A session never
+authorizes a protected endpoint or a POST: those still need a staff key, so the session
+cookie cannot be turned into a write by a cross-site form.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import bottle
 
 from kegdash.accounts.keys import user_for_api_key
 from kegdash.accounts.models import User
+from kegdash.server.web_session import logged_in_user
 from kegdash.site_settings import get_setting
 
 KEY_HEADER = "X-Kegbot-Api-Key"
@@ -41,13 +47,17 @@ def authorize(key: str | None, *, protected: bool) -> User | None:
     """The key's user if this request may go on, else raise AuthError.
 
     ``protected`` endpoints (every POST, auth tokens) need a staff key; in ``members`` mode
-    every endpoint needs a key (any active user's), in ``staff`` mode a staff key.
+    every endpoint needs a key (any active user's) or a logged-in browser session, in
+    ``staff`` mode a staff key.
     """
     mode = get_setting("privacy")
     if key is None:
-        if protected or mode != "public":
+        if not protected and mode == "public":
+            return None
+        user = logged_in_user() if not protected and mode == "members" else None
+        if user is None:
             raise AuthError(401, "NoAuthTokenError", "This resource requires an API key.")
-        return None
+        return user
     user = user_for_api_key(key)
     if user is None or not user.is_active:
         raise AuthError(401, "BadAuthTokenError", "The API key is not valid.")

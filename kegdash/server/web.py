@@ -1,0 +1,411 @@
+"""The web pages: login, Tapline's browser authorization (seed 002) and the bar's tap list.
+
+Pages are Bottle ``SimpleTemplate`` files in ``resources/web/templates`` (``{{…}}`` escapes
+everything; the only raw insertion is the layout's ``{{!base}}``, itself a rendered template).
+Every form carries a CSRF token bound to the session (``web_session``); logins are throttled
+(``web_throttle``).
+
+The authorize flow only ever redirects to the client's *registered* redirect URI: a different
+one is refused on the page, so the flow cannot be used as an open redirect. The token goes in
+the fragment exactly as the seed shows, ``#access_token:<token>``.
+
+The tap list is polled (``/taps/state``, twice a second while visible) rather than streamed:
+a Server-Sent Events connection would hold one of cheroot's few worker threads for its whole
+life and keep ``ApiServer.stop()`` waiting; a poll costs a few indexed queries and never
+blocks. Pour progress comes from the in-process event bus, so it is live wherever the
+serial readers run in the same process as the server (``kegdash serve``, ``kegdash run``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+import bottle
+
+from kegdash import __version__, events
+from kegdash.accounts.authorizations import (
+    SCOPES,
+    create_authorization,
+    list_authorizations,
+    update_scopes,
+)
+from kegdash.accounts.models import ClientApp, User
+from kegdash.accounts.users import authenticate
+from kegdash.bar.tap_list import TapListEntry, tap_list
+from kegdash.db import utcnow
+from kegdash.resources import resource_path
+from kegdash.server import web_session
+from kegdash.server.web_throttle import LoginThrottle
+from kegdash.site_settings import get_setting
+
+SCOPE_WORDS = {
+    "user": "Change your public profile (name, picture, location, who you follow) and post "
+            "activity in your name",
+    "user:delete": "Delete your account",
+    "user:email": "See your e-mail address",
+    "recipe": "Create and change your public recipes and brews",
+    "recipe:delete": "Delete your recipes and brews",
+    "private": "See, change and delete your private recipes and activity",
+}
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+POLL_STALE_S = 5.0
+MAX_FIELD = 2000
+_UNSAFE_SCHEMES = {"javascript", "data", "vbscript", "file", "blob"}
+
+
+# --- pour progress from the event bus -------------------------------------------------------
+
+class PourProgress:
+    """The latest ``POUR_PROGRESS`` volume per tap until the pour is recorded or goes quiet."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_tap: dict[int, tuple[float, float]] = {}
+        self._subscribed = False
+
+    def attach(self) -> None:
+        """Listen to the process-wide bus, once however many apps are built."""
+        with self._lock:
+            if self._subscribed:
+                return
+            self._subscribed = True
+        events.bus.subscribe(self._on_event)
+
+    def _on_event(self, name: str, data: dict[str, Any]) -> None:
+        tap_id = data.get("tap_id")
+        if tap_id is None:
+            return
+        with self._lock:
+            if name == events.POUR_PROGRESS:
+                self._by_tap[tap_id] = (float(data.get("volume_ml") or 0.0), time.monotonic())
+            elif name in (events.DRINK_POURED, events.KEG_CHANGED):
+                self._by_tap.pop(tap_id, None)
+
+    def current(self) -> dict[int, float]:
+        now = time.monotonic()
+        with self._lock:
+            self._by_tap = {k: v for k, v in self._by_tap.items() if now - v[1] < POLL_STALE_S}
+            return {tap_id: volume for tap_id, (volume, _) in self._by_tap.items()}
+
+
+pours = PourProgress()
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+def _templates() -> str:
+    return str(resource_path("web", "templates"))
+
+
+def _page(name: str, *, status: int = 200, title: str, session: web_session.Session | None = None,
+          **values: Any) -> str:
+    """Render a page with the headers every page gets (CSP, no framing, no referrer, no cache)."""
+    session = session or web_session.ensure()
+    user = web_session.user_of(session)
+    response = bottle.response
+    response.status = status
+    response.content_type = "text/html; charset=utf-8"
+    response.set_header("Content-Security-Policy", CSP)
+    response.set_header("X-Frame-Options", "DENY")
+    response.set_header("X-Content-Type-Options", "nosniff")
+    response.set_header("Referrer-Policy", "no-referrer")
+    response.set_header("Cache-Control", "no-store")
+    return bottle.template(name, template_lookup=[_templates()], title=title,
+                           user=user.username if user else None,
+                           csrf=web_session.csrf_token(session), **values)
+
+
+def _problem(status: int, message: str) -> str:
+    """An error shown on the page, never a redirect."""
+    return _page("problem.tpl", status=status, title="Cannot continue", message=message)
+
+
+def _form(name: str) -> str:
+    value = bottle.request.forms.getunicode(name, default="") or ""
+    return value[:MAX_FIELD]
+
+
+def _client_address() -> str:
+    """The socket peer (``X-Forwarded-For`` is ignored: anyone can send it)."""
+    return bottle.request.environ.get("REMOTE_ADDR", "")
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """``target`` if it is a path on this site, else ``default``: login never sends anyone away."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
+        return default
+    parts = urllib.parse.urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+def _login_url(next_path: str) -> str:
+    return "/account/login?" + urllib.parse.urlencode({"next": next_path})
+
+
+# --- the authorization request --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GrantRequest:
+    client: ClientApp
+    redirect_uri: str
+    scopes: list[str]
+    state: str
+
+    def query(self) -> str:
+        """The authorize URL's query for this request (to come back to after login)."""
+        fields = {"response_type": "code", "redirect_uri": self.redirect_uri,
+                  "scope": ",".join(self.scopes), "client_id": self.client.public_id,
+                  "type": "token"}
+        if self.state:
+            fields["state"] = self.state
+        return urllib.parse.urlencode(fields)
+
+    def back(self, fragment: str) -> str:
+        """The registered redirect URI with ``fragment`` (and the client's state, if it sent one)."""
+        if self.state:
+            fragment += "&state=" + urllib.parse.quote(self.state, safe="")
+        return f"{self.redirect_uri}#{fragment}"
+
+
+class GrantRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _registered_uri_usable(uri: str) -> bool:
+    if not uri or "#" in uri or any(ord(c) < 0x21 or ord(c) == 0x7F for c in uri):
+        return False
+    scheme = urllib.parse.urlsplit(uri).scheme.lower()
+    return bool(scheme) and scheme not in _UNSAFE_SCHEMES
+
+
+def grant_request(get: Any) -> GrantRequest:
+    """Check an authorize request (query or form, read through ``get(name)``); else GrantRefused."""
+    client_id = get("client_id").strip()
+    client = ClientApp.get_or_none(ClientApp.public_id == client_id) if client_id else None
+    if client is None:
+        raise GrantRefused(404, "Cannot find client: the application's client_id is unknown.")
+    kind = get("type").strip()
+    if kind != "token":
+        raise GrantRefused(400, f"Invalid type {kind}: only type=token (a preconfigured redirect "
+                                "URI) is supported.")
+    registered = client.redirect_uri.strip()
+    if not _registered_uri_usable(registered):
+        raise GrantRefused(400, f"The application {client.name} has no usable registered redirect "
+                                "URI. The kegdash administrator can set one with "
+                                "'kegdash admin add-client NAME --redirect-uri URL'.")
+    wanted = get("redirect_uri").strip() or registered
+    if wanted != registered:
+        raise GrantRefused(400, f"Redirect not allowed: {wanted} is not the address registered "
+                                f"for {client.name}.")
+    scopes: list[str] = []
+    for scope in (s.strip() for s in get("scope").split(",")):
+        if scope and scope not in SCOPES:
+            raise GrantRefused(400, f"Unknown scope {scope}.")
+        if scope and scope not in scopes:
+            scopes.append(scope)
+    return GrantRequest(client=client, redirect_uri=registered, scopes=scopes,
+                        state=get("state")[:500])
+
+
+def grant_token(request: GrantRequest, user: User) -> str:
+    """The user's token for this client with exactly the approved scopes.
+
+    An earlier authorization of the same client is reused with its scopes replaced (as
+    Tapline's grant exchange did), so signing in again does not pile up tokens.
+    """
+    existing = list_authorizations(user, request.client)
+    if existing:
+        return update_scopes(existing[-1], scopes=request.scopes).token
+    return create_authorization(user, request.client, request.scopes).token
+
+
+# --- tap list data --------------------------------------------------------------------------
+
+def _ago(when: dt.datetime, now: dt.datetime) -> str:
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"on {when:%Y-%m-%d}"
+
+
+def _volume(ml: float) -> str:
+    return f"{ml / 1000:.1f} L" if ml >= 1000 else f"{ml:.0f} ml"
+
+
+def tap_card(entry: TapListEntry, pouring_ml: float | None, now: dt.datetime) -> dict[str, Any]:
+    """Display strings for one tap: the page and the poll share them, so both always agree."""
+    card: dict[str, Any] = {"id": entry.tap_id, "name": entry.name, "empty": entry.keg_id is None,
+                            "temp": f"{entry.temp_c:.1f} °C" if entry.temp_c is not None else ""}
+    if entry.keg_id is None:
+        return {**card, "beverage": "No keg on tap", "style": "", "abv": "", "ibu": "", "color": "",
+                "colorName": "", "fraction": 0, "level": "", "pour": "", "pouring": False}
+    if pouring_ml is not None:
+        pour = f"Pouring… {pouring_ml:.0f} ml"
+    elif entry.last_pour_ml is not None and entry.last_pour_time is not None:
+        pour = f"Last pour {entry.last_pour_ml:.0f} ml, {_ago(entry.last_pour_time, now)}"
+    else:
+        pour = "Fresh keg"
+    return {
+        **card, "beverage": entry.beverage, "style": entry.style,
+        "abv": f"{entry.abv:.1f} %" if entry.abv is not None else "",
+        "ibu": f"{entry.ibu:.0f}" if entry.ibu is not None else "",
+        "color": entry.color_css or "", "colorName": entry.color_name or "",
+        "fraction": round(entry.fraction, 4),
+        "level": f"{entry.fraction * 100:.0f} % · {_volume(entry.remaining_ml)} left",
+        "pour": pour, "pouring": pouring_ml is not None,
+    }
+
+
+def tap_cards() -> list[dict[str, Any]]:
+    now, live = utcnow(), pours.current()
+    return [tap_card(entry, live.get(entry.tap_id), now) for entry in tap_list()]
+
+
+def may_see_taps(user: User | None) -> bool:
+    """The tap list shows what ``GET /api/taps`` shows, so the Kegbot privacy mode applies."""
+    mode = get_setting("privacy")
+    if mode == "public":
+        return True
+    if user is None:
+        return False
+    return mode == "members" or user.is_staff or user.is_superuser
+
+
+# --- the routes -----------------------------------------------------------------------------
+
+class WebPages:
+    """The page handlers; one throttle per app, so each server counts its own failures."""
+
+    def __init__(self, apis: list[str]) -> None:
+        self.throttle = LoginThrottle()
+        self.apis = apis
+
+    def login_form(self) -> str:
+        next_path = safe_next(bottle.request.query.getunicode("next", default=""))
+        return _page("login.tpl", title="Log in", next=next_path, error="", username="")
+
+    def login(self) -> str:
+        session = web_session.current()
+        next_path = safe_next(_form("next"))
+        if not web_session.csrf_ok(session, _form("csrf")):
+            return _problem(403, "This form has expired or did not come from this site. "
+                                 "Go back, reload the page and try again.")
+        username, password = _form("username").strip()[:100], _form("password")
+        address = _client_address()
+        wait = self.throttle.wait_seconds(address, username)
+        if wait:
+            bottle.response.set_header("Retry-After", str(wait))
+            return _page("login.tpl", status=429, title="Log in", session=session, next=next_path,
+                         username=username, error="Too many failed attempts. Try again in "
+                                                  f"{max(1, round(wait / 60))} min.")
+        user = authenticate(username, password)
+        if user is None:
+            self.throttle.failed(address, username)
+            return _page("login.tpl", status=401, title="Log in", session=session, next=next_path,
+                         username=username, error="Wrong user name or password.")
+        self.throttle.succeeded(username)
+        web_session.start(user)
+        bottle.redirect(next_path, 303)
+
+    def logout(self) -> str:
+        session = web_session.current()
+        if not web_session.csrf_ok(session, _form("csrf")):
+            return _problem(403, "This form has expired or did not come from this site. "
+                                 "Go back, reload the page and try again.")
+        web_session.start()
+        bottle.redirect(safe_next(_form("next")), 303)
+
+    def authorize_form(self) -> str:
+        query = bottle.request.query
+        try:
+            request = grant_request(lambda name: (query.getunicode(name, default="") or "")[:MAX_FIELD])
+        except GrantRefused as exc:
+            return _problem(exc.status, exc.message)
+        session = web_session.ensure()
+        user = web_session.user_of(session)
+        here = "/account/authorize?" + request.query()
+        if user is None:
+            bottle.redirect(_login_url(here), 303)
+        if request.client.trusted:
+            bottle.redirect(request.back("access_token:" + grant_token(request, user)), 303)
+        scopes = [(scope, SCOPE_WORDS[scope]) for scope in request.scopes]
+        origin = urllib.parse.urlsplit(request.redirect_uri)
+        return _page("authorize.tpl", title=f"Allow {request.client.name}?", session=session,
+                     client=request.client, scopes=scopes, request=request, here=here,
+                     destination=f"{origin.scheme}://{origin.netloc}" if origin.netloc
+                     else request.redirect_uri)
+
+    def authorize(self) -> str:
+        session = web_session.current()
+        if not web_session.csrf_ok(session, _form("csrf")):
+            return _problem(403, "This form has expired or did not come from this site. "
+                                 "Go back, reload the page and try again.")
+        try:
+            request = grant_request(_form)
+        except GrantRefused as exc:
+            return _problem(exc.status, exc.message)
+        user = web_session.user_of(session)
+        if user is None:
+            bottle.redirect(_login_url("/account/authorize?" + request.query()), 303)
+        if _form("decision") == "approve":
+            bottle.redirect(request.back("access_token:" + grant_token(request, user)), 303)
+        bottle.redirect(request.back("error:access_denied"), 303)
+
+    def index(self) -> str | dict:
+        """The tap list for browsers; API clients (no ``text/html`` in Accept) get the JSON index."""
+        bottle.response.set_header("Vary", "Accept")
+        if "text/html" not in (bottle.request.get_header("Accept") or ""):
+            return {"name": "kegdash", "version": __version__, "apis": self.apis,
+                    "pages": ["/taps", "/account/login", "/account/authorize"]}
+        return self.taps_page()
+
+    def taps_page(self) -> str:
+        session = web_session.ensure()
+        if not may_see_taps(web_session.user_of(session)):
+            bottle.redirect(_login_url("/taps"), 303)
+        return _page("taps.tpl", title="On tap", session=session, taps=tap_cards())
+
+    def taps_state(self) -> dict:
+        bottle.response.set_header("Cache-Control", "no-store")
+        bottle.response.set_header("X-Content-Type-Options", "nosniff")
+        if not may_see_taps(web_session.logged_in_user()):
+            bottle.response.status = 401
+            return {"error": "Log in to see the taps."}
+        return {"taps": tap_cards()}
+
+    def static(self, filename: str) -> bottle.HTTPResponse:
+        response = bottle.static_file(filename, root=str(resource_path("web", "static")))
+        response.set_header("Cache-Control", "no-cache")
+        response.set_header("X-Content-Type-Options", "nosniff")
+        return response
+
+
+def install(root: bottle.Bottle, apis: list[str]) -> None:
+    """Add the pages to the root app (``/``, ``/taps``, ``/account/…``, ``/static/web/…``);
+    ``apis`` are the API prefixes the JSON index at ``/`` lists."""
+    pours.attach()
+    pages = WebPages(apis)
+    root.route("/", "GET", pages.index)
+    root.route("/taps", "GET", pages.taps_page)
+    root.route("/taps/state", "GET", pages.taps_state)
+    root.route("/account/login", "GET", pages.login_form)
+    root.route("/account/login", "POST", pages.login)
+    root.route("/account/logout", "POST", pages.logout)
+    root.route("/account/authorize", "GET", pages.authorize_form)
+    root.route("/account/authorize", "POST", pages.authorize)
+    root.route("/static/web/<filename:path>", "GET", pages.static)

@@ -1,0 +1,379 @@
+"""The web pages' accounts side through real HTTP: login, logout, CSRF, throttling, the
+Tapline browser authorization (seed 002) and logged-in Kegbot reads in ``members`` mode."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import urllib.parse
+from http.cookies import SimpleCookie
+
+import pytest
+
+from kegdash.accounts.keys import create_client, issue_api_key
+from kegdash.accounts.models import Authorization
+from kegdash.accounts.users import create_user, set_password
+from kegdash.bar.taps import add_tap, start_keg
+from kegdash.server import web_throttle
+from kegdash.site_settings import set_setting
+
+CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+
+
+class Browser:
+    """One visitor: keeps its cookies, shows every redirect instead of following it."""
+
+    def __init__(self, base: str) -> None:
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies: dict[str, str] = {}
+        self.last_set_cookie: str = ""
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        sent = {"Accept": "text/html", **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=sent)
+        resp = conn.getresponse()
+        text = resp.read().decode("utf-8", "replace")
+        got = {k.lower(): v for k, v in resp.getheaders()}
+        for raw in resp.headers.get_all("Set-Cookie") or []:
+            self.last_set_cookie = raw
+            cookie = SimpleCookie()
+            cookie.load(raw)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        conn.close()
+        return resp.status, got, text
+
+    def get(self, path: str, **kwargs) -> tuple[int, dict[str, str], str]:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, form: dict[str, str], **kwargs) -> tuple[int, dict[str, str], str]:
+        return self.request("POST", path, form, **kwargs)
+
+    def csrf(self, path: str = "/account/login") -> str:
+        status, _, page = self.get(path)
+        assert status == 200, page
+        return CSRF_RE.search(page).group(1)
+
+    def login(self, username: str, password: str, next_path: str = "/") -> tuple[int, dict, str]:
+        token = self.csrf(f"/account/login?next={urllib.parse.quote(next_path)}")
+        return self.post("/account/login", {"csrf": token, "username": username,
+                                            "password": password, "next": next_path})
+
+
+TOKEN_RE = re.compile(r"^http://app\.example/auth/callback#access_token:([0-9a-f]{40})$")
+CALLBACK = "http://app.example/auth/callback"
+
+
+@pytest.fixture
+def site(api_server):
+    """A bar with one keg, a member (alice), a staff user and a registered client app."""
+    alice = create_user("alice", password="alice-pw-1")
+    create_user("bob", password="bob-pw-1")
+    staff = create_user("barkeep", password="staff-pw-1", is_staff=True)
+    client, _ = create_client("Brew Log <b>", redirect_uri=CALLBACK, description="Logs brews")
+    add_tap("Tap 1", "kegboard.flow0")
+    start_keg(1, "Pale Ale", size="corny")
+    site = type("Site", (), {})()
+    site.url, site.alice, site.client = api_server.url, alice, client
+    site.staff_key = issue_api_key(staff)
+    return site
+
+
+def browser(site) -> Browser:
+    return Browser(site.url)
+
+
+def authorize_path(site, **override) -> str:
+    query = {"response_type": "code", "redirect_uri": CALLBACK, "scope": "user,recipe",
+             "client_id": site.client.public_id, "type": "token", **override}
+    return "/account/authorize?" + urllib.parse.urlencode(query)
+
+
+def consent_form(page: str) -> dict[str, str]:
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+    return {k: v.replace("&amp;", "&").replace("&#039;", "'") for k, v in fields.items()}
+
+
+# --- sessions, login, logout ----------------------------------------------------------------
+
+def test_login_form_sets_a_hardened_session_cookie(site):
+    b = browser(site)
+    status, headers, page = b.get("/account/login")
+    assert status == 200 and CSRF_RE.search(page)
+    cookie = b.last_set_cookie.lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+    assert headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in headers[
+        "content-security-policy"]
+    assert headers["cache-control"] == "no-store"
+
+
+def test_login_and_logout(site):
+    b = browser(site)
+    b.csrf()
+    before = b.cookies["kegdash_session"]
+    status, headers, _ = b.login("alice", "alice-pw-1", "/taps")
+    assert status == 303 and headers["location"] == site.url + "/taps"
+    assert b.cookies["kegdash_session"] != before  # a fresh session id at login
+    assert "Signed in as <strong>alice</strong>" in b.get("/taps")[2]
+    token = CSRF_RE.search(b.get("/taps")[2]).group(1)
+    status, headers, _ = b.post("/account/logout", {"csrf": token, "next": "/"})
+    assert status == 303 and headers["location"] == site.url + "/"
+    assert "Signed in as" not in b.get("/taps")[2]
+
+
+def test_wrong_password_is_one_generic_message(site):
+    b = browser(site)
+    for name, password in (("alice", "nope"), ("nobody", "nope")):
+        token = b.csrf()
+        status, _, page = b.post("/account/login", {"csrf": token, "username": name,
+                                                    "password": password, "next": "/"})
+        assert status == 401 and "Wrong user name or password." in page
+        assert "Signed in as" not in page
+
+
+@pytest.mark.parametrize("csrf", [None, "", "0" * 64, "other-session"])
+def test_forms_without_the_sessions_csrf_token_are_refused(site, csrf):
+    b = browser(site)
+    b.csrf()
+    form = {"username": "alice", "password": "alice-pw-1", "next": "/"}
+    if csrf == "other-session":
+        form["csrf"] = browser(site).csrf()
+    elif csrf is not None:
+        form["csrf"] = csrf
+    status, headers, page = b.post("/account/login", form)
+    assert status == 403 and "location" not in headers and "did not come from this site" in page
+    assert "Signed in as" not in b.get("/account/login")[2]
+
+
+def test_post_without_any_cookie_is_refused(site):
+    b = browser(site)
+    token = b.csrf()
+    b.cookies.clear()
+    status, _, _ = b.post("/account/login", {"csrf": token, "username": "alice",
+                                             "password": "alice-pw-1"})
+    assert status == 403
+
+
+def test_logout_needs_the_csrf_token(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    status, _, _ = b.post("/account/logout", {"next": "/"})
+    assert status == 403
+    assert "Signed in as <strong>alice</strong>" in b.get("/taps")[2]
+
+
+def test_tampered_or_forged_cookies_are_ignored(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    body, mac = b.cookies["kegdash_session"].split(".")
+    b.cookies["kegdash_session"] = body + "." + ("0" if mac[0] != "0" else "1") + mac[1:]
+    assert "Signed in as" not in b.get("/taps")[2]
+    b.cookies["kegdash_session"] = "garbage"
+    assert b.get("/taps")[0] == 200
+
+
+def test_password_change_ends_the_session(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    set_password(site.alice, "new-password-2")
+    assert "Signed in as" not in b.get("/taps")[2]
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                    "javascript:alert(1)", "/ok\r\nSet-Cookie: x=1"])
+def test_login_never_redirects_off_site(site, target):
+    status, headers, _ = browser(site).login("alice", "alice-pw-1", target)
+    assert status == 303 and headers["location"] == site.url + "/"
+
+
+# --- throttling -----------------------------------------------------------------------------
+
+def test_login_is_throttled_per_user_name(site):
+    b = browser(site)
+    for _ in range(web_throttle.MAX_PER_USER):
+        assert b.login("alice", "wrong")[0] == 401
+    status, headers, page = b.login("alice", "alice-pw-1")
+    assert status == 429 and int(headers["retry-after"]) > 0 and "Too many failed attempts" in page
+    assert b.login("bob", "bob-pw-1")[0] == 303  # another name from the same address still works
+
+
+def test_login_is_throttled_per_address(site):
+    b = browser(site)
+    for i in range(web_throttle.MAX_PER_ADDRESS):
+        assert b.login(f"guess{i}", "wrong")[0] == 401
+    assert b.login("bob", "bob-pw-1")[0] == 429
+
+
+def test_throttle_forgets_old_failures_and_successes_clear_a_name(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(web_throttle.time, "monotonic", lambda: clock[0])
+    throttle = web_throttle.LoginThrottle(window_s=60, per_user=2, per_address=10)
+    throttle.failed("1.2.3.4", "Alice")
+    throttle.failed("5.6.7.8", "alice")
+    assert throttle.wait_seconds("9.9.9.9", "ALICE") == 61
+    clock[0] += 61
+    assert throttle.wait_seconds("9.9.9.9", "alice") == 0
+    throttle.failed("1.2.3.4", "alice")
+    throttle.failed("1.2.3.4", "alice")
+    throttle.succeeded("alice")
+    assert throttle.wait_seconds("1.2.3.4", "alice") == 0
+
+
+# --- the authorize flow (seed 002, "Using a preconfigured redirect URI") --------------------
+
+def test_authorize_asks_for_login_then_consent_then_redirects_with_the_token(site, http):
+    b = browser(site)
+    path = authorize_path(site)
+    status, headers, _ = b.get(path)
+    assert status == 303
+    login = urllib.parse.urlsplit(headers["location"])
+    assert login.path == "/account/login"
+    next_path = urllib.parse.parse_qs(login.query)["next"][0]
+    status, headers, _ = b.login("alice", "alice-pw-1", next_path)
+    assert status == 303
+    status, _, page = b.get(headers["location"].removeprefix(site.url))
+    assert status == 200
+    assert "Brew Log &lt;b&gt;" in page and "<b>" not in page.split("<main>")[1]
+    assert "Create and change your public recipes and brews" in page
+    assert "Change your public profile" in page and "Delete your account" not in page
+    assert "http://app.example" in page
+    status, headers, _ = b.post("/account/authorize", {**consent_form(page), "decision": "approve"})
+    assert status == 303
+    token = TOKEN_RE.match(headers["location"]).group(1)
+    auth = Authorization.get(Authorization.token == token)
+    assert auth.scopes == ["user", "recipe"] and auth.user_id == site.alice.id
+    status, _, body = http.request("GET", "/v1/recipes", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200 and body.startswith(b"[")
+
+
+def test_approving_again_reuses_the_token_with_the_new_scopes(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    tokens = []
+    for scope in ("user,recipe", "recipe"):
+        page = b.get(authorize_path(site, scope=scope))[2]
+        headers = b.post("/account/authorize", {**consent_form(page), "decision": "approve"})[1]
+        tokens.append(TOKEN_RE.match(headers["location"]).group(1))
+    assert tokens[0] == tokens[1]
+    assert Authorization.get(Authorization.token == tokens[0]).scopes == ["recipe"]
+
+
+def test_denial_redirects_with_an_error_and_no_token(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    page = b.get(authorize_path(site, state="xyz 1"))[2]
+    status, headers, _ = b.post("/account/authorize", {**consent_form(page), "decision": "deny"})
+    assert status == 303 and headers["location"] == CALLBACK + "#error:access_denied&state=xyz%201"
+    assert Authorization.select().count() == 0
+
+
+def test_state_comes_back_after_the_token(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    page = b.get(authorize_path(site, state="abc"))[2]
+    location = b.post("/account/authorize", {**consent_form(page), "decision": "approve"})[1]["location"]
+    assert re.match(r"^http://app\.example/auth/callback#access_token:[0-9a-f]{40}&state=abc$", location)
+
+
+@pytest.mark.parametrize("override, status, words", [
+    ({"redirect_uri": "http://evil.example/steal"}, 400, "Redirect not allowed"),
+    ({"redirect_uri": CALLBACK + "/../x"}, 400, "Redirect not allowed"),
+    ({"client_id": "0" * 24}, 404, "Cannot find client"),
+    ({"type": "web_server"}, 400, "Invalid type"),
+    ({"scope": "user,root"}, 400, "Unknown scope root"),
+])
+def test_bad_authorize_requests_are_refused_on_the_page(site, override, status, words):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    got, headers, page = b.get(authorize_path(site, **override))
+    assert got == status and "location" not in headers and words in page
+    assert "<a href=\"http://evil" not in page  # named as text, never offered as a link
+
+
+def test_a_forged_approval_for_another_redirect_is_refused(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    page = b.get(authorize_path(site))[2]
+    form = {**consent_form(page), "decision": "approve", "redirect_uri": "http://evil.example/"}
+    status, headers, _ = b.post("/account/authorize", form)
+    assert status == 400 and "location" not in headers
+    assert Authorization.select().count() == 0
+
+
+def test_approval_without_csrf_is_refused(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    page = b.get(authorize_path(site))[2]
+    form = {**consent_form(page), "decision": "approve"}
+    del form["csrf"]
+    status, headers, _ = b.post("/account/authorize", form)
+    assert status == 403 and "location" not in headers
+    assert Authorization.select().count() == 0
+
+
+def test_a_client_without_a_registered_redirect_uri_cannot_use_the_flow(site):
+    bare, _ = create_client("No redirect")
+    scripted, _ = create_client("Scripted", redirect_uri="javascript:alert(1)")
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    for client in (bare, scripted):
+        status, headers, page = b.get(authorize_path(site, client_id=client.public_id,
+                                                     redirect_uri=client.redirect_uri))
+        assert status == 400 and "location" not in headers and "redirect URI" in page
+
+
+def test_trusted_clients_skip_the_consent_page(site):
+    site.client.trusted = True
+    site.client.save()
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    status, headers, _ = b.get(authorize_path(site))
+    assert status == 303 and TOKEN_RE.match(headers["location"])
+
+
+# --- logged-in reads of the Kegbot API in members mode (seed 000) ---------------------------
+
+def test_members_mode_lets_a_logged_in_browser_read(site):
+    set_setting("privacy", "members")
+    b = browser(site)
+    assert b.get("/api/taps", headers={"Accept": "application/json"})[0] == 401
+    b.login("alice", "alice-pw-1")
+    status, _, body = b.get("/api/taps", headers={"Accept": "application/json"})
+    assert status == 200 and "Pale Ale" in body
+    assert b.get("/api/kegs")[0] == 200
+    status, _, body = b.post("/api/taps/1", {"ticks": "100"})
+    assert status == 401 and "NoAuthTokenError" in body
+    b.cookies["kegdash_session"] = "x" + b.cookies["kegdash_session"]
+    assert b.get("/api/taps")[0] == 401
+
+
+def test_a_session_is_no_key_in_public_or_staff_mode(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    assert b.post("/api/taps/1", {"ticks": "100"})[0] == 401
+    set_setting("privacy", "staff")
+    assert b.get("/api/taps")[0] == 401
+
+
+def test_members_mode_tap_list_needs_a_login(site):
+    set_setting("privacy", "members")
+    b = browser(site)
+    status, headers, _ = b.get("/taps")
+    assert status == 303 and headers["location"].startswith(site.url + "/account/login?next=")
+    assert b.get("/taps/state")[0] == 401
+    b.login("alice", "alice-pw-1")
+    assert b.get("/taps")[0] == 200 and b.get("/taps/state")[0] == 200
+    set_setting("privacy", "staff")
+    assert b.get("/taps/state")[0] == 401
