@@ -46,6 +46,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
+def parse_id(text: str) -> int | None:
+    """An integer primary key from URL text, or None: ASCII digits only (``'³'.isdigit()`` is
+    true, but ``int()`` refuses it) and at most 18 of them, so it fits SQLite's INTEGER."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def new_public_id() -> str:
     """A 24-hex opaque id, the shape Tapline's clients expect for users, recipes and actions."""
     return secrets.token_hex(12)

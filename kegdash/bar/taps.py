@@ -8,7 +8,7 @@ from kegdash import events
 from kegdash.accounts.models import User
 from kegdash.bar.keg_sizes import resolve_size
 from kegdash.bar.models import AuthToken, Beverage, Keg, Tap, ThermoSensor
-from kegdash.db import database, utcnow
+from kegdash.db import database, parse_id, utcnow
 
 
 class BarError(ValueError):
@@ -22,7 +22,8 @@ class NotFound(BarError):
 def find_tap(ident: str | int) -> Tap:
     """A tap by numeric id or by meter name (``kegboard.flow0``), as the Kegbot URLs allow."""
     text = str(ident)
-    tap = Tap.get_or_none(Tap.id == int(text)) if text.isascii() and text.isdigit() else None
+    ident = parse_id(text)
+    tap = Tap.get_or_none(Tap.id == ident) if ident is not None else None
     if tap is None:
         tap = Tap.get_or_none((Tap.meter_name == text) | (Tap.name == text))
     if tap is None:

@@ -13,7 +13,7 @@ import math
 from kegdash import events
 from kegdash.bar.models import ThermoLog, ThermoSensor
 from kegdash.bar.taps import BarError, NotFound
-from kegdash.db import database, utcnow
+from kegdash.db import database, parse_id, utcnow
 
 MIN_TEMP_C = -20.0
 MAX_TEMP_C = 80.0
@@ -22,8 +22,8 @@ MAX_TEMP_C = 80.0
 def find_sensor(ident: str | int) -> ThermoSensor:
     """A sensor by numeric id, raw name (``kegboard.thermo-28…``) or nice name."""
     text = str(ident)
-    numeric = text.isascii() and text.isdigit()
-    sensor = ThermoSensor.get_or_none(ThermoSensor.id == int(text)) if numeric else None
+    ident = parse_id(text)
+    sensor = ThermoSensor.get_or_none(ThermoSensor.id == ident) if ident is not None else None
     if sensor is None:
         sensor = ThermoSensor.get_or_none(ThermoSensor.name == text)
     if sensor is None and text:

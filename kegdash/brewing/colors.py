@@ -5,10 +5,11 @@ All conversions go through SRM, the unit recipes are computed in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from kegdash.brewing.errors import ConversionError
-from kegdash.brewing.jsmath import js_max, js_min, js_round, js_str, pow_
+from kegdash.brewing.jsmath import js_max, js_min, js_round, js_str, json_number, pow_
 
 COLOR_NAMES = (
     (2, "pale straw"),
@@ -103,6 +104,6 @@ def convert_colors(fmt: str, values: Sequence[float], output_format: str = "ebc"
             raise ConversionError(f"values[{i}] must be at least 0")
     to_srm = _TO_SRM[fmt]
     srm = list(values) if to_srm is None else [to_srm(value) for value in values]
-    if output_format == "srm":
-        return srm
-    return [_FROM_SRM[output_format](value) for value in srm]
+    converted = srm if output_format == "srm" else [_FROM_SRM[output_format](value) for value in srm]
+    # A value near 1e308 overflows to Infinity, which JSON.stringify writes as null.
+    return [json_number(v) if isinstance(v, float) and not math.isfinite(v) else v for v in converted]

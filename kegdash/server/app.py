@@ -5,7 +5,7 @@ from __future__ import annotations
 import bottle
 
 from kegdash.db import database
-from kegdash.server import beekeeping, kegbot, tapline, web
+from kegdash.server import beekeeping, kegbot, openapi, tapline, web
 from kegdash.server.json_plugin import JsonPlugin
 
 bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; cheroot caps raw bodies
@@ -41,6 +41,7 @@ def build_app() -> bottle.Bottle:
     # Mounted routes are merged into the root, so only the root's hooks run for them.
     root.add_hook("before_request", _connect)
     root.install(JsonPlugin())
+    openapi.register(root)  # /openapi.json and /docs
     for status in (400, 404, 405, 413, 500):
         root.error(status)(_dialect_error)
     web.install(root, [prefix for prefix, _ in DIALECTS])  # /, /taps and /account/… pages

@@ -252,7 +252,10 @@ def _body_pairs(request: bottle.LocalRequest) -> list[tuple[str, str]]:
         if len(raw) > MAX_BODY_BYTES:
             raise BeekeepingError(413, f"at most {MAX_BODY_BYTES} bytes")
         return _json_pairs(raw)
-    return list(request.forms.decode().allitems())
+    try:
+        return list(request.forms.decode().allitems())
+    except ValueError:  # Bottle's multipart parser refuses e.g. a NUL in a part header
+        raise BeekeepingError(400, "malformed form body", {"field": "body"}) from None
 
 
 def request_params() -> dict[str, str]:

@@ -23,7 +23,7 @@ from kegdash.bar import drinks as bar_drinks
 from kegdash.bar import thermo
 from kegdash.bar.models import AuthToken, Drink, Keg, Tap
 from kegdash.bar.taps import BarError, NotFound, find_tap
-from kegdash.db import utcnow
+from kegdash.db import parse_id, utcnow
 from kegdash.server import kegbot_auth
 from kegdash.server import kegbot_objects as obj
 from kegdash.server.json_plugin import JsonPlugin, dumps
@@ -122,7 +122,10 @@ def request_params() -> dict[str, Any]:
                 raise bad_request("a JSON body must be an object")
             params.update(body)
         elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            params.update({key: request.forms.getunicode(key) for key in request.forms})
+            try:
+                params.update({key: request.forms.getunicode(key) for key in request.forms})
+            except ValueError:  # Bottle's multipart parser refuses e.g. a NUL in a part header
+                raise bad_request("malformed form body") from None
         elif request.content_length != 0:
             raise bad_request(
                 f"unsupported content type {ctype or 'none'!r}: send a form or a JSON object"
@@ -205,9 +208,10 @@ def _pour_time(params: dict[str, Any]) -> dt.datetime | None:
 # --- lookups ------------------------------------------------------------------------------
 
 def _id(text: str, what: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+    ident = parse_id(text)
+    if ident is None:
         raise not_found(f"no {what} {text!r}")
-    return int(text)
+    return ident
 
 
 def _keg(ident: str) -> Keg:
