@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
         self.taps_page = TapsPage(bridge, self.prefs)
         self.kegs_page = KegsPage(bridge, self.prefs)
         self.hives_page = HivesPage(bridge, self.prefs)
-        self.recipes_page = RecipesPage(bridge)
+        self.recipes_page = RecipesPage(bridge, self.prefs)
         self.devices_page = DevicesPage(bridge)
         self.settings_page = SettingsPage(self.prefs, "", database)
         for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,
