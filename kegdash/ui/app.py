@@ -1,22 +1,31 @@
-"""Start the window: QApplication, event bridge, embedded API server, clean quit on signals."""
+"""Start the window: QApplication, event bridge, embedded API server, clean quit on signals.
+
+``KEGDASH_EXIT_AFTER_PAINT=1`` makes the window print how long it took to paint first and quit:
+the start-up benchmark's hook (``benchmarks/ui_startup.py``).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSocketNotifier, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kegdash import __version__, events
 from kegdash.config import Settings
 from kegdash.db import redact
 from kegdash.server.app import build_app
 from kegdash.server.runner import ApiServer, ServerError
+from kegdash.ui.about import app_icon
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.main_window import MainWindow, app_icon
+from kegdash.ui.first_run import offer_first_run
+from kegdash.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from kegdash.hw.devices import DeviceManager
@@ -42,28 +51,89 @@ def install_signal_quit(app: QCoreApplication) -> QSocketNotifier:
     return notifier
 
 
+class ServerSlot:
+    """The window's API server, which Settings may move to another host or port while running.
+
+    A move never leaves the API down for an address that cannot be had: the new server binds
+    first, and only when it must take over the old one's own port does the old one stop first
+    (and start again on its address if the new one still fails)."""
+
+    def __init__(self, app: Callable, host: str, port: int) -> None:
+        self.app = app
+        self.server = ApiServer(app, host, port)
+
+    def start(self) -> str:
+        """Listen; the address, or raises ServerError saying why not."""
+        self.server.start()
+        return self.server.url
+
+    def restart(self, host: str, port: int) -> str:
+        """Serve on ``host:port`` instead; returns the new address or raises ServerError, with the
+        old server still serving."""
+        old, new = self.server, ApiServer(self.app, host, port)
+        if not old.running:
+            new.start()
+        elif port and port == old.port:
+            old.stop()
+            try:
+                new.start()
+            except ServerError:
+                self.server = ApiServer(self.app, old.host, old.port)
+                self.server.start()  # the port was ours a moment ago
+                raise
+        else:
+            new.start()
+            old.stop()
+        self.server = new
+        return new.url
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+class _FirstPaint(QObject):
+    """Print the time from ``run_window`` to the window's first paint and quit: the start-up
+    benchmark's probe (it times the whole process itself)."""
+
+    def __init__(self, window: QWidget, started: float) -> None:
+        super().__init__(window)
+        self.started = started
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            elapsed = (time.perf_counter() - self.started) * 1000
+            print(f"first paint {elapsed:.0f} ms after run_window", flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+        return False
+
+
 def run_window(settings: Settings, devices: DeviceManager | None = None) -> int:
     """Open the window with the API served beside it; returns the exit code when it closes.
 
     ``devices`` are the serial readers already running: their current state seeds the status
     bar, since their DEVICE_STATUS events so far went out before the window listened."""
+    started = time.perf_counter()
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("kegdash")
     app.setOrganizationName("")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     bridge = EventBridge(events.bus)
-    server = ApiServer(build_app(), settings.host, settings.port)
+    server = ServerSlot(build_app(), settings.host, settings.port)
     try:
-        server.start()
-        api_state = server.url
+        api_state = server.start()
     except ServerError as exc:
         log.error("%s", exc)
         api_state = f"not running — {exc}"
-    window = MainWindow(bridge, api_state, redact(settings.effective_database_url), settings)
-    for link in devices.links if devices else ():
-        window.devices_page.on_event(events.DEVICE_STATUS, link.status.as_dict())
+    database = redact(settings.effective_database_url)
+    window = MainWindow(bridge, api_state, database, settings, devices=devices,
+                        restart_server=server.restart)
+    if os.environ.get("KEGDASH_EXIT_AFTER_PAINT"):
+        _FirstPaint(window, started)
     window.show()
+    offer_first_run(window, api_state, database)
     notifier = install_signal_quit(app)
     try:
         return app.exec()

@@ -1,16 +1,21 @@
-"""Devices: the serial boards kegdash talks to (their state comes only from DEVICE_STATUS events,
-so the window never touches a port itself) and the hive sensors known to the database."""
+"""Devices: the serial ports of this machine, the boards kegdash reads (their state comes only
+from DEVICE_STATUS events, so the window never touches a port itself), and the hive sensors
+known to the database. With the process's DeviceManager the page also connects a port as a
+Kegboard or hive gateway, disconnects one, and starts a simulator with one click."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -18,11 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from kegdash import events
+from kegdash.hw.devices import PortInfo, serial_ports
 from kegdash.ui import fmt, queries
 from kegdash.ui.bridge import EventBridge
 
+if TYPE_CHECKING:
+    from kegdash.hw.devices import DeviceManager
+    from kegdash.hw.serial_link import SerialLink
+
+PORT_COLUMNS = ("Port", "Description", "USB id", "Board adapter")
 SERIAL_COLUMNS = ("Device", "Kind", "State", "Reconnects", "Counters", "Error")
 SENSOR_COLUMNS = ("Sensor", "Vendor", "Hive", "Last reading")
+KIND_NAMES = {"kegboard": "Kegboard", "hive": "hive gateway"}
+COUNTERS_MS = 1000
+"""Links publish only state changes; their message and error counters are polled while shown."""
 
 
 def _table(columns: tuple[str, ...]) -> QTableWidget:
@@ -30,44 +44,103 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
     table.setHorizontalHeaderLabels(columns)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 class DevicesPage(QWidget):
     states_changed = Signal(dict)
     """Device name → state, for the status bar."""
 
-    def __init__(self, bridge: EventBridge) -> None:
+    def __init__(self, bridge: EventBridge, devices: DeviceManager | None = None) -> None:
         super().__init__()
+        self.devices = devices
         self.states: dict[str, dict[str, Any]] = {}
+        self.ports: list[PortInfo] = []
+        self.port_table = _table(PORT_COLUMNS)
+        self.port = QLineEdit(placeholderText="/dev/ttyACM0, or a pyserial URL such as socket://host:port")
+        self.refresh_button = QPushButton("Refresh")
+        self.kegboard_button = QPushButton("Connect as Kegboard")
+        self.gateway_button = QPushButton("Connect as hive gateway")
         self.serial = _table(SERIAL_COLUMNS)
+        self.disconnect_button = QPushButton("Disconnect selected")
+        self.sim_kegboard_button = QPushButton("Start simulated Kegboard")
+        self.sim_hive_button = QPushButton("Start simulated hive gateway")
         self.sensors = _table(SENSOR_COLUMNS)
-        hint = QLabel("Serial boards appear here when their reader reports (Kegboard, hive gateway). "
-                      "Ports are chosen at start for now: [serial] kegboard / hive_gateway in the config "
-                      "file or KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY; kegdash run --demo adds "
-                      "simulated boards.",
-                      objectName="hint")
+        self.message = QLabel(objectName="message")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        hint = QLabel("Boards listed in the config file ([serial] kegboard / hive_gateway) or "
+                      "KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start; ports connected "
+                      "here are read until kegdash stops.", objectName="hint")
         hint.setWordWrap(True)
+        for button in (self.kegboard_button, self.gateway_button, self.disconnect_button,
+                       self.sim_kegboard_button, self.sim_hive_button):
+            button.setEnabled(devices is not None)
+
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Devices", objectName="pageTitle"))
         layout.addWidget(hint)
-        layout.addWidget(QLabel("Serial devices"))
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel("Serial ports of this machine"))
+        layout.addWidget(self.port_table, 1)
+        layout.addLayout(_row(self.port, self.kegboard_button, self.gateway_button, self.refresh_button))
+        layout.addWidget(QLabel("Serial devices read"))
         layout.addWidget(self.serial, 1)
+        layout.addLayout(_row(self.disconnect_button, self.sim_kegboard_button, self.sim_hive_button))
         layout.addWidget(QLabel("Hive sensors"))
         layout.addWidget(self.sensors, 1)
+        self.port.setMinimumWidth(320)
+
+        self.refresh_button.clicked.connect(self.reload_ports)
+        self.port_table.itemSelectionChanged.connect(self._port_chosen)
+        self.kegboard_button.clicked.connect(lambda: self.connect_port("kegboard"))
+        self.gateway_button.clicked.connect(lambda: self.connect_port("hive"))
+        self.disconnect_button.clicked.connect(self.disconnect_selected)
+        self.sim_kegboard_button.clicked.connect(lambda: self.start_simulator("kegboard"))
+        self.sim_hive_button.clicked.connect(lambda: self.start_simulator("hive"))
+        self._poll = QTimer(self)
+        self._poll.setInterval(COUNTERS_MS)
+        self._poll.timeout.connect(self.refresh_counters)
         bridge.event.connect(self.on_event)
+        for link in devices.links if devices else ():
+            self.on_event(events.DEVICE_STATUS, link.status.as_dict())
+        self.reload_ports()
         self.reload_sensors()
+
+    # --- state from events ---------------------------------------------------------------------
 
     def on_event(self, name: str, data: dict[str, Any]) -> None:
         if name == events.DEVICE_STATUS:
-            self.states[str(data.get("device", "?"))] = dict(data, state=data.get("state", "unknown"))
+            device = str(data.get("device", "?"))
+            if self.devices is not None and device not in self._read_devices():
+                return  # a late report from a link already disconnected
+            self.states[device] = dict(data, state=data.get("state", "unknown"))
             self._show_serial()
-            self.states_changed.emit({key: value["state"] for key, value in self.states.items()})
         elif name == events.READING_STORED and self.isVisible():
             self.reload_sensors()
+
+    def refresh_counters(self) -> None:
+        """Copy each link's latest counters into the table (the reader thread keeps them fresh)."""
+        for link in self.devices.links if self.devices else ():
+            if link.device in self.states:
+                self.states[link.device].update(counters=dict(link.status.counters),
+                                                reconnects=link.status.reconnects)
+        self._show_serial()
+
+    def _read_devices(self) -> set[str]:
+        return {link.device for link in self.devices.links}
 
     def _show_serial(self) -> None:
         self.serial.setRowCount(len(self.states))
@@ -78,6 +151,26 @@ class DevicesPage(QWidget):
                       shown, info.get("error", ""))
             for column, value in enumerate(values):
                 self.serial.setItem(row, column, QTableWidgetItem(str(value)))
+        self.states_changed.emit(self.state_names())
+
+    def state_names(self) -> dict[str, str]:
+        """Device → state, what the status bar shows."""
+        return {key: value["state"] for key, value in self.states.items()}
+
+    # --- ports and sensors ---------------------------------------------------------------------
+
+    def reload_ports(self) -> None:
+        self.ports = serial_ports()
+        self.port_table.setRowCount(len(self.ports))
+        for row, port in enumerate(self.ports):
+            for column, value in enumerate((port.device, port.description, port.usb_id,
+                                            "yes" if port.likely else "")):
+                self.port_table.setItem(row, column, QTableWidgetItem(value))
+
+    def _port_chosen(self) -> None:
+        rows = self.port_table.selectionModel().selectedRows()
+        if rows:
+            self.port.setText(self.ports[rows[0].row()].device)
 
     def reload_sensors(self) -> None:
         rows = queries.sensor_rows()
@@ -87,6 +180,55 @@ class DevicesPage(QWidget):
             for column, value in enumerate((api_id, vendor, hive, fmt.ago(last))):
                 self.sensors.setItem(row, column, QTableWidgetItem(value))
 
+    # --- actions -------------------------------------------------------------------------------
+
+    def connect_port(self, kind: str) -> SerialLink | None:
+        """Start reading the port in the field as a Kegboard or hive gateway."""
+        try:
+            link = self.devices.connect(self.port.text(), kind)
+        except ValueError as exc:
+            self.show_message(str(exc), "error")
+            return None
+        self._track(link)
+        self.show_message(f"Reading {link.device} as a {KIND_NAMES[kind]}.")
+        return link
+
+    def start_simulator(self, kind: str) -> SerialLink:
+        """A virtual board on a pseudo-terminal, read through the real reader, like demo mode."""
+        (link,) = self.devices.add_simulated((kind,))
+        self._track(link)
+        self.show_message(f"Simulated {KIND_NAMES[kind]} started on {link.device}.")
+        return link
+
+    def disconnect_selected(self) -> None:
+        rows = self.serial.selectionModel().selectedRows()
+        device = self.serial.item(rows[0].row(), 0).text() if rows else None
+        link = next((link for link in self.devices.links if link.device == device), None)
+        if link is None:
+            self.show_message("Select a connected device first.", "error")
+            return
+        self.devices.remove(link)
+        self.states.pop(device, None)
+        self._show_serial()
+        self.show_message(f"Disconnected {device}.")
+
+    def _track(self, link: SerialLink) -> None:
+        self.on_event(events.DEVICE_STATUS, link.status.as_dict())
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.message.setProperty("kind", kind)
+        self.message.setText(text)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.show()
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.reload_sensors()
+        self.reload_ports()
+        if self.devices is not None:
+            self._poll.start()
         super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._poll.stop()
+        super().hideEvent(event)

@@ -2,35 +2,106 @@
 
 Series come from a bucketed SQL query run on a worker thread (a year stays a few thousand
 points), and pyqtgraph peak-downsamples and clips to the view on top (``spec/hives.md`` §5.4).
-New readings are fetched incrementally and appended, not reloaded.
+New readings are fetched incrementally and appended, not reloaded. A hive with two sensors
+(typically one in the brood nest, one outside) gets one temperature curve per sensor, since their
+average would mean nothing.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from peewee import fn
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kegdash import events
+from kegdash.apiary import series as apiary_series
+from kegdash.apiary.models import Device, Reading
 from kegdash.ui import fmt, queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
-from kegdash.ui.queries import SERIES_FIELDS, Series
+from kegdash.ui.queries import SERIES_FIELDS, Series, _break_gaps
 from kegdash.ui.tasks import TaskRunner
 from kegdash.ui.theme import PALETTES
 
 SPANS = (("Day", 86400), ("Week", 7 * 86400), ("Month", 30 * 86400), ("Season", 182 * 86400),
          ("All", 0))
+# Alert thresholds: beekeeping rules of thumb, the same for every hive and shown as such on the
+# Settings page. The brood nest is kept at 32-36 °C; a swarm takes a kilogram or more of bees in
+# minutes; sensors report every 5-15 minutes, so two silent hours mean a flat battery or no radio;
+# below 20 % a sensor battery has days left, time to bring a spare.
 BROOD_C = (32.0, 36.0)
 SWARM_DROP_KG = 1.0
 SWARM_WINDOW_S = 30 * 60
 OFFLINE_AFTER_S = 2 * 3600
+BATTERY_LOW_PCT = 20
 LIVE_DELAY_MS = 500
 CURVE_COLOUR = "#d48806"
+DEVICE_COLOURS = ("#d48806", "#2f6db5", "#3f8f4f", "#8e44ad")
+MARK_COLOUR = "#b3261e"
+
+
+@dataclass
+class SensorView:
+    """What the pooled hive series hides: one sensor's own temperature and battery."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    """Temperature; only filled when the hive has more than one sensor."""
+    battery: float | None
+    battery_low_since: int | None
+    """When the charge last fell below BATTERY_LOW_PCT, if it is low now (epoch seconds)."""
+
+
+def _looks_outside(name: str) -> bool:
+    return "out" in name.lower()
+
+
+def sensor_views(hive_id: int, start: int, end: int, bucket: int) -> list[SensorView]:
+    """Each sensor of the hive with its battery state, and its temperature series on the same
+    buckets as the pooled series when there are several sensors (inside/outside)."""
+    devices = list(Device.select(Device.id, Device.name, Device.api_id)
+                   .where(Device.hive == hive_id).order_by(Device.name, Device.id))
+    views = []
+    for device in devices:
+        x = y = np.empty(0)
+        if len(devices) > 1:
+            points = apiary_series.device_series(device.id, "temperature", start, end + 1, bucket=bucket)
+            rows = _break_gaps(np.array([(p.ts + bucket / 2, p.avg) for p in points],
+                                        dtype=float).reshape(-1, 2))
+            x, y = rows[:, 0], rows[:, 1]
+        mine = (Reading.device == device.id) & Reading.battery.is_null(False)
+        last = Reading.select(Reading.battery).where(mine).order_by(Reading.ts.desc()).scalar()
+        low_since = None
+        if last is not None and last < BATTERY_LOW_PCT:
+            fine = Reading.select(fn.MAX(Reading.ts)).where(mine & (Reading.battery >= BATTERY_LOW_PCT))
+            low_since = (Reading.select(fn.MIN(Reading.ts))
+                         .where(mine & (Reading.ts > fn.COALESCE(fine, -1))).scalar())
+        views.append(SensorView(device.name or device.api_id, x, y, last, low_since))
+    return views
+
+
+def sensor_temperatures_after(hive_id: int, after_ts: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Raw temperatures newer than ``after_ts`` per sensor name, for the live per-sensor curves."""
+    found = {}
+    for device in Device.select().where(Device.hive == hive_id):
+        points = apiary_series.device_series(device.id, "temperature", after_ts + 1, 2**62, bucket=0)
+        found[device.name or device.api_id] = (np.array([p.ts for p in points], dtype=float),
+                                               np.array([p.avg for p in points], dtype=float))
+    return found
+
+
+def load_hive(hive_id: int, start: int, end: int) -> tuple[Series, list[SensorView]]:
+    """The worker's whole job for one view: pooled series plus per-sensor detail."""
+    pooled = queries.hive_series(hive_id, start, end)
+    first = start if start > 0 else (queries.first_reading_ts(hive_id) or end)
+    return pooled, sensor_views(hive_id, first, end, pooled.bucket_s)
 
 
 def swarm_drops(x: np.ndarray, kg: np.ndarray) -> np.ndarray:
@@ -83,8 +154,21 @@ class HivesPage(QWidget):
             self.plots[field] = plot
         self.brood_band = pg.LinearRegionItem(orientation="horizontal", movable=False)
         self.plots["temperature"].addItem(self.brood_band)
-        self.swarm_marks = pg.ScatterPlotItem(symbol="t", size=14, brush="#b3261e", pen=None)
+        self.swarm_marks = pg.ScatterPlotItem(symbol="t", size=14, brush=MARK_COLOUR, pen=None)
         self.plots["weight"].addItem(self.swarm_marks)
+        self.legend = self.plots["temperature"].addLegend(offset=(-10, 10))
+        self.silent_regions: list[pg.LinearRegionItem] = []
+        for plot in self.plots.values():
+            region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(128, 128, 128, 60),
+                                         pen=pg.mkPen(None))
+            region.setZValue(-20)
+            region.hide()
+            plot.addItem(region)
+            self.silent_regions.append(region)
+        self._curve_pool: list[pg.PlotDataItem] = []
+        self._line_pool: list[pg.InfiniteLine] = []
+        self.sensor_curves: list[pg.PlotDataItem] = []
+        self.battery_lines: list[pg.InfiniteLine] = []
         self.curves: dict[str, pg.PlotDataItem] = {}
         for field, plot in self.plots.items():
             curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOUR, width=2), connect="finite")
@@ -93,6 +177,7 @@ class HivesPage(QWidget):
             plot.addItem(curve)
             self.curves[field] = curve
         self.series: Series | None = None
+        self.sensors: list[SensorView] = []
         self.hive_id: int | None = None
 
         layout = QVBoxLayout(self)
@@ -141,17 +226,18 @@ class HivesPage(QWidget):
         request = (hive_id, start, end, self.prefs.units)
         self._request = request
         self.status.setText("Loading…")
-        self.runner.submit(lambda: queries.hive_series(hive_id, start, end),
-                           lambda series: self._show(request, series), self._failed)
+        self.runner.submit(lambda: load_hive(hive_id, start, end),
+                           lambda found: self._show(request, *found), self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(f"Could not read the readings: {error}")
 
-    def _show(self, request: tuple, series: Series) -> None:
+    def _show(self, request: tuple, series: Series, sensors: list[SensorView]) -> None:
         if request != self._request:
             return
         self.hive_id = request[0]
         self.series = series
+        self.sensors = sensors
         self.shown_request = request
         self._draw()
         points = len(series.x["temperature"])
@@ -170,26 +256,86 @@ class HivesPage(QWidget):
                    "humidity": lambda v: v, "weight": lambda v: fmt.weight_value(v, units)}
         for field in SERIES_FIELDS:
             self.curves[field].setData(series.x[field], convert[field](series.y[field]))
+        self._draw_sensors(convert["temperature"])
         drops = swarm_drops(series.x["weight"], series.y["weight"])
         self.swarm_marks.setData(series.x["weight"][drops], convert["weight"](series.y["weight"][drops]))
         self._show_alerts(len(drops))
 
+    def _draw_sensors(self, convert: Any) -> None:
+        """One labelled temperature curve per sensor when there are several, and a line where a
+        sensor's battery went low. Curves and lines are kept and reused, hidden when not needed:
+        pyqtgraph items taken out of a plot still get view updates and fail."""
+        several = len(self.sensors) > 1
+        self.curves["temperature"].setVisible(not several)
+        shown = self.sensors if several else []
+        while len(self._curve_pool) < len(shown):
+            colour = DEVICE_COLOURS[len(self._curve_pool) % len(DEVICE_COLOURS)]
+            curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2), connect="finite")
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.plots["temperature"].addItem(curve)
+            self._curve_pool.append(curve)
+        self.legend.clear()
+        self.sensor_curves = self._curve_pool[:len(shown)]
+        for curve, sensor in zip(self.sensor_curves, shown, strict=True):
+            curve.setData(sensor.x, convert(sensor.y), name=sensor.name)
+            self.legend.addItem(curve, sensor.name)
+        for index, curve in enumerate(self._curve_pool):
+            if index >= len(shown):
+                curve.setData([], [])
+            curve.setVisible(index < len(shown))
+        self.legend.setVisible(several)
+
+        low = [s for s in self.sensors if s.battery_low_since is not None]
+        while len(self._line_pool) < len(low):
+            line = pg.InfiniteLine(angle=90, movable=False, label="",
+                                   pen=pg.mkPen(MARK_COLOUR, style=pg.QtCore.Qt.PenStyle.DashLine),
+                                   labelOpts={"position": 0.85, "color": MARK_COLOUR})
+            self.plots["temperature"].addItem(line, ignoreBounds=True)
+            self._line_pool.append(line)
+        self.battery_lines = self._line_pool[:len(low)]
+        for line, sensor in zip(self.battery_lines, low, strict=True):
+            line.setValue(sensor.battery_low_since)
+            line.label.setFormat(f"battery low: {sensor.name}")
+        for index, line in enumerate(self._line_pool):
+            line.setVisible(index < len(low))
+
     def _show_alerts(self, swarms: int) -> None:
-        """Say in words what needs a look: swarms, brood out of range now, a silent hive."""
+        """Say in words what needs a look: swarms, brood out of range now, low batteries, a silent
+        hive (also shaded, from its last reading to now)."""
         found = [f"{swarms} sudden weight drop(s) of {SWARM_DROP_KG:g} kg or more — possible swarm"
                  ] if swarms else []
-        x, temps = self.series.x["temperature"], self.series.y["temperature"]
-        finite = np.nonzero(np.isfinite(temps))[0]
-        if len(finite):
-            temp = temps[finite[-1]]
-            if not BROOD_C[0] <= temp <= BROOD_C[1]:
-                found.append(f"brood at {fmt.temperature(temp, self.prefs.units)}, outside "
-                             f"{BROOD_C[0]:.0f}–{BROOD_C[1]:.0f} °C")
-            silent = time.time() - x[finite[-1]] - self.series.bucket_s / 2
+        for name, temps in self._brood_temperatures():
+            finite = np.nonzero(np.isfinite(temps))[0]
+            if len(finite) and not BROOD_C[0] <= temps[finite[-1]] <= BROOD_C[1]:
+                where = f" ({name})" if name else ""
+                found.append(f"brood at {fmt.temperature(temps[finite[-1]], self.prefs.units)}{where}, "
+                             f"outside {BROOD_C[0]:.0f}–{BROOD_C[1]:.0f} °C")
+        for sensor in self.sensors:
+            if sensor.battery is not None and sensor.battery < BATTERY_LOW_PCT:
+                found.append(f"battery low: {sensor.name} at {sensor.battery:.0f} %")
+        last = self._last_data_ts()
+        silent = time.time() - last if last is not None else 0
+        for region in self.silent_regions:
+            region.setVisible(silent > OFFLINE_AFTER_S)
             if silent > OFFLINE_AFTER_S:
-                found.append(f"no data for {fmt.duration(silent)}")
+                region.setRegion((last, time.time()))
+        if silent > OFFLINE_AFTER_S:
+            found.append(f"no data for {fmt.duration(silent)}")
         self.alerts.setText("  ·  ".join(found))
         self.alerts.setVisible(bool(found))
+
+    def _brood_temperatures(self) -> list[tuple[str, np.ndarray]]:
+        """(sensor name, °C) per sensor that is not outside the hive; unnamed for a lone sensor."""
+        if len(self.sensors) > 1:
+            return [(s.name, s.y) for s in self.sensors if not _looks_outside(s.name)]
+        return [("", self.series.y["temperature"])]
+
+    def _last_data_ts(self) -> float | None:
+        """The time of the newest reading shown (a bucket's centre less half its width)."""
+        ends = [float(x[np.isfinite(y)][-1]) for x, y in
+                ((self.series.x[f], self.series.y[f]) for f in SERIES_FIELDS) if np.isfinite(y).any()]
+        return max(ends) - self.series.bucket_s / 2 if ends else None
 
     def _label_axes(self) -> None:
         units = self.prefs.units
@@ -229,16 +375,25 @@ class HivesPage(QWidget):
         if self.series is None or self.hive_id is None:
             return
         hive_id, after, request = self.hive_id, self.series.last_ts, self._request
-        self.runner.submit(lambda: queries.readings_after(hive_id, after),
-                           lambda new: self._append(request, new), self._failed)
+        several = len(self.sensors) > 1
 
-    def _append(self, request: tuple | None, new: Series) -> None:
+        def fetch() -> tuple[Series, dict[str, tuple[np.ndarray, np.ndarray]]]:
+            return (queries.readings_after(hive_id, after),
+                    sensor_temperatures_after(hive_id, after) if several else {})
+
+        self.runner.submit(fetch, lambda found: self._append(request, *found), self._failed)
+
+    def _append(self, request: tuple | None, new: Series,
+                per_sensor: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Add new readings to the end of the curves instead of querying the whole range again."""
         if request != self._request or self.series is None:
             return
         for field in SERIES_FIELDS:
             self.series.x[field] = np.concatenate([self.series.x[field], new.x[field]])
             self.series.y[field] = np.concatenate([self.series.y[field], new.y[field]])
+        for sensor in self.sensors:
+            x, y = per_sensor.get(sensor.name, (np.empty(0), np.empty(0)))
+            sensor.x, sensor.y = np.concatenate([sensor.x, x]), np.concatenate([sensor.y, y])
         self.series.last_ts = max(self.series.last_ts, new.last_ts)
         self._draw()
 

@@ -4,12 +4,15 @@ light/dark themes. Size, position and the last page are remembered (QSettings)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget
 
 from kegdash.config import Settings
-from kegdash.resources import resource_path
+from kegdash.ui.about import AboutDialog, app_icon
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.devices_page import DevicesPage
 from kegdash.ui.hives_page import HivesPage
@@ -20,18 +23,23 @@ from kegdash.ui.settings_page import SettingsPage
 from kegdash.ui.taps_page import TapsPage
 from kegdash.ui.theme import apply_theme
 
+if TYPE_CHECKING:
+    from kegdash.hw.devices import DeviceManager
+
 PAGES = ("Taps", "Kegs & drinks", "Hives", "Recipes", "Devices", "Settings")
-
-
-def app_icon() -> QIcon:
-    return QIcon(str(resource_path("icons", "kegdash.svg")))
 
 
 class MainWindow(QMainWindow):
     def __init__(self, bridge: EventBridge, api_state: str, database: str,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, *, devices: DeviceManager | None = None,
+                 restart_server: Callable[[str, int], str] | None = None) -> None:
+        """``devices`` lets the Devices page connect and disconnect ports; ``restart_server(host,
+        port)`` lets Settings move the API (both are absent when a test builds a bare window)."""
         super().__init__()
         settings = settings or Settings()
+        self.bridge = bridge
+        self.api_state = api_state
+        self.database = database
         self.setWindowTitle("kegdash")
         self.setObjectName("kegdashMain")
         self.setWindowIcon(app_icon())
@@ -48,8 +56,8 @@ class MainWindow(QMainWindow):
         self.kegs_page = KegsPage(bridge, self.prefs)
         self.hives_page = HivesPage(bridge, self.prefs)
         self.recipes_page = RecipesPage(bridge, self.prefs)
-        self.devices_page = DevicesPage(bridge)
-        self.settings_page = SettingsPage(self.prefs, "", database)
+        self.devices_page = DevicesPage(bridge, devices)
+        self.settings_page = SettingsPage(self.prefs, "", database, settings, restart_server)
         for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,
                      self.devices_page, self.settings_page):
             self.stack.addWidget(page)
@@ -67,8 +75,10 @@ class MainWindow(QMainWindow):
         for label in (self.api_label, self.devices_label, self.database_label):
             self.statusBar().addPermanentWidget(label)
         self.set_api_state(api_state)
-        self.show_devices({})
+        self.show_devices(self.devices_page.state_names())
         self.devices_page.states_changed.connect(self.show_devices)
+        self.settings_page.server_changed.connect(self.set_api_state)
+        self.menuBar().addMenu("&Help").addAction("&About kegdash", self.show_about)
 
         fullscreen = QAction("Full screen", self)
         fullscreen.setShortcut(QKeySequence(Qt.Key.Key_F11))
@@ -78,8 +88,23 @@ class MainWindow(QMainWindow):
 
     def set_api_state(self, text: str) -> None:
         """The API's address when it listens, or why it does not, in the status bar and Settings."""
+        self.api_state = text
         self.api_label.setText(f"API: {text}")
         self.settings_page.set_server(text)
+
+    def show_about(self) -> AboutDialog:
+        self.about = AboutDialog(self, self.api_state, self.database)
+        self.about.open()
+        return self.about
+
+    def reload_pages(self) -> None:
+        """Re-read everything, after the database changed under the window (demo data loaded)."""
+        self.taps_page.reload()
+        self.kegs_page.reload()
+        self.hives_page.reload_hives()
+        self.recipes_page.reload()
+        self.devices_page.reload_sensors()
+        self.settings_page.reload()
 
     def show_devices(self, states: dict[str, str]) -> None:
         if not states:

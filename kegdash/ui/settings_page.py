@@ -1,23 +1,49 @@
-"""Settings: the window's own preferences (units, theme; this machine) and the site-wide rules the
+"""Settings: the window's own preferences (units, theme; this machine), the site-wide rules the
 APIs enforce (privacy, session timeout, low-keg level, operator; stored in the database so a
-running ``kegdash serve`` agrees). Every change is saved at once."""
+running ``kegdash serve`` agrees), the API server's address (movable while running), and the
+keys that let others in: Kegbot API keys and Beekeeping licence keys. Every change is saved at
+once; a new key is shown once, with a Copy button, since only its fingerprint is stored."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kegdash.config import UNITS
+from kegdash.accounts import key_admin
+from kegdash.config import UNITS, Settings
+from kegdash.server.runner import ServerError
 from kegdash.site_settings import PRIVACY_MODES, get_setting, set_setting
-from kegdash.ui import queries
+from kegdash.ui import fmt, queries
+from kegdash.ui.hives_page import BATTERY_LOW_PCT, BROOD_C, OFFLINE_AFTER_S, SWARM_DROP_KG, SWARM_WINDOW_S
 from kegdash.ui.prefs import THEMES, Prefs
 
 UNIT_NAMES = {"metric": "Metric (L, °C, kg)", "us": "US (fl oz, gal, °F, lb)"}
 PRIVACY_NAMES = {"public": "Public — anyone may read the API",
                  "members": "Members — every request needs an API key",
                  "staff": "Staff — only staff keys"}
+API_KEY_COLUMNS = ("User", "Key", "Created", "Revoked")
+LICENSE_COLUMNS = ("Owner", "Key", "Created", "State")
 
 
 def _combo(choices: dict[str, str] | tuple[str, ...], current: str) -> QComboBox:
@@ -29,10 +55,75 @@ def _combo(choices: dict[str, str] | tuple[str, ...], current: str) -> QComboBox
     return combo
 
 
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setMinimumHeight(140)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[int, tuple[str, ...]]]) -> None:
+    """Rows of (key id, cells); the id rides on the first cell for the action buttons."""
+    table.setRowCount(len(rows))
+    for row, (key_id, cells) in enumerate(rows):
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, key_id)
+            table.setItem(row, column, item)
+
+
+def _selected_id(table: QTableWidget) -> int | None:
+    rows = table.selectionModel().selectedRows()
+    return table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole) if rows else None
+
+
+class NewKeyBox(QFrame):
+    """A just-created key, shown once: after this only its prefix is known to kegdash."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="newKey")
+        self.label = QLabel()
+        self.key = QLineEdit(readOnly=True)
+        self.copy = QPushButton("Copy")
+        self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.key.text()))
+        row = QHBoxLayout()
+        row.addWidget(self.key, 1)
+        row.addWidget(self.copy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
+        self.hide()
+
+    def show_key(self, what: str, key: str) -> None:
+        self.label.setText(f"{what} — copy it now; it is shown only this once:")
+        self.key.setText(key)
+        self.show()
+
+    def clear(self) -> None:
+        self.key.clear()
+        self.hide()
+
+
 class SettingsPage(QWidget):
-    def __init__(self, prefs: Prefs, server: str, database: str) -> None:
+    server_changed = Signal(str)
+    """The API's new address (or why it is not running) after a restart in place."""
+
+    def __init__(self, prefs: Prefs, server: str, database: str, settings: Settings | None = None,
+                 restart_server: Callable[[str, int], str] | None = None) -> None:
+        """``restart_server(host, port)`` moves the running API and returns its address, or
+        raises ServerError with the old server still serving; without it the address is fixed."""
         super().__init__()
+        settings = settings or Settings()
         self.prefs = prefs
+        self.restart_server = restart_server
         self.units = _combo({u: UNIT_NAMES[u] for u in UNITS}, prefs.units)
         self.theme = _combo(THEMES, prefs.theme)
         self.privacy = _combo({m: PRIVACY_NAMES[m] for m in PRIVACY_MODES}, get_setting("privacy"))
@@ -40,15 +131,35 @@ class SettingsPage(QWidget):
         self.session_timeout.setValue(get_setting("session_timeout_minutes"))
         self.low_keg = QSpinBox(minimum=0, maximum=100, suffix=" %")
         self.low_keg.setValue(round(get_setting("low_keg_fraction") * 100))
-        operator = get_setting("operator")
-        names = queries.usernames()
-        self.operator = _combo({n: n for n in ([operator] if operator not in names else []) + names},
-                               operator)
+        self.operator = QComboBox()
+        self.hive_alerts = QLabel(
+            f"Brood outside {BROOD_C[0]:.0f}–{BROOD_C[1]:.0f} °C, a weight drop of {SWARM_DROP_KG:g} kg "
+            f"within {SWARM_WINDOW_S // 60} min (possible swarm), battery below {BATTERY_LOW_PCT} %, "
+            f"no data for {fmt.duration(OFFLINE_AFTER_S)}: beekeeping rules of thumb, the same for "
+            "every hive.", objectName="hint")
+        self.hive_alerts.setWordWrap(True)
+
         self.server = QLabel(server)
         self.server.setWordWrap(True)
+        self.host = QLineEdit(settings.host)
+        self.port = QSpinBox(minimum=0, maximum=65535)
+        self.port.setValue(settings.port)
+        self.restart_button = QPushButton("Restart server here")
+        self.restart_button.setEnabled(restart_server is not None)
         self.database = QLabel(database)
         self.database.setWordWrap(True)
+
+        self.api_keys = _table(API_KEY_COLUMNS)
+        self.api_key_user = QComboBox()
+        self.create_api_key_button = QPushButton("Create key")
+        self.revoke_button = QPushButton("Revoke selected")
+        self.license_keys = _table(LICENSE_COLUMNS)
+        self.license_owner = QComboBox()
+        self.create_license_button = QPushButton("Create licence key")
+        self.toggle_license_button = QPushButton("Enable / disable selected")
+        self.new_key = NewKeyBox()
         self.message = QLabel(objectName="message")
+        self.message.setWordWrap(True)
         self.message.hide()
 
         form = QFormLayout()
@@ -60,15 +171,47 @@ class SettingsPage(QWidget):
         form.addRow("Drinking session ends after", self.session_timeout)
         form.addRow("Low keg below", self.low_keg)
         form.addRow("Operator account", self.operator)
-        form.addRow(QLabel("Machine (config file, KEGDASH_* or flags; restart to change)",
-                           objectName="pageTitle"))
-        form.addRow("API server", self.server)
+        form.addRow("Hive alerts", self.hive_alerts)
+        form.addRow(QLabel("API server", objectName="pageTitle"))
+        form.addRow("Listening on", self.server)
+        address = QHBoxLayout()
+        address.addWidget(self.host, 1)
+        address.addWidget(QLabel("port"))
+        address.addWidget(self.port)
+        address.addWidget(self.restart_button)
+        form.addRow("Move to", address)
+        form.addRow("", QLabel("Until kegdash restarts; to keep an address, set [server] host and port "
+                               "in the config file.", objectName="hint"))
         form.addRow("Database", self.database)
+
+        keys = QVBoxLayout()
+        keys.addWidget(QLabel("Kegbot API keys", objectName="pageTitle"))
+        keys.addWidget(QLabel("A user has one live key: a new one revokes their earlier keys.",
+                              objectName="hint"))
+        keys.addWidget(self.api_keys)
+        keys.addLayout(self._actions(QLabel("for"), self.api_key_user, self.create_api_key_button,
+                                     self.revoke_button))
+        keys.addWidget(QLabel("Beekeeping licence keys", objectName="pageTitle"))
+        keys.addWidget(self.license_keys)
+        keys.addLayout(self._actions(QLabel("for"), self.license_owner, self.create_license_button,
+                                     self.toggle_license_button))
+        keys.addWidget(self.new_key)
+
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addWidget(QLabel("Settings", objectName="pageTitle"))
+        inner.addWidget(self.message)
+        inner.addLayout(form)
+        inner.addLayout(keys)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Settings", objectName="pageTitle"))
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.reload()
 
         self.units.currentIndexChanged.connect(
             lambda _: self._save(prefs.set_units, self.units.currentData()))
@@ -79,11 +222,111 @@ class SettingsPage(QWidget):
         self.session_timeout.valueChanged.connect(
             lambda value: self._save_site("session_timeout_minutes", value))
         self.low_keg.valueChanged.connect(lambda value: self._save_site("low_keg_fraction", value / 100))
-        self.operator.currentIndexChanged.connect(
-            lambda _: self._save_site("operator", self.operator.currentData()))
+        self.operator.currentIndexChanged.connect(self._save_operator)
+        self.restart_button.clicked.connect(self.restart)
+        self.create_api_key_button.clicked.connect(self.create_api_key)
+        self.revoke_button.clicked.connect(self.revoke_api_key)
+        self.create_license_button.clicked.connect(self.create_license_key)
+        self.toggle_license_button.clicked.connect(self.toggle_license_key)
+
+    @staticmethod
+    def _actions(*widgets: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for widget in widgets:
+            row.addWidget(widget)
+        row.addStretch(1)
+        return row
+
+    def reload(self) -> None:
+        """Re-read users and keys (after demo data, or keys made by ``kegdash admin``)."""
+        names = queries.usernames()
+        operator = get_setting("operator")
+        self.operator.blockSignals(True)
+        self.operator.clear()
+        for name in ([operator] if operator not in names else []) + names:
+            self.operator.addItem(name, name)
+        self.operator.setCurrentIndex(max(self.operator.findData(operator), 0))
+        self.operator.blockSignals(False)
+        for combo in (self.api_key_user, self.license_owner):
+            current = combo.currentData()
+            combo.clear()
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+        self._show_keys()
+        self.new_key.clear()
+
+    def _show_keys(self) -> None:
+        _fill(self.api_keys, [(r.key_id, (r.username, f"{r.prefix}…", fmt.local_time(r.created),
+                                          fmt.local_time(r.revoked) if r.revoked else ""))
+                              for r in key_admin.api_key_rows()])
+        _fill(self.license_keys, [(r.key_id, (r.owner, f"{r.prefix}…", fmt.local_time(r.created),
+                                              "enabled" if r.enabled else "disabled"))
+                                  for r in key_admin.license_key_rows()])
 
     def set_server(self, text: str) -> None:
         self.server.setText(text)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def restart(self) -> None:
+        """Move the API to the address in the form; if it cannot be had, the old one keeps serving."""
+        host, port = self.host.text().strip(), self.port.value()
+        try:
+            url = self.restart_server(host, port)
+        except ServerError as exc:
+            self.show_message(f"{exc}. The server keeps running on {self.server.text()}.", "error")
+            return
+        self.server_changed.emit(url)
+        self.show_message(f"API server now listening on {url}.")
+
+    def create_api_key(self) -> None:
+        user = self.api_key_user.currentData()
+        if user is None:
+            self.show_message("Create a user first (kegdash admin add-user).", "error")
+            return
+        key = key_admin.create_api_key(user)
+        self._show_keys()
+        self.new_key.show_key(f"New API key for {user}", key)
+        self.show_message(f"API key created for {user}.")
+
+    def revoke_api_key(self) -> None:
+        key_id = _selected_id(self.api_keys)
+        if key_id is None:
+            self.show_message("Select an API key first.", "error")
+            return
+        if not self.confirm("Revoke this API key? Programs using it are refused from now on."):
+            return
+        key_admin.revoke_api_key(key_id)
+        self._show_keys()
+        self.show_message("API key revoked.")
+
+    def create_license_key(self) -> None:
+        owner = self.license_owner.currentData()
+        if owner is None:
+            self.show_message("Create a user first (kegdash admin add-user).", "error")
+            return
+        key = key_admin.create_license_key(owner)
+        self._show_keys()
+        self.new_key.show_key(f"New licence key for {owner}", key)
+        self.show_message(f"Licence key created for {owner}.")
+
+    def toggle_license_key(self) -> None:
+        key_id = _selected_id(self.license_keys)
+        if key_id is None:
+            self.show_message("Select a licence key first.", "error")
+            return
+        enabled = next(r.enabled for r in key_admin.license_key_rows() if r.key_id == key_id)
+        key_admin.set_license_enabled(key_id, not enabled)
+        self._show_keys()
+        self.show_message(f"Licence key {'disabled' if enabled else 'enabled'}.")
+
+    def confirm(self, text: str) -> bool:
+        """Ask before a change that cannot be undone; tests replace this."""
+        return QMessageBox.question(self, "kegdash", text) == QMessageBox.StandardButton.Yes
+
+    def _save_operator(self) -> None:
+        self._save_site("operator", self.operator.currentData())
 
     def _save_site(self, key: str, value: Any) -> None:
         self._save(lambda v: set_setting(key, v), value)
@@ -93,11 +336,13 @@ class SettingsPage(QWidget):
         try:
             store(value)
         except (ValueError, KeyError) as exc:
-            self.message.setProperty("kind", "error")
-            self.message.setText(str(exc))
+            self.show_message(str(exc), "error")
         else:
-            self.message.setProperty("kind", "info")
-            self.message.setText("Saved.")
+            self.show_message("Saved.")
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.message.setProperty("kind", kind)
+        self.message.setText(text)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.show()

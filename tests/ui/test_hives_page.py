@@ -108,3 +108,36 @@ def test_swarm_drops_need_a_kilogram_within_half_an_hour():
     assert list(swarm_drops(x, dropped)) == [5]
     slow = 40.0 - np.arange(10) * 0.3
     assert len(swarm_drops(x, slow)) == 0
+
+
+def test_inside_and_outside_sensors_get_a_curve_each(qtbot, window, hive):
+    outside = add_device(hive["hive"].uuid, "aa:bb:99", name="Outside")
+    rows = [{"device": outside.id, "ts": r["ts"], "temperature": 12.0, "battery": 90.0}
+            for r in hive["rows"][-200:]]
+    with db.atomic():
+        Reading.insert_many(rows).execute()
+    page = window.hives_page
+    page.reload_hives()
+    choose_span(qtbot, page, "Week")
+    assert [c.name() for c in page.sensor_curves] == ["Outside", "aa:bb:01"]
+    assert not page.curves["temperature"].isVisible() and page.legend.isVisible()
+    outside_curve = page.sensor_curves[0]
+    assert set(outside_curve.yData[np.isfinite(outside_curve.yData)]) == {12.0}
+    assert "brood at 12" not in page.alerts.text()  # the outside sensor is not the brood nest
+    assert not page.battery_lines and "battery" not in page.alerts.text()
+
+
+def test_low_battery_and_silence_are_marked(qtbot, window, hive):
+    old = hive["end"] - 3 * 3600
+    Reading.delete().where(Reading.ts > old).execute()
+    Reading.update(battery=50.0).execute()
+    Reading.update(battery=15.0).where(Reading.ts >= old - 6 * STEP).execute()
+    page = window.hives_page
+    page.reload_hives()
+    choose_span(qtbot, page, "Day")
+    assert "battery low: aa:bb:01 at 15 %" in page.alerts.text()
+    (line,) = page.battery_lines
+    assert line.value() == old - 6 * STEP
+    assert "no data for 3 h" in page.alerts.text()
+    region = page.silent_regions[0]
+    assert region.isVisible() and region.getRegion()[0] == pytest.approx(old)

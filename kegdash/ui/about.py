@@ -1,0 +1,88 @@
+"""Help → About kegdash: the version (one number, from ``pyproject.toml``) and where this window's
+data, settings and API are, so an operator can answer "which database is this?" at a glance."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+import kegdash
+from kegdash.config import config_dir, data_dir
+from kegdash.resources import resource_path
+
+ICON_PX = 96
+
+
+def app_icon() -> QIcon:
+    """The application icon (``resources/icons/kegdash.svg``), for windows, the About box and the
+    desktop entry alike."""
+    return QIcon(str(resource_path("icons", "kegdash.svg")))
+
+
+def config_file() -> Path:
+    """The config file this process reads (it need not exist); same rule as ``load_settings``."""
+    return Path(os.environ.get("KEGDASH_CONFIG") or config_dir() / "config.toml")
+
+
+def where_data_lives(database: str, api: str) -> list[tuple[str, str]]:
+    """(label, value) rows shared by the About box and the first-run dialog."""
+    config = config_file()
+    return [
+        ("Database", database),
+        ("Data folder", str(data_dir())),
+        ("Config file", f"{config}" + ("" if config.exists() else " (not created yet)")),
+        ("API", api),
+    ]
+
+
+def info_form(rows: list[tuple[str, str]]) -> QFormLayout:
+    """Selectable values, so a path or address can be copied from the dialog."""
+    form = QFormLayout()
+    for label, value in rows:
+        text = QLabel(value, objectName=f"info_{label.split()[0].lower()}")
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setWordWrap(True)
+        form.addRow(label, text)
+    return form
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None, api: str, database: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About kegdash")
+        self.setObjectName("aboutDialog")
+        icon = QLabel(objectName="aboutIcon")
+        icon.setPixmap(app_icon().pixmap(ICON_PX, ICON_PX))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        title = QLabel(f"kegdash {kegdash.__version__}", objectName="pageTitle")
+        blurb = QLabel(kegdash.__doc__.strip(), objectName="hint")
+        blurb.setWordWrap(True)
+        rows = where_data_lives(database, api)
+        rows.insert(3, ("Config folder", str(config_dir())))
+        rows.append(("Built with", f"PySide6 {pyside_version}"))
+        text = QVBoxLayout()
+        text.addWidget(title)
+        text.addWidget(blurb)
+        text.addLayout(info_form(rows))
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addLayout(text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)

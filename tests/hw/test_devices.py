@@ -1,0 +1,88 @@
+"""The device manager with real pseudo-terminals and reader threads."""
+
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from kegdash.hw import devices as devices_module
+from kegdash.hw.devices import DeviceManager, discover, serial_ports
+from kegdash.hw.simulators import Pty
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def manager(database):
+    manager = DeviceManager()
+    yield manager
+    manager.stop()
+    assert not any(link.running for link in manager.links)
+
+
+def test_a_port_connected_after_start_is_read_at_once_and_can_be_removed(manager, tmp_path):
+    manager.start()
+    pty = Pty(tmp_path / "kegboard0")
+    try:
+        link = manager.connect(str(pty.link), "kegboard")
+        assert link.protocol.kind == "kegboard" and link in manager.links
+        assert wait_for(lambda: link.status.state == "connected")
+        with pytest.raises(ValueError, match="already connected"):
+            manager.connect(f" {pty.link} ", "hive")
+        manager.remove(link)
+        assert not link.running and link not in manager.links and link.status.state == "stopped"
+    finally:
+        pty.close()
+
+
+def test_connect_refuses_nonsense(manager):
+    with pytest.raises(ValueError, match="choose a serial port"):
+        manager.connect("  ", "kegboard")
+    with pytest.raises(ValueError, match="unknown device kind"):
+        manager.connect("/dev/ttyACM0", "toaster")
+    assert manager.links == []
+
+
+def test_links_added_before_start_wait_for_it(manager, tmp_path):
+    pty = Pty(tmp_path / "gw")
+    try:
+        link = manager.add_hive_gateway(str(pty.link))
+        assert not link.running and link.status.state == "starting"
+        manager.start()
+        assert wait_for(lambda: link.status.state == "connected") and link.protocol.kind == "hive-gateway"
+    finally:
+        manager.stop()
+        pty.close()
+
+
+def test_simulator_started_later_runs_and_is_removed_with_its_link(manager):
+    manager.start()
+    (link,) = manager.add_simulated(("kegboard",), speed=50)
+    (simulator,) = manager.simulators
+    assert wait_for(lambda: link.status.state == "connected")
+    assert wait_for(lambda: link.protocol.counters()["frames_ok"] > 0)
+    manager.remove(link)
+    assert manager.simulators == [] and not simulator._thread.is_alive() and not link.running
+
+
+def fake_port(device, vid=None, pid=None, description="n/a"):
+    return SimpleNamespace(device=device, vid=vid, pid=pid, description=description)
+
+
+def test_discover_offers_arduino_class_adapters_first(monkeypatch):
+    ports = [fake_port("/dev/ttyS0"), fake_port("/dev/ttyUSB0", 0x1A86, 0x7523, "USB Serial"),
+             fake_port("/dev/ttyACM0", 0x2341, 0x0043, "Arduino Uno"),
+             fake_port("/dev/ttyAMA0", 0x0403, 0x6001, "FT232R USB UART")]
+    monkeypatch.setattr(devices_module.list_ports, "comports", lambda: ports)
+    found = serial_ports()
+    assert [p.device for p in found] == ["/dev/ttyACM0", "/dev/ttyAMA0", "/dev/ttyUSB0", "/dev/ttyS0"]
+    assert found[0].usb_id == "2341:0043" and found[0].description == "Arduino Uno"
+    assert found[2].description == "USB Serial (CH340)" and found[3].description == "" and not found[3].likely
+    assert [p.device for p in discover()] == ["/dev/ttyACM0", "/dev/ttyAMA0", "/dev/ttyUSB0"]

@@ -1,0 +1,56 @@
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
+
+import kegdash
+from kegdash.bar.taps import add_tap
+from kegdash.config import config_dir, data_dir
+from kegdash.ui.first_run import DISMISSED_KEY, database_is_empty, offer_first_run
+
+API = "http://127.0.0.1:8000"
+DATABASE = "sqlite:///test.sqlite"
+
+
+def texts(dialog) -> str:
+    return "\n".join(label.text() for label in dialog.findChildren(QLabel))
+
+
+def test_empty_database_offers_demo_data_and_says_where_data_lives(qtbot, window):
+    dialog = offer_first_run(window, API, DATABASE)
+    assert dialog is not None and dialog.isVisible()
+    shown = texts(dialog)
+    assert DATABASE in shown and API in shown
+    assert str(config_dir() / "config.toml") in shown and str(data_dir()) in shown
+    assert window.taps_page.cards == {}
+    dialog.demo_button.click()
+    assert not dialog.isVisible()
+    assert len(window.taps_page.cards) == 4 and window.recipes_page.model.rowCount() == 2
+    assert window.hives_page.hive.count() == 3 and window.settings_page.api_key_user.count() == 5
+    assert not database_is_empty() and offer_first_run(window, API, DATABASE) is None
+
+
+def test_start_fresh_is_remembered(qtbot, window):
+    dialog = offer_first_run(window, API, DATABASE)
+    dialog.fresh_button.click()
+    assert not dialog.isVisible() and database_is_empty()
+    assert QSettings().value(DISMISSED_KEY, type=bool)
+    assert offer_first_run(window, API, DATABASE) is None
+
+
+def test_not_offered_once_there_is_data(qtbot, window):
+    add_tap("Main", "kegboard.flow0", ml_per_tick=0.5)
+    assert offer_first_run(window, API, DATABASE) is None
+
+
+def test_about_box_shows_version_icon_database_and_api(qtbot, window):
+    window.set_api_state("http://127.0.0.1:8123")
+    about = window.show_about()
+    assert about.isVisible()
+    shown = texts(about)
+    assert f"kegdash {kegdash.__version__}" in shown and kegdash.__version__ != "0.0.0+unknown"
+    assert DATABASE in shown and "http://127.0.0.1:8123" in shown
+    assert str(config_dir()) in shown and str(data_dir()) in shown
+    assert not about.findChild(QLabel, "aboutIcon").pixmap().isNull()
+    assert not window.windowIcon().isNull()
+    menu = window.menuBar().actions()[-1].menu()
+    assert [a.text() for a in menu.actions()] == ["&About kegdash"]
+    about.reject()

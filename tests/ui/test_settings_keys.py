@@ -1,0 +1,131 @@
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from kegdash.accounts.key_admin import api_key_rows, license_key_rows
+from kegdash.accounts.keys import user_for_api_key
+from kegdash.accounts.users import create_user
+from kegdash.apiary.registry import owner_for_license_key
+from kegdash.config import Settings
+from kegdash.server.app import build_app
+from kegdash.ui.app import ServerSlot
+from kegdash.ui.main_window import MainWindow
+
+
+def answers(url: str) -> bool:
+    """Any HTTP answer, even a 404, means kegdash is serving there."""
+    try:
+        with urllib.request.urlopen(url + "/", timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+
+
+@pytest.fixture
+def page(qtbot, make_window):
+    create_user("ann")
+    create_user("bob")
+    window = make_window()
+    window.settings_page.reload()
+    return window.settings_page
+
+
+def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
+    page.api_key_user.setCurrentIndex(page.api_key_user.findData("bob"))
+    page.create_api_key_button.click()
+    key = page.new_key.key.text()
+    assert user_for_api_key(key).username == "bob" and not page.new_key.isHidden()
+    page.new_key.copy.click()
+    assert QApplication.clipboard().text() == key
+    assert page.api_keys.rowCount() == 1
+    assert [page.api_keys.item(0, c).text() for c in (0, 1, 3)] == ["bob", key[:8] + "…", ""]
+    assert key not in "".join(page.api_keys.item(0, c).text() for c in range(4))
+
+    page.confirm = lambda text: False
+    page.api_keys.selectRow(0)
+    page.revoke_button.click()
+    assert user_for_api_key(key) is not None
+    page.confirm = lambda text: True
+    page.revoke_button.click()
+    assert user_for_api_key(key) is None and api_key_rows()[0].revoked is not None
+    assert page.api_keys.item(0, 3).text() != "" and page.message.text() == "API key revoked."
+    page.reload()
+    assert page.new_key.isHidden() and page.new_key.key.text() == ""
+
+
+def test_revoke_needs_a_selection(qtbot, page):
+    page.revoke_button.click()
+    assert page.message.text() == "Select an API key first."
+
+
+def test_licence_key_created_and_disabled(qtbot, page):
+    page.license_owner.setCurrentIndex(page.license_owner.findData("ann"))
+    page.create_license_button.click()
+    key = page.new_key.key.text()
+    assert owner_for_license_key(key).username == "ann"
+    page.license_keys.selectRow(0)
+    page.toggle_license_button.click()
+    assert owner_for_license_key(key) is None and page.license_keys.item(0, 3).text() == "disabled"
+    page.toggle_license_button.click()
+    assert license_key_rows()[0].enabled and page.license_keys.item(0, 3).text() == "enabled"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_restart_server_in_place_and_refuse_a_taken_port(qtbot, bridge):
+    slot = ServerSlot(build_app(), "127.0.0.1", 0)
+    first = slot.start()
+    window = MainWindow(bridge, first, "sqlite:///test.sqlite", Settings(port=0),
+                       restart_server=slot.restart)
+    qtbot.addWidget(window)
+    page = window.settings_page
+    try:
+        new_port = free_port()
+        page.port.setValue(new_port)
+        page.restart_button.click()
+        moved = f"http://127.0.0.1:{new_port}"
+        assert window.api_label.text() == f"API: {moved}" and page.server.text() == moved
+        assert answers(moved)
+        with socket.socket() as again:  # the old port is free again
+            again.bind(("127.0.0.1", int(first.rsplit(":", 1)[1])))
+
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", 0))
+            squatter.listen()
+            page.port.setValue(squatter.getsockname()[1])
+            page.restart_button.click()
+            assert page.message.property("kind") == "error"
+            said = page.message.text()
+            assert "cannot listen" in said and f"keeps running on {moved}" in said
+            assert window.api_label.text() == f"API: {moved}" and answers(moved)
+
+        page.port.setValue(new_port)  # the same address again: a plain restart
+        page.restart_button.click()
+        assert answers(moved) and slot.server.running
+    finally:
+        window.close()
+        slot.stop()
+    assert not slot.server.running
+
+
+def test_a_failed_move_on_the_same_port_brings_the_old_server_back(qtbot):
+    slot = ServerSlot(build_app(), "127.0.0.1", 0)
+    url = slot.start()
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        with pytest.raises(Exception, match="cannot listen"):
+            slot.restart("192.0.2.1", port)  # an address this machine does not have
+        assert slot.server.running and answers(url)
+    finally:
+        slot.stop()
+
+
+def test_restart_is_disabled_without_a_server(qtbot, make_window):
+    assert not make_window().settings_page.restart_button.isEnabled()
