@@ -52,8 +52,9 @@ def parse_wrk(name: str, out: str) -> Result:
         name=name,
         requests=int(re.search(r"(\d+) requests in", out)[1]),
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out)[1]),
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out)[1]),
+        # Anchored: "Req/Sec ... 78.50%" in the thread stats must not pass for the 50th percentile.
+        p50_ms=_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M)[1]),
+        p99_ms=_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M)[1]),
         non_2xx=int(non_2xx[1]) if non_2xx else 0,
         socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
         acknowledged=int(acknowledged[1]) if acknowledged else None,

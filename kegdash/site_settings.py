@@ -9,10 +9,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import time
 from typing import Any
 
 import peewee
 
+from kegdash import db
 from kegdash.db import BaseModel
 
 PRIVACY_MODES = ("public", "members", "staff")
@@ -61,22 +63,37 @@ class SiteSetting(BaseModel):
     value = peewee.TextField()
 
 
+CACHE_SECONDS = 1.0
+"""How stale a setting may be: every API request reads some, so each process keeps them for a
+second; a change made by another process (``kegdash admin``) is seen within that second."""
+
+_cache: dict[tuple[int, str], tuple[float, Any]] = {}
+
+
 def get_setting(key: str) -> Any:
     """The stored value, or the default when none was ever set."""
-    if key not in DEFAULTS:
-        raise KeyError(f"unknown site setting {key!r}")
-    row = SiteSetting.get_or_none(SiteSetting.key == key)
-    return DEFAULTS[key] if row is None else json.loads(row.value)
+    return get_settings(key)[key]
 
 
 def get_settings(*keys: str) -> dict[str, Any]:
-    """Several settings in one query (hot paths read a few per request)."""
+    """Several settings, from the cache or in one query (hot paths read a few per request)."""
     unknown = [key for key in keys if key not in DEFAULTS]
     if unknown:
         raise KeyError(f"unknown site settings {unknown!r}")
-    stored = {row.key: json.loads(row.value)
-              for row in SiteSetting.select().where(SiteSetting.key.in_(keys))}
-    return {key: stored.get(key, DEFAULTS[key]) for key in keys}
+    now, generation = time.monotonic(), db.generation
+    found: dict[str, Any] = {}
+    for key in keys:
+        entry = _cache.get((generation, key))
+        if entry is not None and entry[0] > now:
+            found[key] = entry[1]
+    missing = [key for key in keys if key not in found]
+    if missing:
+        stored = {row.key: json.loads(row.value)
+                  for row in SiteSetting.select().where(SiteSetting.key.in_(missing))}
+        for key in missing:
+            found[key] = stored.get(key, DEFAULTS[key])
+            _cache[(generation, key)] = (now + CACHE_SECONDS, found[key])
+    return found
 
 
 def set_setting(key: str, value: Any) -> None:
@@ -90,3 +107,4 @@ def set_setting(key: str, value: Any) -> None:
         .on_conflict(conflict_target=[SiteSetting.key], update={SiteSetting.value: json.dumps(value)})
         .execute()
     )
+    _cache.pop((db.generation, key), None)

@@ -107,3 +107,42 @@ def test_foreign_keys_are_enforced(database):
 
     with pytest.raises(peewee.IntegrityError):
         Drink.create(ticks=1, volume_ml=1.0, pour_time=kdb.utcnow(), user=12345)
+
+
+def test_a_failed_write_transaction_releases_the_write_lock(database):
+    import threading
+
+    from kegdash.accounts.users import create_user
+
+    with pytest.raises(RuntimeError), kdb.database.atomic():
+        User.create(username="doomed")
+        raise RuntimeError("the pour failed half way")
+    done = threading.Event()
+
+    def other_writer():
+        kdb.database.connect(reuse_if_open=True)
+        create_user("after")
+        kdb.database.close()
+        done.set()
+
+    threading.Thread(target=other_writer).start()
+    assert done.wait(5), "a rolled-back transaction left the write lock held"
+    assert [u.username for u in User.select()] == ["after"]
+
+
+def test_cached_settings_follow_the_database_and_other_processes(tmp_path, monkeypatch):
+    from kegdash import site_settings
+
+    first = kdb.open_database(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    set_setting("privacy", "staff")
+    assert get_setting("privacy") == "staff"
+    first.close()
+    second = kdb.open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    assert get_setting("privacy") == "public", "a value cached for another database leaked"
+    # Another process writes behind our back: seen once the cache entry expires.
+    second.execute_sql("INSERT INTO site_setting (key, value) VALUES ('privacy', '\"members\"')")
+    assert get_setting("privacy") == "public"
+    monkeypatch.setattr(site_settings, "CACHE_SECONDS", 0.0)
+    site_settings._cache.clear()
+    assert get_setting("privacy") == "members"
+    second.close()

@@ -85,9 +85,10 @@ def record_drink(
         if user is None:
             user = resolve_token_user(auth_token)
         when = pour_time or utcnow()
-        keg = Keg.get_by_id(tap.current_keg_id) if tap.current_keg_id else None
-        if keg is not None:
-            Keg.update(served_ml=Keg.served_ml + volume).where(Keg.id == keg.id).execute()
+        keg = None
+        if tap.current_keg_id is not None:
+            keg = (Keg.update(served_ml=Keg.served_ml + volume).where(Keg.id == tap.current_keg_id)
+                   .returning(Keg).objects().execute())[0]
         drink = Drink.create(
             ticks=ticks, volume_ml=volume, user=user, keg=keg, tap=tap,
             session=_join_session(when, volume), pour_time=when, duration=duration,

@@ -21,7 +21,7 @@ from kegdash import __version__
 from kegdash.accounts.models import User
 from kegdash.bar import drinks as bar_drinks
 from kegdash.bar import thermo
-from kegdash.bar.models import AuthToken, Drink, Keg, Tap
+from kegdash.bar.models import AuthToken, Beverage, Drink, Keg, Tap
 from kegdash.bar.taps import BarError, NotFound, find_tap
 from kegdash.db import parse_id, utcnow
 from kegdash.server import kegbot_auth
@@ -293,7 +293,10 @@ def make_app() -> bottle.Bottle:
 
     @route("/taps")
     def tap_list() -> dict:
-        taps = Tap.select().order_by(Tap.position, Tap.id)
+        taps = (Tap.select(Tap, Keg, Beverage)
+                .join(Keg, peewee.JOIN.LEFT_OUTER, on=(Tap.current_keg == Keg.id))
+                .join(Beverage, peewee.JOIN.LEFT_OUTER, on=(Keg.beverage == Beverage.id))
+                .order_by(Tap.position, Tap.id))
         return {"result": {"taps": [obj.tap_detail(t) for t in taps]}}
 
     @route("/taps/<ident>")
@@ -326,7 +329,7 @@ def make_app() -> bottle.Bottle:
             tap.id, ticks=ticks, volume_ml=volume_ml, user=user, auth_token=auth_token,
             pour_time=when, duration=duration,
         )
-        return {"result": obj.drink_detail(Drink.get_by_id(drink.id))}
+        return {"result": obj.drink_detail(drink)}  # carries the keg, user and session it changed
 
     @route("/kegs")
     def keg_list() -> dict:

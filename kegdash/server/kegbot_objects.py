@@ -108,7 +108,7 @@ def tap(t: Tap) -> Obj:
 
 def tap_detail(t: Tap) -> Obj:
     """``{tap, keg, beverage}``; keg and beverage are null for an empty tap."""
-    current = Keg.get_by_id(t.current_keg_id) if t.current_keg_id is not None else None
+    current = t.current_keg if t.current_keg_id is not None else None  # joined by the caller
     return {
         "tap": tap(t),
         "keg": keg(current) if current is not None else None,
