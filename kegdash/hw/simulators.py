@@ -7,6 +7,7 @@ The app opens the pty's slave path exactly like a USB serial port, so demo mode 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import random
@@ -17,10 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kegdash.hw import hv1, kbsp
+from kegdash.resources import resource_path
 
 DEMO_RFID = [bytes.fromhex("0a1b2c3d4e")[::-1], bytes.fromhex("5f6e7d8c9b")[::-1]]
 DEMO_THERMO = "thermo-28ff4a1b2c3d4e5f"
-DEMO_HIVES = {"aa:bb:01": 42.0, "aa:bb:02": 38.5, "aa:bb:03": 21.0}
+
+def demo_hive_weights() -> dict[str, float]:
+    """Device id → today's weight of the demo hives, so live readings continue the demo month."""
+    spec = json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))
+    return {hive["device"]: hive["base_weight_kg"] for hive in spec["apiary"]["hives"]}
 
 
 class Pty:
@@ -77,7 +83,7 @@ def kegboard_traffic(rng: random.Random, meters: int = 2) -> Iterator[tuple[floa
 def hive_traffic(rng: random.Random, interval: float = 10.0) -> Iterator[tuple[float, bytes]]:
     """One HV1 line per hive every ``interval`` s: brood near 35 °C with a day/night swing,
     humidity, weight that grows with a nectar flow and now and then drops with a swarm."""
-    weights = dict(DEMO_HIVES)
+    weights = demo_hive_weights()
     seq = {device: 0 for device in weights}
     while True:
         for device in weights:

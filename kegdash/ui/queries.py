@@ -225,7 +225,7 @@ def recipe_rows(offset: int, limit: int) -> list[tuple]:
 
 def sensor_rows() -> list[tuple]:
     """(uuid, api id, vendor, hive, last reading epoch) for every hive sensor."""
-    query = (Device.select(Device, Hive.name).join(Hive, JOIN.LEFT_OUTER)
+    query = (Device.select(Device, Hive).join(Hive, JOIN.LEFT_OUTER)
              .order_by(Device.api_id))
     return [(d.uuid, d.api_id, d.vendor, d.hive.name if d.hive_id else "(unassigned)",
              d.last_reading_ts) for d in query]
