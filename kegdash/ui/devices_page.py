@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,6 +23,7 @@ from kegdash import events
 from kegdash.hw.devices import PortInfo, serial_ports
 from kegdash.ui import fmt, queries
 from kegdash.ui.bridge import EventBridge
+from kegdash.ui.table_model import read_only_table
 
 if TYPE_CHECKING:
     from kegdash.hw.devices import DeviceManager
@@ -37,18 +35,6 @@ SENSOR_COLUMNS = ("Sensor", "Vendor", "Hive", "Last reading")
 KIND_NAMES = {"kegboard": "Kegboard", "hive": "hive gateway"}
 COUNTERS_MS = 1000
 """Links publish only state changes; their message and error counters are polled while shown."""
-
-
-def _table(columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
@@ -68,16 +54,16 @@ class DevicesPage(QWidget):
         self.devices = devices
         self.states: dict[str, dict[str, Any]] = {}
         self.ports: list[PortInfo] = []
-        self.port_table = _table(PORT_COLUMNS)
+        self.port_table = read_only_table(PORT_COLUMNS)
         self.port = QLineEdit(placeholderText="/dev/ttyACM0, or a pyserial URL such as socket://host:port")
         self.refresh_button = QPushButton("Refresh")
         self.kegboard_button = QPushButton("Connect as Kegboard")
         self.gateway_button = QPushButton("Connect as hive gateway")
-        self.serial = _table(SERIAL_COLUMNS)
+        self.serial = read_only_table(SERIAL_COLUMNS)
         self.disconnect_button = QPushButton("Disconnect selected")
         self.sim_kegboard_button = QPushButton("Start simulated Kegboard")
         self.sim_hive_button = QPushButton("Start simulated hive gateway")
-        self.sensors = _table(SENSOR_COLUMNS)
+        self.sensors = read_only_table(SENSOR_COLUMNS)
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
         self.message.hide()

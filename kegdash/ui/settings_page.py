@@ -12,12 +12,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -37,6 +35,7 @@ from kegdash.site_settings import PRIVACY_MODES, get_setting, set_setting
 from kegdash.ui import fmt, queries
 from kegdash.ui.hives_page import BATTERY_LOW_PCT, BROOD_C, OFFLINE_AFTER_S, SWARM_DROP_KG, SWARM_WINDOW_S
 from kegdash.ui.prefs import THEMES, Prefs
+from kegdash.ui.table_model import read_only_table
 
 UNIT_NAMES = {"metric": "Metric (L, °C, kg)", "us": "US (fl oz, gal, °F, lb)"}
 PRIVACY_NAMES = {"public": "Public — anyone may read the API",
@@ -53,19 +52,6 @@ def _combo(choices: dict[str, str] | tuple[str, ...], current: str) -> QComboBox
         combo.addItem(label, value)
     combo.setCurrentIndex(max(combo.findData(current), 0))
     return combo
-
-
-def _table(columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setMinimumHeight(140)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[int, tuple[str, ...]]]) -> None:
@@ -149,11 +135,11 @@ class SettingsPage(QWidget):
         self.database = QLabel(database)
         self.database.setWordWrap(True)
 
-        self.api_keys = _table(API_KEY_COLUMNS)
+        self.api_keys = read_only_table(API_KEY_COLUMNS, min_height=140)
         self.api_key_user = QComboBox()
         self.create_api_key_button = QPushButton("Create key")
         self.revoke_button = QPushButton("Revoke selected")
-        self.license_keys = _table(LICENSE_COLUMNS)
+        self.license_keys = read_only_table(LICENSE_COLUMNS, min_height=140)
         self.license_owner = QComboBox()
         self.create_license_button = QPushButton("Create licence key")
         self.toggle_license_button = QPushButton("Enable / disable selected")
