@@ -1,22 +1,13 @@
 """The device manager with real pseudo-terminals and reader threads."""
 
-import time
 from types import SimpleNamespace
 
 import pytest
+from polling import wait_for
 
 from kegdash.hw import devices as devices_module
 from kegdash.hw.devices import DeviceManager, discover, serial_ports
 from kegdash.hw.simulators import Pty
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from polling import wait_for
 
 from kegdash import events
 from kegdash.accounts.users import create_user
@@ -19,15 +20,6 @@ from kegdash.hw.simulators import Pty
 from kegdash.site_settings import set_setting
 
 FAST = PourConfig(idle_timeout=0.6, rfid_idle_timeout=0.6)
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture
