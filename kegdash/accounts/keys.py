@@ -5,6 +5,7 @@ from __future__ import annotations
 from kegdash.accounts.models import ApiKey, ClientApp, User
 from kegdash.accounts.passwords import fingerprint, hash_password, new_secret
 from kegdash.db import database, utcnow
+from kegdash.prepared import PreparedQuery, slot
 
 
 def issue_api_key(user: User) -> str:
@@ -22,13 +23,14 @@ def user_for_api_key(key: str) -> User | None:
     """The user owning an unrevoked key, or None. Found by fingerprint, never by the key itself."""
     if not key or len(key) > 200:
         return None
-    row = (
-        ApiKey.select(ApiKey, User)
-        .join(User)
-        .where((ApiKey.key_hash == fingerprint(key)) & ApiKey.revoked.is_null())
-        .first()
-    )
-    return row.user if row is not None else None
+    return _USER_BY_KEY_HASH.first(key_hash=fingerprint(key))
+
+
+_USER_BY_KEY_HASH = PreparedQuery(lambda: (
+    User.select().join(ApiKey)
+    .where((ApiKey.key_hash == slot("key_hash")) & ApiKey.revoked.is_null())
+    .limit(1)
+))
 
 
 def create_client(

@@ -21,6 +21,7 @@ from kegdash.accounts.models import User
 from kegdash.apiary.models import Device, Reading
 from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS, Value
 from kegdash.db import database
+from kegdash.prepared import PreparedQuery, slot
 
 VENDOR_NAMES = {"broodminder": "BroodMinder"}
 """Display names for the canonical ``vendor_id`` values the validator produces."""
@@ -37,6 +38,23 @@ class StoreResult:
     device_created: bool
 
 
+# Every upload runs these; prepared (prepared.py) because building their SQL cost more than
+# running it.
+_OWNERS_DEVICE = PreparedQuery(lambda: (
+    Device.select().where((Device.owner == slot("owner_id")) & (Device.api_id == slot("api_id")))
+))
+_NEW_READING = PreparedQuery(lambda: (
+    Reading.insert(device=slot("device_id"), ts=slot("ts"), source=slot("source"),
+                   **{name: slot(name) for name in MEASUREMENT_FIELDS})
+    .on_conflict_ignore()
+))
+_MARK_LAST_READING = PreparedQuery(lambda: (
+    Device.update(last_reading_ts=slot("ts"))
+    .where((Device.id == slot("id"))
+           & (Device.last_reading_ts.is_null() | (Device.last_reading_ts < slot("ts"))))
+))
+
+
 def _device_for(owner: User, clean: Mapping[str, Value]) -> tuple[Device, bool]:
     """The owner's device with this ``api_id``, created unassigned if new; metadata refreshed."""
     api_id = str(clean["device_id"])
@@ -46,7 +64,7 @@ def _device_for(owner: User, clean: Mapping[str, Value]) -> tuple[Device, bool]:
         "model": str(clean["model_id"]) if "model_id" in clean else None,
         "firmware": str(clean["firmware_id"]) if "firmware_id" in clean else None,
     }
-    device = Device.get_or_none((Device.owner == owner) & (Device.api_id == api_id))
+    device = _OWNERS_DEVICE.first(owner_id=owner.id, api_id=api_id)
     if device is None:
         try:
             with database.atomic():
@@ -80,19 +98,12 @@ def store_reading(
     values = {name: float(clean[name]) for name in MEASUREMENT_FIELDS if name in clean}
     with database.atomic():
         device, created = _device_for(owner, clean)
-        inserted = (
-            Reading.insert(device=device, ts=ts, source=source, **values)
-            .on_conflict_ignore()
-            .as_rowcount()
-            .execute()
+        inserted = _NEW_READING.run(
+            device_id=device.id, ts=ts, source=source,
+            **{name: values.get(name) for name in MEASUREMENT_FIELDS},
         )
         if inserted:
-            (
-                Device.update(last_reading_ts=ts)
-                .where((Device.id == device.id)
-                       & (Device.last_reading_ts.is_null() | (Device.last_reading_ts < ts)))
-                .execute()
-            )
+            _MARK_LAST_READING.run(id=device.id, ts=ts)
             if device.last_reading_ts is None or device.last_reading_ts < ts:
                 device.last_reading_ts = ts
     if inserted:

@@ -8,6 +8,7 @@ from kegdash.accounts.models import User
 from kegdash.accounts.passwords import fingerprint, new_secret
 from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey
 from kegdash.db import database
+from kegdash.prepared import PreparedQuery, slot
 
 
 class ApiaryError(ValueError):
@@ -25,13 +26,14 @@ def owner_for_license_key(key: str) -> User | None:
     """The owner of an enabled licence key, or None."""
     if not key or len(key) > 200:
         return None
-    row = (
-        LicenseKey.select(LicenseKey, User)
-        .join(User)
-        .where((LicenseKey.key_hash == fingerprint(key)) & LicenseKey.enabled)
-        .first()
-    )
-    return row.owner if row is not None else None
+    return _OWNER_BY_KEY_HASH.first(key_hash=fingerprint(key))
+
+
+_OWNER_BY_KEY_HASH = PreparedQuery(lambda: (
+    User.select().join(LicenseKey)
+    .where((LicenseKey.key_hash == slot("key_hash")) & LicenseKey.enabled)
+    .limit(1)
+))
 
 
 def add_apiary(

@@ -18,6 +18,7 @@ from kegdash.accounts.models import User
 from kegdash.bar.models import AuthToken, Drink, DrinkingSession, Keg
 from kegdash.bar.taps import BarError, NotFound, find_tap
 from kegdash.db import database, utcnow
+from kegdash.prepared import PreparedQuery, slot
 from kegdash.site_settings import get_setting
 
 
@@ -25,17 +26,45 @@ def _timeout() -> dt.timedelta:
     return dt.timedelta(minutes=get_setting("session_timeout_minutes"))
 
 
+# A pour is the busiest write of the Kegbot API, so its statements are prepared (prepared.py).
+_LATEST_SESSION = PreparedQuery(lambda: (
+    DrinkingSession.select().order_by(DrinkingSession.end.desc()).limit(1)
+))
+_GROW_SESSION = PreparedQuery(lambda: (
+    DrinkingSession.update(start=slot("start", DrinkingSession.start),
+                           end=slot("end", DrinkingSession.end),
+                           volume_ml=DrinkingSession.volume_ml + slot("volume_ml"))
+    .where(DrinkingSession.id == slot("id"))
+))
+_NEW_SESSION = PreparedQuery(lambda: (
+    DrinkingSession.insert(start=slot("start", DrinkingSession.start),
+                           end=slot("end", DrinkingSession.end), volume_ml=slot("volume_ml"))
+    .returning(DrinkingSession).objects()
+))
+_SERVE_FROM_KEG = PreparedQuery(lambda: (
+    Keg.update(served_ml=Keg.served_ml + slot("volume_ml")).where(Keg.id == slot("id"))
+    .returning(Keg).objects()
+))
+_NEW_DRINK = PreparedQuery(lambda: (
+    Drink.insert(ticks=slot("ticks"), volume_ml=slot("volume_ml"), user=slot("user_id"),
+                 keg=slot("keg_id"), tap=slot("tap_id"), session=slot("session_id"),
+                 pour_time=slot("pour_time", Drink.pour_time), duration=slot("duration"),
+                 auth_token=slot("auth_token"), is_valid=True)
+    .returning(Drink).objects()
+))
+
+
 def _join_session(pour_time: dt.datetime, volume_ml: float) -> DrinkingSession:
     """The latest session still open at ``pour_time`` grows; otherwise a new one starts."""
     timeout = _timeout()
-    session = DrinkingSession.select().order_by(DrinkingSession.end.desc()).first()
+    session = _LATEST_SESSION.first()
     if session is not None and session.end > pour_time:
         session.start = min(session.start, pour_time)
         session.end = max(session.end, pour_time + timeout)
         session.volume_ml += volume_ml
-        session.save()
+        _GROW_SESSION.run(start=session.start, end=session.end, volume_ml=volume_ml, id=session.id)
         return session
-    return DrinkingSession.create(start=pour_time, end=pour_time + timeout, volume_ml=volume_ml)
+    return _NEW_SESSION.first(start=pour_time, end=pour_time + timeout, volume_ml=volume_ml)
 
 
 def resolve_token_user(auth_token: str | None) -> User | None:
@@ -87,13 +116,15 @@ def record_drink(
         when = pour_time or utcnow()
         keg = None
         if tap.current_keg_id is not None:
-            keg = (Keg.update(served_ml=Keg.served_ml + volume).where(Keg.id == tap.current_keg_id)
-                   .returning(Keg).objects().execute())[0]
-        drink = Drink.create(
-            ticks=ticks, volume_ml=volume, user=user, keg=keg, tap=tap,
-            session=_join_session(when, volume), pour_time=when, duration=duration,
-            auth_token=auth_token,
+            keg = _SERVE_FROM_KEG.first(volume_ml=volume, id=tap.current_keg_id)
+        session = _join_session(when, volume)
+        drink = _NEW_DRINK.first(
+            ticks=ticks, volume_ml=volume, user_id=user.id if user else None,
+            keg_id=keg.id if keg else None, tap_id=tap.id, session_id=session.id,
+            pour_time=when, duration=duration, auth_token=auth_token,
         )
+        # The rows just written, so the caller's answer needs no further queries.
+        drink.user, drink.keg, drink.tap, drink.session = user, keg, tap, session
     events.bus.publish(
         events.DRINK_POURED, drink_id=drink.id, tap_id=tap.id,
         keg_id=keg.id if keg else None, volume_ml=volume,

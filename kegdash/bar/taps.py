@@ -9,6 +9,7 @@ from kegdash.accounts.models import User
 from kegdash.bar.keg_sizes import resolve_size
 from kegdash.bar.models import AuthToken, Beverage, Keg, Tap, ThermoSensor
 from kegdash.db import database, parse_id, utcnow
+from kegdash.prepared import PreparedQuery, slot
 
 
 class BarError(ValueError):
@@ -23,12 +24,18 @@ def find_tap(ident: str | int) -> Tap:
     """A tap by numeric id or by meter name (``kegboard.flow0``), as the Kegbot URLs allow."""
     text = str(ident)
     ident = parse_id(text)
-    tap = Tap.get_or_none(Tap.id == ident) if ident is not None else None
+    tap = _TAP_BY_ID.first(id=ident) if ident is not None else None
     if tap is None:
-        tap = Tap.get_or_none((Tap.meter_name == text) | (Tap.name == text))
+        tap = _TAP_BY_NAME.first(name=text)
     if tap is None:
         raise NotFound(f"no tap {text!r}")
     return tap
+
+
+_TAP_BY_ID = PreparedQuery(lambda: Tap.select().where(Tap.id == slot("id")))
+_TAP_BY_NAME = PreparedQuery(lambda: (
+    Tap.select().where((Tap.meter_name == slot("name")) | (Tap.name == slot("name"))).limit(1)
+))
 
 
 def add_tap(name: str, meter_name: str, ml_per_tick: float = 0.367107) -> Tap:

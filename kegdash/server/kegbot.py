@@ -24,6 +24,7 @@ from kegdash.bar import thermo
 from kegdash.bar.models import AuthToken, Beverage, Drink, Keg, Tap
 from kegdash.bar.taps import BarError, NotFound, find_tap
 from kegdash.db import parse_id, utcnow
+from kegdash.prepared import PreparedQuery
 from kegdash.server import kegbot_auth
 from kegdash.server import kegbot_objects as obj
 from kegdash.server.json_plugin import JsonPlugin, dumps
@@ -253,6 +254,14 @@ def _token(device: str, value: str) -> dict[str, Any]:
 
 # --- the app ------------------------------------------------------------------------------
 
+_TAPS_WITH_KEGS = PreparedQuery(lambda: (  # the most requested query of the API
+    Tap.select(Tap, Keg, Beverage)
+    .join(Keg, peewee.JOIN.LEFT_OUTER, on=(Tap.current_keg == Keg.id))
+    .join(Beverage, peewee.JOIN.LEFT_OUTER, on=(Keg.beverage == Beverage.id))
+    .order_by(Tap.position, Tap.id)
+))
+
+
 def make_app() -> bottle.Bottle:
     app = bottle.Bottle()
     app.uninstall("json")  # ours handles lists and datetimes too
@@ -293,11 +302,7 @@ def make_app() -> bottle.Bottle:
 
     @route("/taps")
     def tap_list() -> dict:
-        taps = (Tap.select(Tap, Keg, Beverage)
-                .join(Keg, peewee.JOIN.LEFT_OUTER, on=(Tap.current_keg == Keg.id))
-                .join(Beverage, peewee.JOIN.LEFT_OUTER, on=(Keg.beverage == Beverage.id))
-                .order_by(Tap.position, Tap.id))
-        return {"result": {"taps": [obj.tap_detail(t) for t in taps]}}
+        return {"result": {"taps": [obj.tap_detail(t) for t in _TAPS_WITH_KEGS.rows()]}}
 
     @route("/taps/<ident>")
     def tap_detail(ident: str) -> dict:

@@ -1,0 +1,83 @@
+"""Queries on the API's hot paths whose SQL is built once per database, not once per request.
+
+peewee turns a query into SQL by walking its expression tree on every execution. On the
+busiest endpoints that walk cost more than SQLite running the statement: a drink post spent
+about 60 % of its time building the text of seven small statements (cProfile, see
+``benchmarks/load.py``). A :class:`PreparedQuery` builds its query once for the open database,
+with :func:`slot` markers where per-call values go; each call then only binds the values and
+runs the same text, and rows come back as the query itself would return them (models with
+their joined models, dicts or tuples).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import peewee
+
+from kegdash.db import database
+
+
+class _Slot:
+    """Where a value given at call time goes in the compiled parameters."""
+
+    __slots__ = ("name", "convert")
+
+    def __init__(self, name: str, convert: Callable[[Any], Any] | None) -> None:
+        self.name = name
+        self.convert = convert
+
+    def bind(self, values: dict[str, Any]) -> Any:
+        value = values[self.name]
+        return self.convert(value) if self.convert is not None and value is not None else value
+
+
+def slot(name: str, field: peewee.Field | None = None) -> peewee.Value:
+    """A placeholder for the call-time value ``name``, converted for the database like
+    ``field`` would convert it (peewee converts nothing in a placeholder by itself)."""
+    return peewee.Value(_Slot(name, field.db_value if field is not None else None),
+                        converter=False)
+
+
+class PreparedQuery:
+    """A query built by ``build()`` on first use per database and reused from then on.
+
+    Thread-safe without a lock: two threads compiling at once both produce the same text and
+    the last one's result is kept. A database opened later (another file, a test's fresh
+    database) compiles again, because quoting and placeholders differ between databases.
+    """
+
+    def __init__(self, build: Callable[[], peewee.BaseQuery]) -> None:
+        self._build = build
+        self._compiled: tuple[peewee.Database, peewee.BaseQuery, str, tuple] | None = None
+
+    def _compile(self) -> tuple[peewee.Database, peewee.BaseQuery, str, tuple]:
+        compiled = self._compiled
+        if compiled is None or compiled[0] is not database.obj:
+            query = self._build()
+            sql, params = query.sql()
+            compiled = self._compiled = (database.obj, query, sql, tuple(params))
+        return compiled
+
+    def _cursor(self, values: dict[str, Any]) -> tuple[peewee.BaseQuery, Any]:
+        db, query, sql, params = self._compile()
+        bound = [p.bind(values) if isinstance(p, _Slot) else p for p in params]
+        return query, db.execute_sql(sql, bound)
+
+    def rows(self, **values: Any) -> Iterator[Any]:
+        """Every row, in the form the built query returns them."""
+        query, cursor = self._cursor(values)
+        # peewee's own step from cursor to rows; its public ``execute()`` would rebuild the SQL.
+        return iter(query._get_cursor_wrapper(cursor))
+
+    def first(self, **values: Any) -> Any:
+        """The first row, or None. Reads every row, so the statement is finished (a pending
+        ``RETURNING`` statement would otherwise hold its write open); meant for queries of at
+        most a few rows."""
+        return next(iter(list(self.rows(**values))), None)
+
+    def run(self, **values: Any) -> int:
+        """Execute a write without RETURNING; the number of rows it changed."""
+        _, cursor = self._cursor(values)
+        return cursor.rowcount
