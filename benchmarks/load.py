@@ -1,7 +1,8 @@
 """Load on loopback: ``kegdash serve`` in its own process, ``wrk`` at 50 keep-alive connections.
 
-Four endpoints, one after the other for a fixed time each: ``GET /api/taps``, drink posts, hive
-uploads (rate limit raised) and recipe calculations. Prints req/s and p50/p99 per endpoint, then
+Four endpoints, ``GET /api/taps``, drink posts, hive uploads (rate limit raised) and recipe
+calculations: first one after the other for a fixed time each (the targets apply to these), then
+all four at once with the connections shared out. Prints req/s and p50/p99 per endpoint, then
 checks the database: keg totals equal the sum of drinks, and every acknowledged drink and upload
 is stored. Exit status 1 if a check fails or wrk is missing; targets that are missed are reported.
 
@@ -94,7 +95,7 @@ def start_server(url: str) -> tuple[subprocess.Popen, str]:
     return server, match[1]
 
 
-def check(url: str, results: dict[str, Result]) -> list[str]:
+def check(url: str, results: list[Result]) -> list[str]:
     """Keg totals against drinks, acknowledged requests against stored rows."""
     from kegdash.apiary.models import Reading
     from kegdash.bar.models import Drink, Keg
@@ -110,7 +111,8 @@ def check(url: str, results: dict[str, Result]) -> list[str]:
                 problems.append(f"keg {keg.id}: served {keg.served_ml} != drinks {poured}")
         for name, count in (("POST /api/taps/<id>", Drink.select().count()),
                             ("GET /api_v1/data_upload", Reading.select().count())):
-            acked = results[name].acknowledged
+            counts = [r.acknowledged for r in results if r.name == name]
+            acked = None if None in counts else sum(counts)
             print(f"{name}: {acked} acknowledged, {count} stored")
             if acked is None or count < acked:
                 problems.append(f"{name}: {acked} acknowledged but only {count} stored")
@@ -119,11 +121,40 @@ def check(url: str, results: dict[str, Result]) -> list[str]:
     return problems
 
 
+def run_wrk(wrk: str, threads: int, connections: int, duration: int, base: str, endpoint: tuple,
+            env: dict[str, str]) -> subprocess.Popen:
+    name, path, script = endpoint
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+           "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", str(WRK_DIR / script)]
+    return subprocess.Popen([*cmd, base + path], env=env, stdout=subprocess.PIPE, text=True)
+
+
+def read_wrk(name: str, process: subprocess.Popen) -> Result:
+    out, _ = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"wrk failed for {name}:\n{out}")
+    try:
+        return parse_wrk(name, out)
+    except (TypeError, AttributeError):
+        raise SystemExit(f"cannot read wrk's summary for {name}:\n{out}") from None
+
+
+def print_table(title: str, results: list[Result]) -> None:
+    print(f"\n{title}\n")
+    print(f"{'endpoint':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
+          f"{'sock err':>8}")
+    for r in results:
+        print(f"{r.name:28} {r.rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.non_2xx:8d} "
+              f"{r.socket_errors:8d}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per phase")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads, one at a time")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -139,37 +170,31 @@ def main() -> int:
             ("GET /api_v1/data_upload", "/api_v1/data_upload", "upload.lua"),
             ("POST /v1/calculate/recipe", "/v1/calculate/recipe", "recipe.lua"),
         ]
-        results: dict[str, Result] = {}
         try:
-            for name, path, script in endpoints:
-                cmd = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-                       "--latency", "--timeout", "5s"]
-                if script:
-                    cmd += ["-s", str(WRK_DIR / script)]
-                out = subprocess.run([*cmd, base + path], env=env, capture_output=True, text=True,
-                                     check=True).stdout
-                try:
-                    results[name] = parse_wrk(name, out)
-                except (TypeError, AttributeError):
-                    raise SystemExit(f"cannot read wrk's summary for {name}:\n{out}") from None
+            alone = [read_wrk(e[0], run_wrk(wrk, args.threads, args.connections, args.duration,
+                                            base, e, {**env, "KEGDASH_DEVICE_PREFIX": "alone"}))
+                     for e in endpoints]
+            # All four at once, the connections shared out: what a busy bar looks like. One wrk
+            # thread each, so the four load generators take no more CPU than the one above.
+            share = max(1, args.connections // len(endpoints))
+            running = [run_wrk(wrk, 1, share, args.duration, base, e,
+                               {**env, "KEGDASH_DEVICE_PREFIX": "mixed"}) for e in endpoints]
+            mixed = [read_wrk(e[0], p) for e, p in zip(endpoints, running, strict=True)]
         finally:
             server.terminate()
             server.wait(timeout=30)
-        print(f"\nkegdash serve, wrk {args.threads} threads, {args.connections} connections, "
-              f"{args.duration} s per endpoint\n")
-        print(f"{'endpoint':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
-              f"{'sock err':>8}")
-        for r in results.values():
-            print(f"{r.name:28} {r.rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.non_2xx:8d} "
-                  f"{r.socket_errors:8d}")
+        print_table(f"kegdash serve; one endpoint at a time, wrk {args.threads} threads, "
+                    f"{args.connections} connections, {args.duration} s each", alone)
+        print_table(f"all four at once, wrk 1 thread and {share} connections each, "
+                    f"{args.duration} s", mixed)
         print()
-        missed = [f"{r.name}: {r.rps:.0f} req/s < {TARGETS[r.name]}" for r in results.values()
+        missed = [f"{r.name}: {r.rps:.0f} req/s < {TARGETS[r.name]}" for r in alone
                   if r.name in TARGETS and r.rps < TARGETS[r.name]]
-        missed += [f"{r.name}: p99 {r.p99_ms:.1f} ms >= {P99_TARGET_MS:g}" for r in results.values()
+        missed += [f"{r.name}: p99 {r.p99_ms:.1f} ms >= {P99_TARGET_MS:g}" for r in alone
                    if r.p99_ms >= P99_TARGET_MS]
         missed += [f"{r.name}: {r.non_2xx} non-2xx, {r.socket_errors} socket errors"
-                   for r in results.values() if r.non_2xx or r.socket_errors]
-        problems = check(url, results)
+                   for r in alone + mixed if r.non_2xx or r.socket_errors]
+        problems = check(url, alone + mixed)
     for line in missed:
         print(f"below target: {line}")
     for line in problems:
