@@ -145,7 +145,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = task("set-units", "units the Beekeeping.io API reads and writes (kegdash stores °C and kg)")
     p.add_argument("--temperature", choices=["C", "F"])
     p.add_argument("--weight", choices=["kg", "lb"])
+    p = task("setting", "show every site setting, one, or set one; VALUE is JSON (5, true, "
+                        '["10.0.0.2"], {"10.0.0.9": 50}) or else plain text')
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
     return parser
+
+
+SECRET_SETTINGS = frozenset({"web_session_secret"})
+"""Site settings ``admin setting`` neither shows nor sets: they are keys, not preferences."""
+
+
+def _site_setting(args: argparse.Namespace) -> None:
+    from kegdash.site_settings import DEFAULTS, get_settings, set_setting
+
+    known = [key for key in DEFAULTS if key not in SECRET_SETTINGS]
+    if args.key is not None and args.key not in known:
+        raise CommandError(f"unknown site setting {args.key!r}; known: {', '.join(known)}")
+    if args.value is not None:
+        try:
+            value = json.loads(args.value)
+        except json.JSONDecodeError:
+            value = args.value
+        try:
+            set_setting(args.key, value)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+    values = get_settings(*([args.key] if args.key else known))
+    if args.json:
+        print(json.dumps(values))
+        return
+    for key, value in values.items():
+        print(f"{key}: {json.dumps(value)}")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -262,6 +293,8 @@ def cmd_admin(args: argparse.Namespace) -> None:
             set_setting("beekeeping_weight_unit", args.weight)
         units = f"{get_setting('beekeeping_temperature_unit')} {get_setting('beekeeping_weight_unit')}"
         _emit(args, {"units": units}, "units")
+    elif t == "setting":
+        _site_setting(args)
 
 
 def cmd_demo_data(args: argparse.Namespace) -> None:

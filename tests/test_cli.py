@@ -267,3 +267,32 @@ def test_simulate_prints_a_pty_that_carries_valid_traffic(tmp_path, kind):
     finally:
         proc.kill()
         proc.communicate()
+
+
+def test_site_settings_are_shown_and_set_as_json(kd):
+    code, out, _ = kd("admin", "setting", "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["beekeeping_rate_per_second"] == 5
+    assert "web_session_secret" not in shown, "a signing key is not a setting to print"
+    code, out, _ = kd("admin", "setting", "beekeeping_rate_allowances", '{"10.0.0.9": 50}')
+    assert code == 0 and out == 'beekeeping_rate_allowances: {"10.0.0.9": 50}\n'
+    code, out, _ = kd("admin", "setting", "beekeeping_rate_exempt_loopback", "true", "--json")
+    assert code == 0 and json.loads(out) == {"beekeeping_rate_exempt_loopback": True}
+    code, out, _ = kd("admin", "setting", "operator", "brewer")  # plain text is a string
+    assert code == 0 and out == 'operator: "brewer"\n'
+    code, out, _ = kd("admin", "setting", "beekeeping_rate_allowances")
+    assert code == 0 and out == 'beekeeping_rate_allowances: {"10.0.0.9": 50}\n'
+
+
+def test_bad_site_settings_are_one_line_errors_and_change_nothing(kd):
+    code, _, err = kd("admin", "setting", "beekeeping_rate_per_second", "0")
+    assert code != 0 and "beekeeping_rate_per_second" in err and len(err.strip().splitlines()) == 1
+    code, _, err = kd("admin", "setting", "beekeeping_trusted_proxies", '["not an address"]')
+    assert code != 0 and "beekeeping_trusted_proxies" in err
+    code, _, err = kd("admin", "setting", "no_such_thing", "1")
+    assert code != 0 and "unknown site setting 'no_such_thing'" in err
+    code, _, err = kd("admin", "setting", "web_session_secret", "00" * 32)
+    assert code != 0 and "unknown site setting" in err
+    code, out, _ = kd("admin", "setting", "--json")
+    assert json.loads(out)["beekeeping_rate_per_second"] == 5
+    assert json.loads(out)["beekeeping_trusted_proxies"] == []
