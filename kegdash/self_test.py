@@ -171,10 +171,12 @@ def render_window(workdir: Path, api_state: str, database_label: str, png: Path)
 
     from kegdash import events
     from kegdash.config import Settings
+    from kegdash.ui import qt_messages
     from kegdash.ui.bridge import EventBridge
     from kegdash.ui.main_window import MainWindow, app_icon
 
     platform = _use_offscreen_without_display()
+    qt_messages.install()
     app = QApplication.instance()
     if app is None:
         app = QApplication(["kegdash"])
