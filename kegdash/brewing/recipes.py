@@ -1,4 +1,5 @@
-"""Stored recipes: create, update, clone, delete and list, with Tapline's slug and privacy rules.
+"""Stored recipes: create, update, clone, delete (and undo it) and list, with Tapline's slug and
+privacy rules.
 
 Every write recalculates the recipe with the engine (the cached og/fg/ibu/abv/color columns
 feed lists, the feed and the window), records an action in the same transaction, and
@@ -12,6 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import peewee
@@ -21,9 +23,9 @@ from kegdash.accounts.models import User
 from kegdash.brewing import actions
 from kegdash.brewing.calc import RecipeResults, calculate
 from kegdash.brewing.jsmath import json_number
-from kegdash.brewing.models import StoredRecipe
+from kegdash.brewing.models import Action, StoredRecipe
 from kegdash.brewing.recipe import Recipe
-from kegdash.db import database
+from kegdash.db import database, new_public_id
 
 RECIPE_SORTS = ("created", "-created", "name", "-name")
 MAX_SLUG = 100
@@ -48,6 +50,21 @@ class NotRecipeOwner(PermissionError):
 
 class RecipeInputError(ValueError):
     """A request names something unusable (an unknown parent); the message names the property."""
+
+
+@dataclass(frozen=True)
+class DeletedRecipe:
+    """What ``delete_recipe`` removed, as plain values, so ``restore_recipe`` can put it back.
+
+    ``row`` holds the stored columns as they were (``owner`` as a user id; no ``id`` or
+    ``parent``), ``parent_id`` the parent's public id, ``children`` the public ids of the recipes
+    whose parent link the delete cleared, ``actions`` the feed entries about it that it dropped.
+    """
+
+    row: dict[str, Any]
+    parent_id: str | None
+    children: tuple[str, ...]
+    actions: tuple[dict[str, Any], ...]
 
 
 def slugify(name: str) -> str:
@@ -204,13 +221,78 @@ def update_recipe(owner: User, public_id: str, *, data: dict[str, Any] | None = 
     return get_recipe(row.public_id, viewer=owner, show_private=True)
 
 
-def delete_recipe(owner: User, public_id: str, *, show_private: bool = False) -> None:
-    """Delete an owner's recipe and the actions about it (so the feed forgets its name)."""
+def delete_recipe(owner: User, public_id: str, *, show_private: bool = False) -> DeletedRecipe:
+    """Delete an owner's recipe and the actions about it (so the feed forgets its name).
+
+    Clones of it lose their parent link (``ON DELETE SET NULL``). Returns what ``restore_recipe``
+    needs to undo all of this.
+    """
     row = _owned(owner, public_id, show_private)
     with database.atomic():
+        deleted = _deleted(row)
         actions.delete_actions_about([row.public_id])
         row.delete_instance()
     _publish(row, "deleted")
+    return deleted
+
+
+def _deleted(row: StoredRecipe) -> DeletedRecipe:
+    """The snapshot of a recipe about to be deleted, read in the deleting transaction."""
+    columns = StoredRecipe.select().where(StoredRecipe.id == row.id).dicts().get()
+    del columns["id"], columns["parent"]
+    children = (StoredRecipe.select(StoredRecipe.public_id)
+                .where(StoredRecipe.parent == row.id).order_by(StoredRecipe.id))
+    feed = Action.select().where(Action.target_id == row.public_id).order_by(Action.id).dicts()
+    return DeletedRecipe(row=columns, parent_id=row.parent.public_id if row.parent_id else None,
+                         children=tuple(child.public_id for child in children),
+                         actions=tuple({k: v for k, v in action.items() if k != "id"}
+                                       for action in feed))
+
+
+def restore_recipe(deleted: DeletedRecipe) -> StoredRecipe:
+    """Undo a delete: the same public id, slug, owner, privacy, data, times and feed entries, so a
+    client or bookmark holding the id finds the recipe again; clones whose link the delete cleared
+    point at it again.
+
+    Whatever changed meanwhile wins: a parent deleted since is dropped, a slug the owner has used
+    since gives a fresh one, a clone re-linked elsewhere stays there, and a public id in use again
+    gives a new id. Raises RecipeInputError when the owner no longer exists. Publishes what a
+    create publishes.
+    """
+    owner = User.get_or_none(User.id == deleted.row["owner"])
+    if owner is None:
+        raise RecipeInputError("owner: the recipe's owner no longer exists")
+    with database.atomic():
+        row = StoredRecipe(**deleted.row)
+        if deleted.parent_id is not None:
+            row.parent = StoredRecipe.get_or_none(StoredRecipe.public_id == deleted.parent_id)
+        if StoredRecipe.select().where(StoredRecipe.public_id == row.public_id).exists():
+            row.public_id = new_public_id()
+        slug_taken = (StoredRecipe.select()
+                      .where((StoredRecipe.owner == owner.id) & (StoredRecipe.slug == row.slug))
+                      .exists())
+        _save_with_slug(row, owner, new_slug=slug_taken)
+        if deleted.children:
+            (StoredRecipe.update(parent=row.id)
+             .where(StoredRecipe.public_id.in_(deleted.children) & StoredRecipe.parent.is_null())
+             .execute())
+        _restore_actions(deleted.actions, row.public_id)
+    _publish(row, "created")
+    return get_recipe(row.public_id, viewer=owner, show_private=True)
+
+
+def _restore_actions(feed: Sequence[dict[str, Any]], target_id: str) -> None:
+    """Put a deleted recipe's feed entries back (of users that still exist), pointing at it."""
+    if not feed:
+        return
+    users = {user.id for user in User.select(User.id).where(User.id.in_([a["user"] for a in feed]))}
+    taken = {action.public_id for action in Action.select(Action.public_id)
+             .where(Action.public_id.in_([a["public_id"] for a in feed]))}
+    rows = [{**action, "target_id": target_id,
+             "public_id": new_public_id() if action["public_id"] in taken else action["public_id"]}
+            for action in feed if action["user"] in users]
+    if rows:
+        Action.insert_many(rows).execute()
 
 
 def find_recipes(

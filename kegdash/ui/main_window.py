@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QSplitter, QStackedWidget
 
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,
                      self.devices_page, self.settings_page):
             self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self.show_page)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
@@ -85,6 +85,19 @@ class MainWindow(QMainWindow):
         fullscreen.triggered.connect(self.toggle_fullscreen)
         self.addAction(fullscreen)
         self._restore()
+
+    def show_page(self, row: int) -> None:
+        """Show the page chosen in the navigation list; leaving Recipes with unsaved edits asks
+        Save / Discard / Cancel first, as closing the window does, and Cancel stays there."""
+        if self.stack.currentWidget() is self.recipes_page and not self.recipes_page.confirm_leave():
+            # Later, not now: a click goes on to select the clicked row after this signal.
+            QTimer.singleShot(0, self, self._select_shown_page)
+            return
+        self.stack.setCurrentIndex(row)
+
+    def _select_shown_page(self) -> None:
+        with QSignalBlocker(self.nav):
+            self.nav.setCurrentRow(self.stack.currentIndex())
 
     def set_api_state(self, text: str) -> None:
         """The API's address when it listens, or why it does not, in the status bar and Settings."""

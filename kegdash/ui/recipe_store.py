@@ -41,12 +41,10 @@ class Loaded:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Enough to put a deleted recipe back (undo): its data, privacy and parent."""
+    """Enough to put a deleted recipe back as it was (undo), and its name for the undo bar."""
 
-    data: dict
-    private: bool
-    parent_id: str | None
     name: str
+    deleted: store.DeletedRecipe
 
 
 def operator(create: bool = False) -> User | None:
@@ -125,21 +123,13 @@ def clone(public_id: str) -> str:
 
 def delete(public_id: str) -> Snapshot:
     """Delete one of the operator's recipes; the snapshot lets ``restore`` undo it."""
-    loaded = load(public_id)
-    snapshot = Snapshot(data=loaded.recipe.to_dict(), private=loaded.private,
-                        parent_id=loaded.parent_id, name=loaded.recipe.name)
-    store.delete_recipe(operator(), public_id, show_private=True)
-    return snapshot
+    deleted = store.delete_recipe(operator(create=True), public_id, show_private=True)
+    return Snapshot(name=deleted.row["name"], deleted=deleted)
 
 
 def restore(snapshot: Snapshot) -> str:
-    """Undo a delete: store the recipe again (a parent deleted meanwhile is dropped)."""
-    user = operator(create=True)
-    try:
-        return store.create_recipe(user, snapshot.data, private=snapshot.private,
-                                   parent_id=snapshot.parent_id, show_private=True).public_id
-    except store.RecipeInputError:
-        return store.create_recipe(user, snapshot.data, private=snapshot.private).public_id
+    """Undo a delete: the same recipe under the same id (see ``brewing.recipes.restore_recipe``)."""
+    return store.restore_recipe(snapshot.deleted).public_id
 
 
 def import_one(recipe: Recipe, private: bool = False) -> str:

@@ -3,7 +3,8 @@ editor with live calculations. The window acts as the operator account; every wr
 ``kegdash.brewing.recipes`` so the feed and the Tapline API see exactly what the API would do.
 
 Unsaved edits are marked in the editor's title ("*") and guarded: going back to the list, opening
-another recipe or closing the window asks to save, discard or stay.
+another recipe, switching to another page of the window or closing it asks to save, discard or
+stay.
 """
 
 from __future__ import annotations
@@ -244,11 +245,18 @@ class RecipesPage(QWidget):
             self.show_message("Not deleted: " + "; ".join(refused), error=True)
 
     def undo_delete(self) -> list[str]:
-        """Store the recipes of the last delete again; returns their (new) ids."""
-        restored = [recipe_store.restore(snapshot) for snapshot in self.undo_snapshots]
+        """Put the recipes of the last delete back as they were; returns their ids (the old ones)."""
+        restored, refused = [], []
+        for snapshot in self.undo_snapshots:
+            try:
+                restored.append(recipe_store.restore(snapshot))
+            except STORE_ERRORS as exc:
+                refused.append(f"“{snapshot.name}”: {exc}")
         self.undo_snapshots = []
         self.undo_bar.hide()
         self.reload()
+        if refused:
+            self.show_message("Not restored: " + "; ".join(refused), error=True)
         return restored
 
     # -- editor ---------------------------------------------------------------------------------
@@ -322,10 +330,19 @@ class RecipesPage(QWidget):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
-            self.editor.mark_saved()
-            self._show_title()
+            self.discard_edits()
             return True
         return False
+
+    def discard_edits(self) -> None:
+        """Drop unsaved edits: the editor shows the stored recipe again, and a recipe never saved
+        goes back to the list, so discarded edits never reappear looking saved."""
+        if self.current is None:
+            self.editor.mark_saved()
+            self.stack.setCurrentIndex(0)
+        else:
+            self.editor.set_recipe(self.current.recipe, self.current.private)
+        self._show_title()
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """Save, Discard or Cancel for unsaved changes (a separate method so tests can answer)."""

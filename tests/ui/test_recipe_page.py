@@ -104,15 +104,46 @@ def test_clone_keeps_the_parent_link(qtbot, page, database):
 
 def test_delete_then_undo_restores_the_recipe(qtbot, page, database):
     import_samples(qtbot, page, [0, 1])
+    public_id = page.model.row_id(stored(page).index("Simple Stout & Friends"))
+    before = recipe_store.load(public_id).recipe.to_dict()
+    row = StoredRecipe.get(StoredRecipe.public_id == public_id)
+    clone_id = recipe_store.clone(public_id)
     page.view.selectRow(stored(page).index("Simple Stout & Friends"))
-    before = recipe_store.load(page.selected_ids()[0]).recipe.to_dict()
+    assert page.selected_ids() == [public_id]
     page._delete_selected()
-    assert stored(page) == ["Hoppy Pale Ale"] and page.undo_bar.isVisible()
-    assert "Simple Stout" in page.undo_label.text()
+    assert sorted(stored(page)) == ["Hoppy Pale Ale", "Simple Stout & Friends (copy)"]
+    assert page.undo_bar.isVisible() and "Simple Stout" in page.undo_label.text()
+    with pytest.raises(store.RecipeNotFound):
+        recipe_store.load(public_id)
+    assert recipe_store.load(clone_id).parent_id is None
     (restored,) = page.undo_delete()
-    assert sorted(stored(page)) == ["Hoppy Pale Ale", "Simple Stout & Friends"]
+    assert restored == public_id  # a client or bookmark holding the id finds it again
+    assert sorted(stored(page)) == ["Hoppy Pale Ale", "Simple Stout & Friends",
+                                    "Simple Stout & Friends (copy)"]
     assert recipe_store.load(restored).recipe.to_dict() == before
+    again = StoredRecipe.get(StoredRecipe.public_id == public_id)
+    assert (again.slug, again.created, again.modified) == (row.slug, row.created, row.modified)
+    assert recipe_store.load(clone_id).parent_id == public_id
+    assert [a.target_id for a in Action.select().where(Action.type == actions.RECIPE_CREATED)
+            ].count(public_id) == 1
     assert not page.undo_bar.isVisible()
+
+
+def test_undo_after_the_owner_was_removed_says_so(qtbot, page, database):
+    public_id = recipe_store.save(Recipe(name="Orphan"), public_id=None, private=False)
+    page.reload()
+    page.delete_recipes([public_id])
+    recipe_store.operator().delete_instance()
+    assert page.undo_delete() == []
+    assert "Not restored: “Orphan”" in page.message.text() and not page.undo_bar.isVisible()
+
+
+def test_deleting_before_the_operator_exists_is_refused_not_a_crash(qtbot, page, database):
+    brewer = User.create(username="brewer")
+    theirs = store.create_recipe(brewer, Recipe(name="Guest IPA").to_dict())
+    page.reload()
+    page.delete_recipes([theirs.public_id])
+    assert "Not deleted" in page.message.text() and stored(page) == ["Guest IPA"]
 
 
 def test_search_and_sort(qtbot, page, database):
