@@ -25,6 +25,8 @@ TEMPERATURE_RECORDED = "temperature_recorded"
 READING_STORED = "reading_stored"
 RECIPE_SAVED = "recipe_saved"
 DEVICE_STATUS = "device_status"
+PORTS_CHANGED = "ports_changed"
+"""Serial ports came or went (``appeared`` and ``vanished`` paths), from the hot-plug watcher."""
 
 
 class EventBus:

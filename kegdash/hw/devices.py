@@ -1,18 +1,25 @@
-"""All serial devices of a process: one link each, started and stopped together, and — once
-started — links added or removed one by one (the window's Devices page connects a port or a
-simulator while everything else keeps running)."""
+"""All serial devices of a process: one link each, started and stopped together. Once started,
+links are added or removed one by one (the window's Devices page connects a port or a simulator
+while everything else keeps running), and a watcher thread looks at the system's ports every few
+seconds to read boards plugged in, or moved to another USB socket, while kegdash runs."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import serial
 from serial.tools import list_ports
 
+from kegdash import events
+from kegdash.hw import kbsp
 from kegdash.hw.hive_reader import HiveGatewayProtocol
 from kegdash.hw.kegboard_reader import KegboardProtocol
-from kegdash.hw.serial_link import SerialLink
+from kegdash.hw.serial_link import DeviceProtocol, SerialLink
 from kegdash.hw.simulators import Pty, Simulator
 
 log = logging.getLogger(__name__)
@@ -22,6 +29,20 @@ ADAPTER_VIDS = {
 }
 """USB vendors of the boards and serial adapters a Kegboard or hive gateway is built from."""
 ADAPTER_PREFIXES = ("/dev/ttyACM", "/dev/ttyUSB")
+
+PROTOCOLS: dict[str, Callable[[], DeviceProtocol]] = {
+    "kegboard": KegboardProtocol, "hive": HiveGatewayProtocol,
+}
+"""Device kind, as the Devices page and ``connect`` name it → the reader of its bytes."""
+MARKERS = {"kegboard": kbsp.PREFIX, "hive": b"$HV1,"}
+"""What the first frame of each protocol starts with, to tell a newly plugged board's kind."""
+UNIDENTIFIED = "unidentified"
+
+SCAN_INTERVAL_S = 2.0
+IDENTIFY_TIMEOUT_S = 300.0
+"""A hive gateway may send one reading every 30 s to 5 min; a port silent for longer is not ours."""
+IDENTIFY_MAX_BYTES = 4096
+"""More than a boot banner: a port that says this much in another language is not ours."""
 
 
 @dataclass(frozen=True)
@@ -34,10 +55,23 @@ class PortInfo:
     pid: int | None
     likely: bool
     """A USB adapter of a kind Kegboards and gateways use: worth offering first."""
+    serial_number: str | None = None
 
     @property
     def usb_id(self) -> str:
         return f"{self.vid:04x}:{self.pid:04x}" if self.vid is not None and self.pid is not None else ""
+
+    @property
+    def identity(self) -> str:
+        """The same board in any socket when its adapter has a USB serial number; else the port."""
+        if self.serial_number:
+            return f"usb {self.usb_id} {self.serial_number}"
+        return _real(self.device)
+
+
+def _real(device: str) -> str:
+    """The port behind a path, so ``/dev/serial/by-id/…`` and ``/dev/ttyACM0`` compare equal."""
+    return device if "://" in device else os.path.realpath(device)
 
 
 def serial_ports() -> list[PortInfo]:
@@ -48,7 +82,8 @@ def serial_ports() -> list[PortInfo]:
         description = port.description if port.description not in ("", "n/a") else ""
         if port.vid in ADAPTER_VIDS and ADAPTER_VIDS[port.vid] not in description:
             description = f"{description} ({ADAPTER_VIDS[port.vid]})".strip()
-        found.append(PortInfo(port.device, description, port.vid, port.pid, likely))
+        found.append(PortInfo(port.device, description, port.vid, port.pid, likely,
+                              port.serial_number or None))
     return sorted(found, key=lambda p: (not p.likely, p.device))
 
 
@@ -57,12 +92,88 @@ def discover() -> list[PortInfo]:
     return [port for port in serial_ports() if port.likely]
 
 
-class DeviceManager:
+class IdentifyingProtocol:
+    """Reads a newly plugged board whose kind is not known: pings it as a Kegboard reader does and
+    becomes a Kegboard or hive gateway reader at the first frame of either, replaying what this
+    connection brought so far. A port that says something else, or nothing for
+    ``IDENTIFY_TIMEOUT_S``, is given up (``gave_up`` says why): it is someone else's board."""
+
     def __init__(self) -> None:
+        self.kind = UNIDENTIFIED
+        self.reader: DeviceProtocol | None = None
+        self.gave_up = ""
+        self._port: serial.SerialBase | None = None
+        self._heard = bytearray()
+        self._deadline: float | None = None
+
+    def on_connect(self, port: serial.SerialBase) -> None:
+        if self.reader is not None:
+            self.reader.on_connect(port)
+            return
+        self._port = port
+        self._heard.clear()
+        if self._deadline is None:
+            self._deadline = time.monotonic() + IDENTIFY_TIMEOUT_S
+        port.write(kbsp.encode(kbsp.Ping()))  # a Kegboard answers with a hello; a gateway ignores it
+
+    def on_data(self, data: bytes, now: float) -> None:
+        if self.reader is not None:
+            self.reader.on_data(data, now)
+            return
+        if self.gave_up:
+            return
+        self._heard += data
+        kind = next((kind for kind, marker in MARKERS.items() if marker in self._heard), None)
+        if kind is not None:
+            self.reader = PROTOCOLS[kind]()
+            self.reader.on_connect(self._port)
+            self.reader.on_data(bytes(self._heard), now)
+            self._heard.clear()
+            self.kind = self.reader.kind
+        elif len(self._heard) > IDENTIFY_MAX_BYTES:
+            self._give_up(f"{len(self._heard)} bytes of neither KBSP nor HV1")
+
+    def on_idle(self, now: float) -> None:
+        if self.reader is not None:
+            self.reader.on_idle(now)
+        elif not self.gave_up and time.monotonic() > self._deadline:
+            self._give_up(f"no KBSP or HV1 frame in {IDENTIFY_TIMEOUT_S:.0f} s")
+
+    def on_disconnect(self) -> None:
+        if self.reader is not None:
+            self.reader.on_disconnect()
+        self._port = None
+
+    def counters(self) -> dict[str, object]:
+        return self.reader.counters() if self.reader is not None else {"unrecognised_bytes": len(self._heard)}
+
+    def _give_up(self, reason: str) -> None:
+        self.gave_up = reason
+        self._heard.clear()
+
+
+class DeviceManager:
+    """The links of this process. ``enumerate_ports`` is how the system's serial ports are listed
+    (pyserial's by default; tests present pseudo-terminals as plugged-in USB ports)."""
+
+    def __init__(self, enumerate_ports: Callable[[], list[PortInfo]] = serial_ports,
+                 scan_interval: float = SCAN_INTERVAL_S) -> None:
         self.links: list[SerialLink] = []
+        """Replaced, never changed in place, so other threads may iterate it without the lock."""
         self.simulators: list[Simulator] = []
         self._simulator_of: dict[SerialLink, Simulator] = {}
         self.started = False
+        self.enumerate_ports = enumerate_ports
+        self.scan_interval = scan_interval
+        self._lock = threading.RLock()
+        self._present: dict[str, PortInfo] = {}
+        self._identity: dict[SerialLink, str] = {}
+        """Link → identity of its board, from when the watcher last saw its port."""
+        self._held: set[str] = set()
+        """Identities of ports disconnected by hand: not read again until connected by hand or
+        plugged in again."""
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def add_kegboard(self, device: str) -> SerialLink:
         return self._add(SerialLink(device, KegboardProtocol()))
@@ -89,28 +200,42 @@ class DeviceManager:
         """Read one more port as ``kind`` ("kegboard" or "hive"), refusing one already read: a
         second reader of a port would only fight the first for it."""
         device = device.strip()
-        if kind not in ("kegboard", "hive"):
+        if kind not in PROTOCOLS:
             raise ValueError(f"unknown device kind {kind!r}; expected kegboard or hive")
         if not device:
             raise ValueError("choose a serial port first")
-        if any(link.device == device for link in self.links):
-            raise ValueError(f"{device} is already connected")
-        return (self.add_kegboard if kind == "kegboard" else self.add_hive_gateway)(device)
+        with self._lock:
+            if any(_real(link.device) == _real(device) for link in self.links):
+                raise ValueError(f"{device} is already connected")
+            self._held.discard(self._identity_of(device))
+            return self._add(SerialLink(device, PROTOCOLS[kind]()))
 
     def _add(self, link: SerialLink) -> SerialLink:
-        self.links.append(link)
-        if self.started:
-            self._start_link(link)
+        with self._lock:
+            self.links = [*self.links, link]
+            if self.started:
+                self._start_link(link)
         return link
 
     def remove(self, link: SerialLink) -> None:
-        """Stop reading one device and forget it (its simulator too, if it has one)."""
-        self.links.remove(link)
+        """Stop reading one device and forget it (its simulator too, if it has one). The watcher
+        leaves its port alone until it is connected by hand or plugged in again."""
+        with self._lock:
+            self._held.add(self._identity_of(link.device))
+            self._drop(link)
+
+    def _drop(self, link: SerialLink) -> None:
+        self.links = [other for other in self.links if other is not link]
+        self._identity.pop(link, None)
         link.stop()
         simulator = self._simulator_of.pop(link, None)
         if simulator is not None:
             self.simulators.remove(simulator)
             simulator.stop()
+
+    def _identity_of(self, device: str) -> str:
+        real = _real(device)
+        return next((port.identity for port in self._present.values() if _real(port.device) == real), real)
 
     def start(self) -> None:
         self.started = True
@@ -118,15 +243,88 @@ class DeviceManager:
             simulator.start()
         for link in self.links:
             self._start_link(link)
+        self._stop.clear()
+        self._watcher = threading.Thread(target=self._watch, name="kegdash-hotplug", daemon=True)
+        self._watcher.start()
 
     @staticmethod
     def _start_link(link: SerialLink) -> None:
         link.start()
         log.info("reading %s on %s", link.protocol.kind, link.device)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout)
         for link in self.links:
             link.stop()
         for simulator in self.simulators:
             simulator.stop()
         self.started = False
+
+    @property
+    def watching(self) -> bool:
+        return self._watcher is not None and self._watcher.is_alive()
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                self.scan()
+            except Exception:  # a failing scan must not end hot-plug for the rest of the run
+                log.exception("looking for plugged-in serial boards failed")
+            if self._stop.wait(self.scan_interval):
+                return
+
+    def scan(self) -> None:
+        """One look at the system's ports: read boards that appeared, move the link of a board
+        that came back in another socket, drop boards given up, and say what was plugged in or out.
+        A board that comes back in the same socket needs nothing: its link reopens it."""
+        ports = {port.device: port for port in self.enumerate_ports()}
+        with self._lock:
+            appeared = sorted(ports.keys() - self._present.keys())
+            vanished = sorted(self._present.keys() - ports.keys())
+            self._present = ports
+            present = {_real(device) for device in ports}
+            self._held &= {port.identity for port in ports.values()}
+            for link in self.links:
+                self._check_identifying(link, present)
+            for port in ports.values():
+                if port.likely:
+                    self._adopt(port, present)
+        if appeared or vanished:
+            log.info("serial ports plugged in: %s; unplugged: %s", appeared or "none", vanished or "none")
+            events.bus.publish(events.PORTS_CHANGED, appeared=appeared, vanished=vanished)
+
+    def _check_identifying(self, link: SerialLink, present: set[str]) -> None:
+        protocol = link.protocol
+        if not isinstance(protocol, IdentifyingProtocol):
+            return
+        if protocol.gave_up:
+            log.warning("%s: %s; left alone until it is plugged in again", link.device, protocol.gave_up)
+            self._held.add(self._identity_of(link.device))
+            self._drop(link)
+        elif protocol.kind == UNIDENTIFIED and _real(link.device) not in present:
+            self._drop(link)  # unplugged before it said what it is
+        elif link.status.kind != protocol.kind:
+            link.status.kind = protocol.kind
+            log.info("%s: identified as a %s", link.device, protocol.kind)
+            events.bus.publish(events.DEVICE_STATUS, **link.status.as_dict())
+
+    def _adopt(self, port: PortInfo, present: set[str]) -> None:
+        real = _real(port.device)
+        reader = next((link for link in self.links if _real(link.device) == real), None)
+        if reader is not None:
+            self._identity[reader] = port.identity
+            return
+        if port.identity in self._held:
+            return
+        moved = next((link for link, identity in self._identity.items()
+                      if identity == port.identity and _real(link.device) not in present), None)
+        if moved is not None:  # the same board in another socket: its reader keeps an open pour
+            log.info("%s moved to %s", moved.device, port.device)
+            self._drop(moved)
+            link = SerialLink(port.device, moved.protocol)
+        else:
+            link = SerialLink(port.device, IdentifyingProtocol())
+        self._identity[link] = port.identity
+        self._add(link)

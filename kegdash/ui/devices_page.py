@@ -1,7 +1,8 @@
 """Devices: the serial ports of this machine, the boards kegdash reads (their state comes only
 from DEVICE_STATUS events, so the window never touches a port itself), and the hive sensors
 known to the database. With the process's DeviceManager the page also connects a port as a
-Kegboard or hive gateway, disconnects one, and starts a simulator with one click."""
+Kegboard or hive gateway, disconnects one, and starts a simulator with one click; boards plugged
+in or out while it runs show up live (the manager's watcher publishes PORTS_CHANGED)."""
 
 from __future__ import annotations
 
@@ -68,8 +69,10 @@ class DevicesPage(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         hint = QLabel("Boards listed in the config file ([serial] kegboard / hive_gateway) or "
-                      "KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start; ports connected "
-                      "here are read until kegdash stops.", objectName="hint")
+                      "KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start. A Kegboard or "
+                      "hive gateway plugged into any USB socket while kegdash runs is found by itself "
+                      "(a gateway at its first reading); one disconnected here is left alone until you "
+                      "connect it again or plug it in again.", objectName="hint")
         hint.setWordWrap(True)
         for button in (self.kegboard_button, self.gateway_button, self.disconnect_button,
                        self.sim_kegboard_button, self.sim_hive_button):
@@ -111,9 +114,14 @@ class DevicesPage(QWidget):
         if name == events.DEVICE_STATUS:
             device = str(data.get("device", "?"))
             if self.devices is not None and device not in self._read_devices():
-                return  # a late report from a link already disconnected
+                # a late report from a link disconnected here, or the last of one the watcher dropped
+                if self.states.pop(device, None) is not None:
+                    self._show_serial()
+                return
             self.states[device] = dict(data, state=data.get("state", "unknown"))
             self._show_serial()
+        elif name == events.PORTS_CHANGED:
+            self.reload_ports()
         elif name == events.READING_STORED and self.isVisible():
             self.reload_sensors()
 
@@ -146,7 +154,7 @@ class DevicesPage(QWidget):
     # --- ports and sensors ---------------------------------------------------------------------
 
     def reload_ports(self) -> None:
-        self.ports = serial_ports()
+        self.ports = self.devices.enumerate_ports() if self.devices is not None else serial_ports()
         self.port_table.setRowCount(len(self.ports))
         for row, port in enumerate(self.ports):
             for column, value in enumerate((port.device, port.description, port.usb_id,
@@ -196,7 +204,8 @@ class DevicesPage(QWidget):
         self.devices.remove(link)
         self.states.pop(device, None)
         self._show_serial()
-        self.show_message(f"Disconnected {device}.")
+        self.show_message(f"Disconnected {device}; it is left alone until you connect it again "
+                          "or plug it in again.")
 
     def _track(self, link: SerialLink) -> None:
         self.on_event(events.DEVICE_STATUS, link.status.as_dict())

@@ -6,13 +6,13 @@ import pytest
 from polling import wait_for
 
 from kegdash.hw import devices as devices_module
-from kegdash.hw.devices import DeviceManager, discover, serial_ports
+from kegdash.hw.devices import DeviceManager, PortInfo, discover, serial_ports
 from kegdash.hw.simulators import Pty
 
 
 @pytest.fixture
 def manager(database):
-    manager = DeviceManager()
+    manager = DeviceManager(lambda: [])  # no boards plugged in: the watcher has nothing to do
     yield manager
     manager.stop()
     assert not any(link.running for link in manager.links)
@@ -63,13 +63,14 @@ def test_simulator_started_later_runs_and_is_removed_with_its_link(manager):
     assert manager.simulators == [] and not simulator._thread.is_alive() and not link.running
 
 
-def fake_port(device, vid=None, pid=None, description="n/a"):
-    return SimpleNamespace(device=device, vid=vid, pid=pid, description=description)
+def fake_port(device, vid=None, pid=None, description="n/a", serial_number=None):
+    return SimpleNamespace(device=device, vid=vid, pid=pid, description=description,
+                           serial_number=serial_number)
 
 
 def test_discover_offers_arduino_class_adapters_first(monkeypatch):
     ports = [fake_port("/dev/ttyS0"), fake_port("/dev/ttyUSB0", 0x1A86, 0x7523, "USB Serial"),
-             fake_port("/dev/ttyACM0", 0x2341, 0x0043, "Arduino Uno"),
+             fake_port("/dev/ttyACM0", 0x2341, 0x0043, "Arduino Uno", "95437313335351F0E1E1"),
              fake_port("/dev/ttyAMA0", 0x0403, 0x6001, "FT232R USB UART")]
     monkeypatch.setattr(devices_module.list_ports, "comports", lambda: ports)
     found = serial_ports()
@@ -77,3 +78,13 @@ def test_discover_offers_arduino_class_adapters_first(monkeypatch):
     assert found[0].usb_id == "2341:0043" and found[0].description == "Arduino Uno"
     assert found[2].description == "USB Serial (CH340)" and found[3].description == "" and not found[3].likely
     assert [p.device for p in discover()] == ["/dev/ttyACM0", "/dev/ttyAMA0", "/dev/ttyUSB0"]
+    assert found[0].serial_number == "95437313335351F0E1E1" and found[2].serial_number is None
+
+
+def test_a_board_is_known_by_its_usb_serial_number_else_by_the_port_behind_its_path(tmp_path):
+    board = PortInfo("/dev/ttyACM0", "", 0x2341, 0x0043, True, "95437313335351F0E1E1")
+    moved = PortInfo("/dev/ttyACM1", "", 0x2341, 0x0043, True, "95437313335351F0E1E1")
+    assert board.identity == moved.identity
+    (tmp_path / "by-id").symlink_to("/dev/ttyUSB0")
+    clone = PortInfo(str(tmp_path / "by-id"), "", 0x1A86, 0x7523, True)
+    assert clone.identity == PortInfo("/dev/ttyUSB0", "", 0x1A86, 0x7523, True).identity == "/dev/ttyUSB0"
