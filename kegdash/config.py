@@ -6,7 +6,10 @@ here: they live in the database (``kegdash.site_settings``) so that every proces
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -25,6 +28,12 @@ class ConfigError(ValueError):
 
 def config_dir() -> Path:
     return Path(os.environ.get("KEGDASH_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME))
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The TOML file kegdash reads (and the Settings page writes); it need not exist."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("KEGDASH_CONFIG") or config_dir() / "config.toml")
 
 
 def data_dir() -> Path:
@@ -121,7 +130,7 @@ def load_settings(
 ) -> Settings:
     """Merge the four layers; ``overrides`` are the CLI flags that were actually given."""
     environ = os.environ if environ is None else environ
-    path = config_file or Path(environ.get("KEGDASH_CONFIG") or config_dir() / "config.toml")
+    path = config_file or config_path(environ)
     values: dict[str, Any] = {}
     sources: dict[str, str] = {f.name: "default" for f in fields(Settings)}
     for name, value in _from_toml(path).items():
@@ -136,3 +145,105 @@ def load_settings(
         values[name] = _coerce(name, value, f"--{name.replace('_', '-')}") if name in _ENV else value
         sources[name] = "command line"
     return replace(Settings(), **values, sources=sources)
+
+
+# --- writing the [server] address back ---------------------------------------------------------
+
+_HEADER = re.compile(r"\s*\[\[?\s*([^\]]*?)\s*\]")
+_SERVER_KEY = re.compile(r"\s*(host|port)\s*=(.*)$", re.DOTALL)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string; control characters and DEL are escaped, as TOML requires."""
+    escaped = "".join("\\" + ch if ch in '"\\' else f"\\u{ord(ch):04x}" if ch < " " or ch == "\x7f"
+                      else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def _comment_of(value: str) -> str:
+    """The trailing ``# comment`` of a one-line value, if any: the first ``#`` before which the
+    text parses as a value (one inside a string leaves the string unterminated)."""
+    for index, char in enumerate(value):
+        if char == "#":
+            before = value[:index]
+            try:
+                tomllib.loads(f"v = {before}")
+            except tomllib.TOMLDecodeError:
+                continue
+            return before[len(before.rstrip()):] + value[index:].rstrip("\r\n")
+    return ""
+
+
+def _with_server(text: str, values: dict[str, str]) -> str:
+    """``text`` with ``[server]`` host and port set: lines replaced in place (keeping their
+    comments), added under the header, or a new table at the end; everything else untouched."""
+    lines = (text if text.endswith("\n") or not text else text + "\n").splitlines(keepends=True)
+    section, header_at, todo = "", None, dict(values)
+    for index, line in enumerate(lines):
+        header = _HEADER.match(line)
+        if header:
+            section = header.group(1) if not line.lstrip().startswith("[[") else ""
+            if section == "server" and header_at is None:
+                header_at = index
+            continue
+        key = _SERVER_KEY.match(line) if section == "server" else None
+        if key and key.group(1) in todo:
+            lines[index] = f"{key.group(1)} = {todo.pop(key.group(1))}{_comment_of(key.group(2))}\n"
+    added = [f"{key} = {value}\n" for key, value in todo.items()]
+    if header_at is not None:
+        lines[header_at + 1:header_at + 1] = added
+    elif added:
+        lines += (["\n"] if lines else []) + ["[server]\n"] + added
+    return "".join(lines)
+
+
+def save_server_address(host: str, port: int, path: Path | None = None) -> Path:
+    """Write ``[server] host`` and ``port`` into the config file so the next start listens there
+    too (environment variables and flags still override it). Other keys and comments stay as they
+    were; the file is replaced atomically, so a crash leaves the old or the new file, never half.
+    Returns the file; raises ConfigError saying why it could not be written."""
+    path = (path or config_path()).resolve()  # a symlinked config keeps its link
+    port = _coerce("port", port, "port")
+    values = {"host": _toml_string(host), "port": str(port)}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    try:
+        before = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); not overwriting it") from None
+    server = before.get("server", {})
+    if not isinstance(server, dict):
+        raise ConfigError(f"{path}: server is not a table; not overwriting it")
+    updated = _with_server(text, values)
+    expected = {**before, "server": {**server, "host": host, "port": port}}
+    try:
+        ok = tomllib.loads(updated) == expected
+    except tomllib.TOMLDecodeError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"cannot update [server] in {path} automatically; set host = "
+                          f"{values['host']} and port = {port} there by hand")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(updated)
+            out.flush()
+            os.fsync(out.fileno())
+        if text:
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path

@@ -27,6 +27,8 @@ RECIPE_SAVED = "recipe_saved"
 DEVICE_STATUS = "device_status"
 PORTS_CHANGED = "ports_changed"
 """Serial ports came or went (``appeared`` and ``vanished`` paths), from the hot-plug watcher."""
+SETTING_CHANGED = "site_setting_changed"
+"""A site setting was stored (``key``), so open windows apply it at once."""
 
 
 class EventBus:

@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee
 
-from kegdash import db
+from kegdash import db, events
 from kegdash.db import BaseModel
 
 PRIVACY_MODES = ("public", "members", "staff")
@@ -31,7 +31,30 @@ DEFAULTS: dict[str, Any] = {
     "low_keg_fraction": 0.10,
     "operator": "admin",
     "web_session_secret": "",
+    # Hive alerts (``spec/hives.md`` §1.8): the brood nest is kept at 34-36 °C; a swarm takes a
+    # kilogram or more of bees within minutes, while a scale's daily drift is a few hundred grams;
+    # sensors report every 5-15 minutes, so two silent hours mean a flat battery or no radio; below
+    # 20 % a sensor battery has days left.
+    "hive_brood_min_c": 32.0,
+    "hive_brood_max_c": 36.0,
+    "hive_swarm_drop_kg": 1.0,
+    "hive_swarm_window_minutes": 30,
+    "hive_silent_hours": 2.0,
+    "hive_battery_low_percent": 20,
 }
+
+BOUNDS: dict[str, tuple[float, float]] = {
+    "hive_brood_min_c": (20.0, 45.0),
+    "hive_brood_max_c": (20.0, 45.0),
+    "hive_swarm_drop_kg": (0.2, 10.0),
+    "hive_swarm_window_minutes": (5, 240),
+    "hive_silent_hours": (0.25, 168.0),
+    "hive_battery_low_percent": (1, 99),
+}
+"""Inclusive limits of the numeric hive settings, for validation and for the Settings page's fields."""
+
+ORDERED = (("hive_brood_min_c", "hive_brood_max_c"),)
+"""(lower, upper) pairs whose stored values must stay strictly in that order."""
 
 
 def _is_ip(value: object) -> bool:
@@ -40,6 +63,12 @@ def _is_ip(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _number(key: str, whole: bool = False) -> Any:
+    low, high = BOUNDS[key]
+    kinds = int if whole else int | float
+    return lambda v: isinstance(v, kinds) and not isinstance(v, bool) and low <= v <= high
 
 
 _VALID: dict[str, Any] = {
@@ -55,6 +84,12 @@ _VALID: dict[str, Any] = {
     "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
     "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
     "web_session_secret": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None,
+    "hive_brood_min_c": _number("hive_brood_min_c"),
+    "hive_brood_max_c": _number("hive_brood_max_c"),
+    "hive_swarm_drop_kg": _number("hive_swarm_drop_kg"),
+    "hive_swarm_window_minutes": _number("hive_swarm_window_minutes", whole=True),
+    "hive_silent_hours": _number("hive_silent_hours"),
+    "hive_battery_low_percent": _number("hive_battery_low_percent", whole=True),
 }
 
 
@@ -97,14 +132,25 @@ def get_settings(*keys: str) -> dict[str, Any]:
 
 
 def set_setting(key: str, value: Any) -> None:
-    """Store a value after checking it; raises ValueError naming the setting if it is invalid."""
+    """Store a value after checking it; raises ValueError naming the setting if it is invalid,
+    or if it would put an ORDERED pair out of order (checked against the stored partner)."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown site setting {key!r}")
     if not _VALID[key](value):
         raise ValueError(f"invalid value {value!r} for site setting {key}")
-    (
-        SiteSetting.insert(key=key, value=json.dumps(value))
-        .on_conflict(conflict_target=[SiteSetting.key], update={SiteSetting.value: json.dumps(value)})
-        .execute()
-    )
+    with db.database.atomic():
+        for low, high in ORDERED:
+            if key in (low, high):
+                partner = high if key == low else low
+                row = SiteSetting.get_or_none(SiteSetting.key == partner)
+                other = json.loads(row.value) if row else DEFAULTS[partner]
+                if (value >= other) if key == low else (other >= value):
+                    raise ValueError(f"{low} must be below {high}: {key} {value!r} against "
+                                     f"{partner} {other!r}")
+        (
+            SiteSetting.insert(key=key, value=json.dumps(value))
+            .on_conflict(conflict_target=[SiteSetting.key], update={SiteSetting.value: json.dumps(value)})
+            .execute()
+        )
     _cache.pop((db.generation, key), None)
+    events.bus.publish(events.SETTING_CHANGED, key=key)

@@ -146,3 +146,37 @@ def test_cached_settings_follow_the_database_and_other_processes(tmp_path, monke
     site_settings._cache.clear()
     assert get_setting("privacy") == "members"
     second.close()
+
+
+def test_hive_alert_settings_have_defaults_bounds_and_an_ordered_brood_band(database):
+    from kegdash import events
+    from kegdash.events import SETTING_CHANGED
+
+    assert [get_setting(k) for k in ("hive_brood_min_c", "hive_brood_max_c", "hive_swarm_drop_kg",
+                                     "hive_swarm_window_minutes", "hive_silent_hours",
+                                     "hive_battery_low_percent")] == [32.0, 36.0, 1.0, 30, 2.0, 20]
+    refused = [("hive_swarm_drop_kg", 0.1), ("hive_swarm_drop_kg", 11), ("hive_swarm_drop_kg", "1"),
+               ("hive_swarm_window_minutes", 241), ("hive_swarm_window_minutes", 30.5),
+               ("hive_silent_hours", 0), ("hive_battery_low_percent", 100),
+               ("hive_battery_low_percent", True), ("hive_brood_min_c", 85.0), ("hive_brood_max_c", -127)]
+    for key, value in refused:
+        with pytest.raises(ValueError, match=key):
+            set_setting(key, value)
+    with pytest.raises(ValueError, match="hive_brood_min_c must be below hive_brood_max_c"):
+        set_setting("hive_brood_min_c", 36.0)  # equal to the stored upper edge
+    with pytest.raises(ValueError, match="must be below"):
+        set_setting("hive_brood_max_c", 31.5)
+    assert (get_setting("hive_brood_min_c"), get_setting("hive_brood_max_c")) == (32.0, 36.0)
+
+    seen = []
+    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    try:
+        set_setting("hive_brood_max_c", 38)
+        set_setting("hive_brood_min_c", 37.5)  # checked against the new upper edge
+        set_setting("hive_swarm_drop_kg", 0.75)
+    finally:
+        unsubscribe()
+    assert (get_setting("hive_brood_min_c"), get_setting("hive_brood_max_c")) == (37.5, 38)
+    assert get_setting("hive_swarm_drop_kg") == 0.75
+    assert seen == [(SETTING_CHANGED, {"key": k}) for k in
+                    ("hive_brood_max_c", "hive_brood_min_c", "hive_swarm_drop_kg")]

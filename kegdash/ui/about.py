@@ -3,9 +3,6 @@ data, settings and API are, so an operator can answer "which database is this?" 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
@@ -20,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 import kegdash
-from kegdash.config import config_dir, data_dir
+from kegdash.config import config_dir, config_path, data_dir
 from kegdash.resources import resource_path
 
 ICON_PX = 96
@@ -32,14 +29,9 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path("icons", "kegdash.svg")))
 
 
-def config_file() -> Path:
-    """The config file this process reads (it need not exist); same rule as ``load_settings``."""
-    return Path(os.environ.get("KEGDASH_CONFIG") or config_dir() / "config.toml")
-
-
 def where_data_lives(database: str, api: str) -> list[tuple[str, str]]:
     """(label, value) rows shared by the About box and the first-run dialog."""
-    config = config_file()
+    config = config_path()
     return [
         ("Database", database),
         ("Data folder", str(data_dir())),

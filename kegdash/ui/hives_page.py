@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPus
 from kegdash import events
 from kegdash.apiary import series as apiary_series
 from kegdash.apiary.models import Device, Reading
+from kegdash.site_settings import get_settings
 from kegdash.ui import fmt, queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
@@ -31,19 +32,33 @@ from kegdash.ui.theme import PALETTES
 
 SPANS = (("Day", 86400), ("Week", 7 * 86400), ("Month", 30 * 86400), ("Season", 182 * 86400),
          ("All", 0))
-# Alert thresholds: beekeeping rules of thumb, the same for every hive and shown as such on the
-# Settings page. The brood nest is kept at 32-36 °C; a swarm takes a kilogram or more of bees in
-# minutes; sensors report every 5-15 minutes, so two silent hours mean a flat battery or no radio;
-# below 20 % a sensor battery has days left, time to bring a spare.
-BROOD_C = (32.0, 36.0)
-SWARM_DROP_KG = 1.0
-SWARM_WINDOW_S = 30 * 60
-OFFLINE_AFTER_S = 2 * 3600
-BATTERY_LOW_PCT = 20
 LIVE_DELAY_MS = 500
 CURVE_COLOUR = "#d48806"
 DEVICE_COLOURS = ("#d48806", "#2f6db5", "#3f8f4f", "#8e44ad")
 MARK_COLOUR = "#b3261e"
+ALERT_KEYS = ("hive_brood_min_c", "hive_brood_max_c", "hive_swarm_drop_kg", "hive_swarm_window_minutes",
+              "hive_silent_hours", "hive_battery_low_percent")
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """The site's hive alert thresholds, the same for every hive (``spec/hives.md`` §1.8)."""
+
+    brood_min_c: float
+    brood_max_c: float
+    swarm_drop_kg: float
+    swarm_window_s: float
+    silent_s: float
+    battery_low_pct: float
+
+    @classmethod
+    def current(cls) -> AlertRules:
+        """Read at every evaluation (site settings are cached a second), so a change made on the
+        Settings page or by another process applies without a restart."""
+        s = get_settings(*ALERT_KEYS)
+        return cls(s["hive_brood_min_c"], s["hive_brood_max_c"], s["hive_swarm_drop_kg"],
+                   s["hive_swarm_window_minutes"] * 60, s["hive_silent_hours"] * 3600,
+                   s["hive_battery_low_percent"])
 
 
 @dataclass
@@ -56,14 +71,15 @@ class SensorView:
     """Temperature; only filled when the hive has more than one sensor."""
     battery: float | None
     battery_low_since: int | None
-    """When the charge last fell below BATTERY_LOW_PCT, if it is low now (epoch seconds)."""
+    """When the charge last fell below the low-battery level, if it is low now (epoch seconds)."""
 
 
 def _looks_outside(name: str) -> bool:
     return "out" in name.lower()
 
 
-def sensor_views(hive_id: int, start: int, end: int, bucket: int) -> list[SensorView]:
+def sensor_views(hive_id: int, start: int, end: int, bucket: int,
+                 battery_low_pct: float) -> list[SensorView]:
     """Each sensor of the hive with its battery state, and its temperature series on the same
     buckets as the pooled series when there are several sensors (inside/outside)."""
     devices = list(Device.select(Device.id, Device.name, Device.api_id)
@@ -79,8 +95,8 @@ def sensor_views(hive_id: int, start: int, end: int, bucket: int) -> list[Sensor
         mine = (Reading.device == device.id) & Reading.battery.is_null(False)
         last = Reading.select(Reading.battery).where(mine).order_by(Reading.ts.desc()).scalar()
         low_since = None
-        if last is not None and last < BATTERY_LOW_PCT:
-            fine = Reading.select(fn.MAX(Reading.ts)).where(mine & (Reading.battery >= BATTERY_LOW_PCT))
+        if last is not None and last < battery_low_pct:
+            fine = Reading.select(fn.MAX(Reading.ts)).where(mine & (Reading.battery >= battery_low_pct))
             low_since = (Reading.select(fn.MIN(Reading.ts))
                          .where(mine & (Reading.ts > fn.COALESCE(fine, -1))).scalar())
         views.append(SensorView(device.name or device.api_id, x, y, last, low_since))
@@ -97,24 +113,25 @@ def sensor_temperatures_after(hive_id: int, after_ts: int) -> dict[str, tuple[np
     return found
 
 
-def load_hive(hive_id: int, start: int, end: int) -> tuple[Series, list[SensorView]]:
+def load_hive(hive_id: int, start: int, end: int, battery_low_pct: float) -> tuple[Series, list[SensorView]]:
     """The worker's whole job for one view: pooled series plus per-sensor detail."""
     pooled = queries.hive_series(hive_id, start, end)
     first = start if start > 0 else (queries.first_reading_ts(hive_id) or end)
-    return pooled, sensor_views(hive_id, first, end, pooled.bucket_s)
+    return pooled, sensor_views(hive_id, first, end, pooled.bucket_s, battery_low_pct)
 
 
-def swarm_drops(x: np.ndarray, kg: np.ndarray) -> np.ndarray:
-    """Indices where the weight has fallen by at least 1 kg within 30 minutes: a possible swarm
-    (``spec/hives.md`` §1.8). A drop is marked once, at its first reading past the threshold."""
+def swarm_drops(x: np.ndarray, kg: np.ndarray, drop_kg: float, window_s: float) -> np.ndarray:
+    """Indices where the weight has fallen by at least ``drop_kg`` within ``window_s`` seconds: a
+    possible swarm (``spec/hives.md`` §1.8). A drop is marked once, at its first reading past the
+    threshold."""
     found: list[int] = []
     start = 0
     for end in range(1, len(x)):
-        while x[end] - x[start] > SWARM_WINDOW_S:
+        while x[end] - x[start] > window_s:
             start += 1
         window = kg[start:end]
         window = window[np.isfinite(window)]
-        if (len(window) and np.isfinite(kg[end]) and window.max() - kg[end] >= SWARM_DROP_KG
+        if (len(window) and np.isfinite(kg[end]) and window.max() - kg[end] >= drop_kg
                 and (not found or x[end] - x[found[-1]] > 3600)):
             found.append(end)
     return np.array(found, dtype=int)
@@ -195,6 +212,7 @@ class HivesPage(QWidget):
         bridge.event.connect(self.on_event)
         prefs.changed.connect(self._on_prefs)
         self._label_axes()
+        self._draw()
         self.apply_theme(prefs.theme)
         self.reload_hives()
 
@@ -226,7 +244,8 @@ class HivesPage(QWidget):
         request = (hive_id, start, end, self.prefs.units)
         self._request = request
         self.status.setText("Loading…")
-        self.runner.submit(lambda: load_hive(hive_id, start, end),
+        battery_low = AlertRules.current().battery_low_pct
+        self.runner.submit(lambda: load_hive(hive_id, start, end, battery_low),
                            lambda found: self._show(request, *found), self._failed)
 
     def _failed(self, error: BaseException) -> None:
@@ -248,8 +267,11 @@ class HivesPage(QWidget):
         self.status.setText(f"{self.hive.currentText()}: {points} points ({detail})")
 
     def _draw(self) -> None:
-        """Put the (unit-converted) series into the curves and refresh the alert markers."""
-        series, units = self.series, self.prefs.units
+        """Put the (unit-converted) series into the curves and refresh the brood band and the
+        alert markers with the thresholds in force now."""
+        series, units, rules = self.series, self.prefs.units, AlertRules.current()
+        self.brood_band.setRegion([fmt.temperature_value(v, units)
+                                   for v in (rules.brood_min_c, rules.brood_max_c)])
         if series is None:
             return
         convert = {"temperature": lambda v: fmt.temperature_value(v, units),
@@ -257,9 +279,10 @@ class HivesPage(QWidget):
         for field in SERIES_FIELDS:
             self.curves[field].setData(series.x[field], convert[field](series.y[field]))
         self._draw_sensors(convert["temperature"])
-        drops = swarm_drops(series.x["weight"], series.y["weight"])
+        drops = swarm_drops(series.x["weight"], series.y["weight"], rules.swarm_drop_kg,
+                            rules.swarm_window_s)
         self.swarm_marks.setData(series.x["weight"][drops], convert["weight"](series.y["weight"][drops]))
-        self._show_alerts(len(drops))
+        self._show_alerts(len(drops), rules)
 
     def _draw_sensors(self, convert: Any) -> None:
         """One labelled temperature curve per sensor when there are several, and a line where a
@@ -300,27 +323,30 @@ class HivesPage(QWidget):
         for index, line in enumerate(self._line_pool):
             line.setVisible(index < len(low))
 
-    def _show_alerts(self, swarms: int) -> None:
+    def _show_alerts(self, swarms: int, rules: AlertRules) -> None:
         """Say in words what needs a look: swarms, brood out of range now, low batteries, a silent
         hive (also shaded, from its last reading to now)."""
-        found = [f"{swarms} sudden weight drop(s) of {SWARM_DROP_KG:g} kg or more — possible swarm"
-                 ] if swarms else []
+        units = self.prefs.units
+        drop = f"{fmt.weight_value(rules.swarm_drop_kg, units):.3g} {fmt.weight_unit(units)}"
+        found = [f"{swarms} sudden weight drop(s) of {drop} or more within "
+                 f"{fmt.duration(rules.swarm_window_s)} — possible swarm"] if swarms else []
+        low, high = (f"{fmt.temperature_value(v, units):.3g}" for v in (rules.brood_min_c, rules.brood_max_c))
         for name, temps in self._brood_temperatures():
             finite = np.nonzero(np.isfinite(temps))[0]
-            if len(finite) and not BROOD_C[0] <= temps[finite[-1]] <= BROOD_C[1]:
+            if len(finite) and not rules.brood_min_c <= temps[finite[-1]] <= rules.brood_max_c:
                 where = f" ({name})" if name else ""
-                found.append(f"brood at {fmt.temperature(temps[finite[-1]], self.prefs.units)}{where}, "
-                             f"outside {BROOD_C[0]:.0f}–{BROOD_C[1]:.0f} °C")
+                found.append(f"brood at {fmt.temperature(temps[finite[-1]], units)}{where}, "
+                             f"outside {low}–{high} {fmt.temperature_unit(units)}")
         for sensor in self.sensors:
-            if sensor.battery is not None and sensor.battery < BATTERY_LOW_PCT:
+            if sensor.battery is not None and sensor.battery < rules.battery_low_pct:
                 found.append(f"battery low: {sensor.name} at {sensor.battery:.0f} %")
         last = self._last_data_ts()
         silent = time.time() - last if last is not None else 0
         for region in self.silent_regions:
-            region.setVisible(silent > OFFLINE_AFTER_S)
-            if silent > OFFLINE_AFTER_S:
+            region.setVisible(silent > rules.silent_s)
+            if silent > rules.silent_s:
                 region.setRegion((last, time.time()))
-        if silent > OFFLINE_AFTER_S:
+        if silent > rules.silent_s:
             found.append(f"no data for {fmt.duration(silent)}")
         self.alerts.setText("  ·  ".join(found))
         self.alerts.setVisible(bool(found))
@@ -342,8 +368,6 @@ class HivesPage(QWidget):
         self.plots["temperature"].setLabel("left", "Temperature", fmt.temperature_unit(units))
         self.plots["humidity"].setLabel("left", "Humidity", "%")
         self.plots["weight"].setLabel("left", "Weight", fmt.weight_unit(units))
-        low, high = (fmt.temperature_value(v, units) for v in BROOD_C)
-        self.brood_band.setRegion((low, high))
 
     def apply_theme(self, theme: str) -> None:
         colours = PALETTES[theme]
@@ -365,7 +389,11 @@ class HivesPage(QWidget):
     # --- live readings -------------------------------------------------------------------------
 
     def on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == events.READING_STORED and self.hive_id is not None:
+        if name == events.SETTING_CHANGED and data.get("key") in ALERT_KEYS:
+            self._draw()
+            if data["key"] == "hive_battery_low_percent":
+                self.load()  # when each battery went low is found by the query
+        elif name == events.READING_STORED and self.hive_id is not None:
             if data.get("hive_id") not in (None, self.hive_id):
                 return
             if not self._live.isActive():

@@ -1,8 +1,9 @@
 """Settings: the window's own preferences (units, theme; this machine), the site-wide rules the
-APIs enforce (privacy, session timeout, low-keg level, operator; stored in the database so a
-running ``kegdash serve`` agrees), the API server's address (movable while running), and the
-keys that let others in: Kegbot API keys and Beekeeping licence keys. Every change is saved at
-once; a new key is shown once, with a Copy button, since only its fingerprint is stored."""
+APIs enforce and the hive alert thresholds (stored in the database so a running ``kegdash serve``
+and every window agree), the API server's address (movable while running, and written to the
+config file for the next start), and the keys that let others in: Kegbot API keys and Beekeeping
+licence keys. Every change is saved at once; a new key is shown once, with a Copy button, since
+only its fingerprint is stored."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -29,11 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from kegdash.accounts import key_admin
-from kegdash.config import UNITS, Settings
+from kegdash.config import UNITS, ConfigError, Settings, config_path, save_server_address
 from kegdash.server.runner import ServerError
-from kegdash.site_settings import PRIVACY_MODES, get_setting, set_setting
+from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
 from kegdash.ui import fmt, queries
-from kegdash.ui.hives_page import BATTERY_LOW_PCT, BROOD_C, OFFLINE_AFTER_S, SWARM_DROP_KG, SWARM_WINDOW_S
 from kegdash.ui.prefs import THEMES, Prefs
 from kegdash.ui.table_model import read_only_table
 
@@ -52,6 +53,28 @@ def _combo(choices: dict[str, str] | tuple[str, ...], current: str) -> QComboBox
         combo.addItem(label, value)
     combo.setCurrentIndex(max(combo.findData(current), 0))
     return combo
+
+
+def _spin(key: str, suffix: str, decimals: int = 0, step: float = 1) -> QSpinBox | QDoubleSpinBox:
+    """A field for a numeric site setting, limited to its bounds; it saves when editing is done
+    (Enter, focus out, arrows), not at every keystroke."""
+    spin = QDoubleSpinBox(decimals=decimals, singleStep=step) if decimals else QSpinBox()
+    spin.setRange(*BOUNDS[key])
+    spin.setSuffix(suffix)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+def _overrides(settings: Settings) -> list[str]:
+    """The variables and flags of this start that will again win over the config file's address."""
+    found = []
+    for name in ("host", "port"):
+        source = settings.sources.get(name, "default")
+        if source == "command line":
+            found.append(f"--{name}")
+        elif source.startswith("environment "):
+            found.append(source.removeprefix("environment "))
+    return found
 
 
 def _fill(table: QTableWidget, rows: list[tuple[int, tuple[str, ...]]]) -> None:
@@ -109,6 +132,7 @@ class SettingsPage(QWidget):
         super().__init__()
         settings = settings or Settings()
         self.prefs = prefs
+        self.settings = settings
         self.restart_server = restart_server
         self.units = _combo({u: UNIT_NAMES[u] for u in UNITS}, prefs.units)
         self.theme = _combo(THEMES, prefs.theme)
@@ -118,12 +142,12 @@ class SettingsPage(QWidget):
         self.low_keg = QSpinBox(minimum=0, maximum=100, suffix=" %")
         self.low_keg.setValue(round(get_setting("low_keg_fraction") * 100))
         self.operator = QComboBox()
-        self.hive_alerts = QLabel(
-            f"Brood outside {BROOD_C[0]:.0f}–{BROOD_C[1]:.0f} °C, a weight drop of {SWARM_DROP_KG:g} kg "
-            f"within {SWARM_WINDOW_S // 60} min (possible swarm), battery below {BATTERY_LOW_PCT} %, "
-            f"no data for {fmt.duration(OFFLINE_AFTER_S)}: beekeeping rules of thumb, the same for "
-            "every hive.", objectName="hint")
-        self.hive_alerts.setWordWrap(True)
+        self.brood_min = _spin("hive_brood_min_c", "", decimals=1, step=0.5)
+        self.brood_max = _spin("hive_brood_max_c", "", decimals=1, step=0.5)
+        self.swarm_drop = _spin("hive_swarm_drop_kg", "", decimals=2, step=0.1)
+        self.swarm_window = _spin("hive_swarm_window_minutes", " min")
+        self.silent_hours = _spin("hive_silent_hours", " h", decimals=2, step=0.25)
+        self.battery_low = _spin("hive_battery_low_percent", " %")
 
         self.server = QLabel(server)
         self.server.setWordWrap(True)
@@ -132,6 +156,9 @@ class SettingsPage(QWidget):
         self.port.setValue(settings.port)
         self.restart_button = QPushButton("Restart server here")
         self.restart_button.setEnabled(restart_server is not None)
+        self.address_hint = self._hint(
+            f"A new address is kept for the next start in {config_path()} ([server] host and port); "
+            "KEGDASH_HOST, KEGDASH_PORT, --host and --port still win over it.")
         self.database = QLabel(database)
         self.database.setWordWrap(True)
 
@@ -157,7 +184,15 @@ class SettingsPage(QWidget):
         form.addRow("Drinking session ends after", self.session_timeout)
         form.addRow("Low keg below", self.low_keg)
         form.addRow("Operator account", self.operator)
-        form.addRow("Hive alerts", self.hive_alerts)
+        form.addRow(QLabel("Hive alerts (every hive)", objectName="pageTitle"))
+        form.addRow("Brood nest kept between", self._actions(self.brood_min, QLabel("and"), self.brood_max))
+        form.addRow("Possible swarm: a drop of", self._actions(self.swarm_drop, QLabel("within"),
+                                                               self.swarm_window))
+        form.addRow("Hive silent after", self.silent_hours)
+        form.addRow("Sensor battery low below", self.battery_low)
+        form.addRow("", self._hint(
+            "Rules of thumb: the brood nest stays at 34–36 °C; a swarm takes 2–3 kg of bees within "
+            "minutes, while a scale drifts a few hundred grams a day; sensors report every 5–15 min."))
         form.addRow(QLabel("API server", objectName="pageTitle"))
         form.addRow("Listening on", self.server)
         address = QHBoxLayout()
@@ -166,8 +201,7 @@ class SettingsPage(QWidget):
         address.addWidget(self.port)
         address.addWidget(self.restart_button)
         form.addRow("Move to", address)
-        form.addRow("", QLabel("Until kegdash restarts; to keep an address, set [server] host and port "
-                               "in the config file.", objectName="hint"))
+        form.addRow("", self.address_hint)
         form.addRow("Database", self.database)
 
         keys = QVBoxLayout()
@@ -209,11 +243,26 @@ class SettingsPage(QWidget):
             lambda value: self._save_site("session_timeout_minutes", value))
         self.low_keg.valueChanged.connect(lambda value: self._save_site("low_keg_fraction", value / 100))
         self.operator.currentIndexChanged.connect(self._save_operator)
+        self.brood_min.valueChanged.connect(lambda _: self._save_brood("hive_brood_min_c"))
+        self.brood_max.valueChanged.connect(lambda _: self._save_brood("hive_brood_max_c"))
+        self.swarm_drop.valueChanged.connect(
+            lambda value: self._save_hive("hive_swarm_drop_kg", self._kg(value)))
+        for spin, key in ((self.swarm_window, "hive_swarm_window_minutes"),
+                          (self.silent_hours, "hive_silent_hours"),
+                          (self.battery_low, "hive_battery_low_percent")):
+            spin.valueChanged.connect(lambda value, key=key: self._save_hive(key, value))
+        prefs.changed.connect(lambda key: self.show_hive_rules() if key == "units" else None)
         self.restart_button.clicked.connect(self.restart)
         self.create_api_key_button.clicked.connect(self.create_api_key)
         self.revoke_button.clicked.connect(self.revoke_api_key)
         self.create_license_button.clicked.connect(self.create_license_key)
         self.toggle_license_button.clicked.connect(self.toggle_license_key)
+
+    @staticmethod
+    def _hint(text: str) -> QLabel:
+        hint = QLabel(text, objectName="hint")
+        hint.setWordWrap(True)
+        return hint
 
     @staticmethod
     def _actions(*widgets: QWidget) -> QHBoxLayout:
@@ -224,7 +273,8 @@ class SettingsPage(QWidget):
         return row
 
     def reload(self) -> None:
-        """Re-read users and keys (after demo data, or keys made by ``kegdash admin``)."""
+        """Re-read users, keys and hive thresholds (after demo data, or changes made by ``kegdash
+        admin``)."""
         names = queries.usernames()
         operator = get_setting("operator")
         self.operator.blockSignals(True)
@@ -240,7 +290,30 @@ class SettingsPage(QWidget):
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(combo.findData(current), 0))
         self._show_keys()
+        self.show_hive_rules()
         self.new_key.clear()
+
+    def show_hive_rules(self) -> None:
+        """Put the stored hive thresholds in the fields, temperatures and weight in the window's
+        units (they are stored in °C and kg), without saving anything back."""
+        units = self.prefs.units
+        fields = (
+            (self.brood_min, "hive_brood_min_c", lambda v: fmt.temperature_value(v, units)),
+            (self.brood_max, "hive_brood_max_c", lambda v: fmt.temperature_value(v, units)),
+            (self.swarm_drop, "hive_swarm_drop_kg", lambda v: fmt.weight_value(v, units)),
+            (self.swarm_window, "hive_swarm_window_minutes", None),
+            (self.silent_hours, "hive_silent_hours", None),
+            (self.battery_low, "hive_battery_low_percent", None),
+        )
+        for spin, key, convert in fields:
+            spin.blockSignals(True)
+            if convert is not None:
+                spin.setRange(*(convert(v) for v in BOUNDS[key]))
+            spin.setValue(convert(get_setting(key)) if convert else get_setting(key))
+            spin.blockSignals(False)
+        for spin in (self.brood_min, self.brood_max):
+            spin.setSuffix(f" {fmt.temperature_unit(units)}")
+        self.swarm_drop.setSuffix(f" {fmt.weight_unit(units)}")
 
     def _show_keys(self) -> None:
         _fill(self.api_keys, [(r.key_id, (r.username, f"{r.prefix}…", fmt.local_time(r.created),
@@ -264,7 +337,15 @@ class SettingsPage(QWidget):
             self.show_message(f"{exc}. The server keeps running on {self.server.text()}.", "error")
             return
         self.server_changed.emit(url)
-        self.show_message(f"API server now listening on {url}.")
+        try:
+            path = save_server_address(host, port)
+        except ConfigError as exc:
+            self.show_message(f"API server now listening on {url}, but the address was not saved for "
+                              f"the next start: {exc}.", "error")
+            return
+        winners = _overrides(self.settings)
+        note = f" ({' and '.join(winners)} will still override it)" if winners else ""
+        self.show_message(f"API server now listening on {url}; saved in {path} for the next start{note}.")
 
     def create_api_key(self) -> None:
         user = self.api_key_user.currentData()
@@ -310,6 +391,30 @@ class SettingsPage(QWidget):
     def confirm(self, text: str) -> bool:
         """Ask before a change that cannot be undone; tests replace this."""
         return QMessageBox.question(self, "kegdash", text) == QMessageBox.StandardButton.Yes
+
+    def _celsius(self, value: float) -> float:
+        return round(value if self.prefs.units != "us" else (value - 32) * 5 / 9, 2)
+
+    def _kg(self, value: float) -> float:
+        return round(value if self.prefs.units != "us" else value / fmt.LB_PER_KG, 3)
+
+    def _save_brood(self, key: str) -> None:
+        """The brood band's edges, refused (and put back) unless the lower is below the upper."""
+        low, high = self._celsius(self.brood_min.value()), self._celsius(self.brood_max.value())
+        if low >= high:
+            refusal = (f"The brood nest's lower limit ({self.brood_min.text()}) must be below its upper "
+                       f"limit ({self.brood_max.text()}); both are kept as they were.")
+            self.show_hive_rules()
+            self.show_message(refusal, "error")
+            return
+        self._save_hive(key, low if key == "hive_brood_min_c" else high)
+
+    def _save_hive(self, key: str, value: float) -> None:
+        """Store one threshold (the Hives page redraws on the change event), clamped into its
+        bounds against unit-conversion rounding; the fields then show what is stored."""
+        low, high = BOUNDS[key]
+        self._save_site(key, min(max(value, low), high))
+        self.show_hive_rules()
 
     def _save_operator(self) -> None:
         self._save_site("operator", self.operator.currentData())

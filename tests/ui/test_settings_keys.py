@@ -79,7 +79,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_restart_server_in_place_and_refuse_a_taken_port(qtbot, bridge):
+def test_restart_server_in_place_and_refuse_a_taken_port(qtbot, bridge, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEGDASH_CONFIG", str(tmp_path / "config.toml"))  # a move is saved there
     slot = ServerSlot(build_app(), "127.0.0.1", 0)
     first = slot.start()
     window = MainWindow(bridge, first, "sqlite:///test.sqlite", Settings(port=0),
