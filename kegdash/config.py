@@ -54,6 +54,9 @@ class Settings:
     port: int = 8000
     kegboard: tuple[str, ...] = ()
     hive_gateway: tuple[str, ...] = ()
+    hotplug: bool = True
+    """Read boards plugged in while kegdash runs; off where other Arduino-class devices (a
+    fermentation controller) share the machine, since opening such a port resets the board."""
     units: str = "metric"
     demo: bool = False
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -69,6 +72,7 @@ _ENV = {
     "port": "KEGDASH_PORT",
     "kegboard": "KEGDASH_KEGBOARD",
     "hive_gateway": "KEGDASH_HIVE_GATEWAY",
+    "hotplug": "KEGDASH_HOTPLUG",
     "units": "KEGDASH_UNITS",
 }
 _TOML_KEYS = {
@@ -77,6 +81,7 @@ _TOML_KEYS = {
     ("server", "port"): "port",
     ("serial", "kegboard"): "kegboard",
     ("serial", "hive_gateway"): "hive_gateway",
+    ("serial", "hotplug"): "hotplug",
     ("ui", "units"): "units",
 }
 
@@ -95,6 +100,14 @@ def _coerce(name: str, value: Any, source: str) -> Any:
                 return tuple(part.strip() for part in value.split(",") if part.strip())
             if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
                 return tuple(value)
+            raise ValueError
+        if name == "hotplug":
+            if isinstance(value, bool):
+                return value
+            words = {"1": True, "true": True, "yes": True, "on": True,
+                     "0": False, "false": False, "no": False, "off": False}
+            if isinstance(value, str) and value.strip().lower() in words:
+                return words[value.strip().lower()]
             raise ValueError
         if name == "units":
             if value not in UNITS:

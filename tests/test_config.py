@@ -33,6 +33,15 @@ def test_layers_override_in_order(tmp_path):
     assert s.port == 9200 and s.host == "0.0.0.0" and s.sources["port"] == "command line"
 
 
+def test_hotplug_is_on_unless_the_file_or_environment_turns_it_off(tmp_path):
+    assert load_settings(environ={}, config_file=tmp_path / "none.toml").hotplug is True
+    path = write(tmp_path, "[serial]\nhotplug = false\n")
+    assert load_settings(environ={}, config_file=path).hotplug is False
+    assert load_settings(environ={"KEGDASH_HOTPLUG": "on"}, config_file=path).hotplug is True
+    missing = tmp_path / "none.toml"
+    assert load_settings(environ={"KEGDASH_HOTPLUG": "0"}, config_file=missing).hotplug is False
+
+
 def test_demo_uses_its_own_database(tmp_path):
     s = load_settings({"demo": True}, environ={}, config_file=tmp_path / "none.toml")
     assert s.effective_database_url.endswith("demo.sqlite")
@@ -46,6 +55,8 @@ def test_demo_uses_its_own_database(tmp_path):
         ("[ui]\nunits = \"furlongs\"\n", {}, "units"),
         ("not toml ===", {}, "config.toml"),
         ("", {"KEGDASH_PORT": "eighty"}, "KEGDASH_PORT"),
+        ("[serial]\nhotplug = \"sometimes\"\n", {}, "hotplug"),
+        ("", {"KEGDASH_HOTPLUG": "2"}, "KEGDASH_HOTPLUG"),
     ],
 )
 def test_bad_values_name_setting_and_source(tmp_path, text, env, needle):

@@ -157,7 +157,7 @@ class DeviceManager:
     (pyserial's by default; tests present pseudo-terminals as plugged-in USB ports)."""
 
     def __init__(self, enumerate_ports: Callable[[], list[PortInfo]] = serial_ports,
-                 scan_interval: float = SCAN_INTERVAL_S) -> None:
+                 scan_interval: float = SCAN_INTERVAL_S, *, hotplug: bool = True) -> None:
         self.links: list[SerialLink] = []
         """Replaced, never changed in place, so other threads may iterate it without the lock."""
         self.simulators: list[Simulator] = []
@@ -165,6 +165,8 @@ class DeviceManager:
         self.started = False
         self.enumerate_ports = enumerate_ports
         self.scan_interval = scan_interval
+        self.hotplug = hotplug
+        """Whether ``start`` runs the watcher; without it only ports connected by hand are read."""
         self._lock = threading.RLock()
         self._present: dict[str, PortInfo] = {}
         self._identity: dict[SerialLink, str] = {}
@@ -243,9 +245,10 @@ class DeviceManager:
             simulator.start()
         for link in self.links:
             self._start_link(link)
-        self._stop.clear()
-        self._watcher = threading.Thread(target=self._watch, name="kegdash-hotplug", daemon=True)
-        self._watcher.start()
+        if self.hotplug:
+            self._stop.clear()
+            self._watcher = threading.Thread(target=self._watch, name="kegdash-hotplug", daemon=True)
+            self._watcher.start()
 
     @staticmethod
     def _start_link(link: SerialLink) -> None:

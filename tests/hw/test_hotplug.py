@@ -207,6 +207,22 @@ def test_an_unidentified_port_that_vanishes_is_dropped(manager, sockets, tmp_pat
     assert wait_for(lambda: manager.links == [])
 
 
+def test_without_hotplug_only_ports_connected_by_hand_are_read(database, sockets, tmp_path):
+    manager = DeviceManager(sockets, scan_interval=0.05, hotplug=False)
+    pty = Pty(tmp_path / "ttyACM5")
+    sockets.plug(str(pty.link))
+    manager.start()
+    try:
+        assert not manager.watching
+        assert not any(thread.name == "kegdash-hotplug" for thread in threading.enumerate())
+        assert not wait_for(lambda: manager.links or sockets.scans, timeout=0.3)
+        link = manager.connect(str(pty.link), "kegboard")
+        assert manager.links == [link]
+    finally:
+        manager.stop()
+        pty.close()
+
+
 def test_the_watcher_stops_with_the_manager(database, sockets):
     manager = DeviceManager(sockets, scan_interval=0.05)
     manager.start()
