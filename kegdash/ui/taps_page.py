@@ -221,6 +221,8 @@ class TapsPage(QWidget):
     def on_event(self, name: str, data: dict[str, Any]) -> None:
         if name == events.TAP_CHANGED:
             self.reload()
+        elif name == events.SETTING_CHANGED and data.get("key") == "low_keg_fraction":
+            self.refresh_cards()
         elif name == events.KEG_CHANGED:
             self.refresh_card(data.get("tap_id"))
         elif name == events.POUR_PROGRESS:

@@ -92,9 +92,8 @@ def test_low_kicked_and_empty_kegs_look_different(qtbot, window):
     assert cards[empty.id].state == "empty" and cards[empty.id].beverage.text() == "No keg on tap"
     assert cards[low.id].property("state") == "low"
 
-    set_setting("low_keg_fraction", 0.05)
-    window.taps_page.refresh_cards()
-    assert cards[low.id].state == "ok"
+    set_setting("low_keg_fraction", 0.05)  # the Settings page's change shows at once
+    qtbot.waitUntil(lambda: cards[low.id].state == "ok")
     end_keg(kicked.id)
     qtbot.waitUntil(lambda: cards[kicked.id].state == "empty")
 
