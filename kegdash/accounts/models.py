@@ -80,3 +80,18 @@ class Authorization(BaseModel):
     @scopes.setter
     def scopes(self, value: list[str]) -> None:
         self.scopes_json = json.dumps(list(value))
+
+
+class WebSession(BaseModel):
+    """A logged-in browser (``web_sessions``): only the SHA-256 of the cookie's id is stored.
+
+    ``expires`` is the earlier of the absolute and the idle deadline, so one indexed column
+    answers both "is it still valid" and "which rows may be purged".
+    """
+
+    user = peewee.ForeignKeyField(User, backref="web_sessions", on_delete="CASCADE")
+    key_hash = peewee.CharField(max_length=64, unique=True)
+    password_tag = peewee.CharField(max_length=16)
+    created = peewee.DateTimeField(default=utcnow)
+    last_seen = peewee.DateTimeField(default=utcnow)
+    expires = peewee.DateTimeField(index=True)

@@ -8,6 +8,7 @@ import peewee
 
 from kegdash.accounts.models import User
 from kegdash.accounts.passwords import hash_password, verify_password
+from kegdash.accounts.web_sessions import end_user_sessions
 from kegdash.db import database
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,30}$")
@@ -71,8 +72,26 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
-    user.save(only=[User.password_hash])
+    """Change the password; every web session of the user ends with the old one."""
+    with database.atomic():
+        user.password_hash = hash_password(password)
+        user.save(only=[User.password_hash])
+        end_user_sessions(user)
+
+
+def deactivate_user(user: User) -> None:
+    """Refuse the user from now on: logins, keys and tokens check ``is_active``; web sessions end
+    here, so that reactivating the account later does not bring them back."""
+    with database.atomic():
+        user.is_active = False
+        user.save(only=[User.is_active])
+        end_user_sessions(user)
+
+
+def reactivate_user(user: User) -> None:
+    """Let a deactivated user back in; they log in afresh (their sessions ended for good)."""
+    user.is_active = True
+    user.save(only=[User.is_active])
 
 
 _DUMMY_HASH = hash_password("kegdash-timing-equaliser")

@@ -2,8 +2,8 @@
 
 Pages are Bottle ``SimpleTemplate`` files in ``resources/web/templates`` (``{{…}}`` escapes
 everything; the only raw insertion is the layout's ``{{!base}}``, itself a rendered template).
-Every form carries a CSRF token bound to the session (``web_session``); logins are throttled
-(``web_throttle``).
+Every form carries a CSRF token bound to the session (``web_session``; logged-in sessions are
+rows in the database, so logging out ends them); logins are throttled (``web_throttle``).
 
 The authorize flow only ever redirects to the client's *registered* redirect URI: a different
 one is refused on the page, so the flow cannot be used as an open redirect. The token goes in
@@ -108,7 +108,7 @@ def _page(name: str, *, status: int = 200, title: str, session: web_session.Sess
           **values: Any) -> str:
     """Render a page with the headers every page gets (CSP, no framing, no referrer, no cache)."""
     session = session or web_session.ensure()
-    user = web_session.user_of(session)
+    user = session.user
     response = bottle.response
     response.status = status
     response.content_type = "text/html; charset=utf-8"
@@ -319,7 +319,7 @@ class WebPages:
             return _page("login.tpl", status=401, title="Log in", session=session, next=next_path,
                          username=username, error="Wrong user name or password.")
         self.throttle.succeeded(username)
-        web_session.start(user)
+        web_session.log_in(session, user)
         bottle.redirect(next_path, 303)
 
     def logout(self) -> str:
@@ -327,7 +327,7 @@ class WebPages:
         if not web_session.csrf_ok(session, _form("csrf")):
             return _problem(403, "This form has expired or did not come from this site. "
                                  "Go back, reload the page and try again.")
-        web_session.start()
+        web_session.log_out(session)
         bottle.redirect(safe_next(_form("next")), 303)
 
     def authorize_form(self) -> str:
@@ -337,7 +337,7 @@ class WebPages:
         except GrantRefused as exc:
             return _problem(exc.status, exc.message)
         session = web_session.ensure()
-        user = web_session.user_of(session)
+        user = session.user
         here = "/account/authorize?" + request.query()
         if user is None:
             bottle.redirect(_login_url(here), 303)
@@ -359,7 +359,7 @@ class WebPages:
             request = grant_request(_form)
         except GrantRefused as exc:
             return _problem(exc.status, exc.message)
-        user = web_session.user_of(session)
+        user = session.user
         if user is None:
             bottle.redirect(_login_url("/account/authorize?" + request.query()), 303)
         if _form("decision") == "approve":
@@ -376,7 +376,7 @@ class WebPages:
 
     def taps_page(self) -> str:
         session = web_session.ensure()
-        if not may_see_taps(web_session.user_of(session)):
+        if not may_see_taps(session.user):
             bottle.redirect(_login_url("/taps"), 303)
         return _page("taps.tpl", title="On tap", session=session, taps=tap_cards())
 

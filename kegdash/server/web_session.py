@@ -1,123 +1,104 @@
-"""Browser sessions for the web pages: a signed cookie, CSRF tokens derived from it.
+"""Browser sessions for the web pages: a random session id in a cookie, CSRF tokens derived from it.
 
-Every visitor gets a session (anonymous until login) so that even the login form carries a
-CSRF token. The cookie holds ``{sid, uid, exp, pw}`` as base64 JSON plus an HMAC-SHA256 of it;
-the key is a random site setting, so every kegdash process on the same database accepts the
-same cookies. ``pw`` is a short digest of the user's password hash: changing the password ends
-every session of that user. Nothing secret is in the cookie, and nothing here is logged.
+Every visitor gets a session id (anonymous until login) so that even the login form carries a
+CSRF token. Anonymous ids are stored nowhere: an anonymous session is only a key for its CSRF
+token, and keeping no row for it means unauthenticated traffic (a TV in ``public`` mode, a
+crawler, a client that never keeps cookies) never writes to the database. Logging in replaces
+the id with a new one that ``accounts.web_sessions`` stores (as a digest) with its user;
+logging out deletes that row, so a copied cookie is worth nothing afterwards. An id with no
+live row, forged or expired, is an anonymous visitor, never an error.
+
+The CSRF token is an HMAC of the session id under a random site setting, so every kegdash
+process on the same database accepts the same tokens. Nothing here is logged.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import json
 import secrets
-import time
 from dataclasses import dataclass
 
 import bottle
 
+from kegdash.accounts import web_sessions
 from kegdash.accounts.models import User
 from kegdash.site_settings import SiteSetting, get_setting
 
 COOKIE = "kegdash_session"
-LIFETIME_S = 14 * 24 * 3600
-"""Long enough that a bar's TV logged in for a members-only tap list stays logged in."""
-MAX_COOKIE = 1024
 _SECRET_KEY = "web_session_secret"
 
 
 @dataclass(frozen=True)
 class Session:
+    """This browser's session id, and its user if it is logged in."""
+
     sid: str
-    uid: str | None
-    exp: int
-    pw: str = ""
+    user: User | None = None
 
 
 def _secret() -> bytes:
-    """The signing key, made on first use; ``on_conflict_ignore`` lets racing processes agree."""
+    """The CSRF key, made on first use; ``on_conflict_ignore`` lets racing processes agree.
+
+    The stored row is read back directly: ``get_setting`` may still serve the cached "unset"
+    for up to a second, and tokens made with an empty key would then stop matching.
+    """
     value = get_setting(_SECRET_KEY)
     if not value:
         SiteSetting.insert(key=_SECRET_KEY, value=json.dumps(secrets.token_hex(32))).on_conflict_ignore()\
             .execute()
-        value = get_setting(_SECRET_KEY)
+        value = json.loads(SiteSetting.get_by_id(_SECRET_KEY).value)
     return bytes.fromhex(value)
 
 
-def _mac(purpose: str, data: bytes) -> str:
-    return hmac.new(_secret(), purpose.encode() + b"\0" + data, hashlib.sha256).hexdigest()
-
-
-def _password_tag(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
-def _encode(session: Session) -> str:
-    payload = json.dumps({"sid": session.sid, "uid": session.uid, "exp": session.exp,
-                          "pw": session.pw}, separators=(",", ":")).encode()
-    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
-    return f"{body}.{_mac('session', body.encode())}"
-
-
-def _decode(value: str) -> Session | None:
-    """The session in a cookie value if its signature is right and it has not expired."""
-    if not value or len(value) > MAX_COOKIE or value.count(".") != 1:
-        return None
-    body, mac = value.split(".")
-    if not hmac.compare_digest(mac.encode(), _mac("session", body.encode()).encode()):
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        session = Session(sid=str(data["sid"]), uid=data["uid"], exp=int(data["exp"]),
-                          pw=str(data.get("pw", "")))
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        return None
-    return session if session.exp > time.time() else None
-
-
 def current() -> Session | None:
-    """This request's valid session, if it sent one."""
-    return _decode(bottle.request.get_cookie(COOKIE) or "")
+    """This request's session, if it sent a well-formed id (logged in only if its row is live)."""
+    sid = bottle.request.get_cookie(COOKIE) or ""
+    if not web_sessions.well_formed(sid):
+        return None
+    return Session(sid=sid, user=web_sessions.session_user(sid))
 
 
-def start(user: User | None = None) -> Session:
-    """A new session (fresh ``sid``, so logging in never keeps a planted one) set as the cookie."""
-    session = Session(sid=secrets.token_hex(16), uid=user.public_id if user else None,
-                      exp=int(time.time()) + LIFETIME_S, pw=_password_tag(user) if user else "")
+def _start(sid: str, user: User | None) -> Session:
     bottle.response.set_cookie(
-        COOKIE, _encode(session), max_age=LIFETIME_S, path="/", httponly=True, samesite="Lax",
-        secure=bottle.request.urlparts.scheme == "https",
+        COOKIE, sid, max_age=int(web_sessions.LIFETIME.total_seconds()), path="/", httponly=True,
+        samesite="Lax", secure=bottle.request.urlparts.scheme == "https",
     )
-    return session
+    return Session(sid=sid, user=user)
 
 
 def ensure() -> Session:
     """This request's session, or a new anonymous one."""
-    return current() or start()
+    return current() or _start(web_sessions.new_session_id(), None)
 
 
-def user_of(session: Session | None) -> User | None:
-    """The active user a session belongs to; None if anonymous, deactivated or re-passworded."""
-    if session is None or not session.uid:
-        return None
-    user = User.get_or_none(User.public_id == session.uid)
-    if user is None or not user.is_active or not hmac.compare_digest(session.pw, _password_tag(user)):
-        return None
-    return user
+def _end(session: Session | None) -> None:
+    if session is not None and session.user is not None:
+        web_sessions.end_session(session.sid)
+
+
+def log_in(session: Session | None, user: User) -> Session:
+    """Replace ``session`` by a new logged-in one: a fresh id, so a planted id is never promoted."""
+    _end(session)
+    return _start(web_sessions.open_session(user), user)
+
+
+def log_out(session: Session | None) -> Session:
+    """End ``session`` (its row is deleted) and give the browser a new anonymous one."""
+    _end(session)
+    return _start(web_sessions.new_session_id(), None)
 
 
 def logged_in_user() -> User | None:
     """The user this browser is logged in as, if any (used by the Kegbot members mode too)."""
-    return user_of(current())
+    session = current()
+    return session.user if session else None
 
 
 def csrf_token(session: Session) -> str:
     """The form token for this session: bound to ``sid``, so it changes at login and logout."""
-    return _mac("csrf", session.sid.encode())
+    return hmac.new(_secret(), b"csrf\0" + session.sid.encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_ok(session: Session | None, token: str | None) -> bool:

@@ -1,21 +1,29 @@
-"""The web pages' accounts side through real HTTP: login, logout, CSRF, throttling, the
-Tapline browser authorization (seed 002) and logged-in Kegbot reads in ``members`` mode."""
+"""The web pages' accounts side through real HTTP: login, logout, server-side sessions and
+their ending, CSRF, throttling, the Tapline browser authorization (seed 002) and logged-in
+Kegbot reads in ``members`` mode."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import http.client
+import os
 import re
+import secrets
 import urllib.parse
 from http.cookies import SimpleCookie
 
 import pytest
 
+from kegdash import site_settings
+from kegdash.accounts.authorizations import create_authorization
 from kegdash.accounts.keys import create_client, issue_api_key
-from kegdash.accounts.models import Authorization
-from kegdash.accounts.users import create_user, set_password
+from kegdash.accounts.models import Authorization, WebSession
+from kegdash.accounts.users import create_user, deactivate_user, set_password
 from kegdash.bar.taps import add_tap, start_keg
-from kegdash.server import web_throttle
-from kegdash.site_settings import set_setting
+from kegdash.db import utcnow
+from kegdash.server import web_session, web_throttle
+from kegdash.site_settings import get_setting, set_setting
 
 CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
@@ -174,21 +182,130 @@ def test_logout_needs_the_csrf_token(site):
     assert "Signed in as <strong>alice</strong>" in b.get("/taps")[2]
 
 
-def test_tampered_or_forged_cookies_are_ignored(site):
-    b = browser(site)
-    b.login("alice", "alice-pw-1")
-    body, mac = b.cookies["kegdash_session"].split(".")
-    b.cookies["kegdash_session"] = body + "." + ("0" if mac[0] != "0" else "1") + mac[1:]
-    assert "Signed in as" not in b.get("/taps")[2]
-    b.cookies["kegdash_session"] = "garbage"
-    assert b.get("/taps")[0] == 200
+def cookie_of(b: Browser) -> str:
+    return b.cookies["kegdash_session"]
 
 
-def test_password_change_ends_the_session(site):
+def replay(site, cookie: str) -> Browser:
+    """Another browser holding a copy of ``cookie`` (as a thief would)."""
+    thief = browser(site)
+    thief.cookies["kegdash_session"] = cookie
+    return thief
+
+
+def signed_in(b: Browser) -> bool:
+    status, _, page = b.get("/taps")
+    assert status == 200, page
+    return "Signed in as" in page
+
+
+@pytest.mark.parametrize("cookie", [
+    "flip-one-character", secrets.token_urlsafe(32), "garbage", "x" * 5000, "a.b.c",
+    "%00%ff", '"quoted"', "",
+])
+def test_forged_or_garbled_cookies_are_anonymous_visitors(site, cookie):
     b = browser(site)
     b.login("alice", "alice-pw-1")
+    if cookie == "flip-one-character":
+        real = cookie_of(b)
+        cookie = ("A" if real[0] != "A" else "B") + real[1:]
+    b.cookies["kegdash_session"] = cookie
+    assert not signed_in(b)
+    assert b.login("alice", "alice-pw-1")[0] == 303  # and the login form works from there
+    assert signed_in(b)
+
+
+def test_a_logged_out_cookie_no_longer_authenticates(site):
+    set_setting("privacy", "members")
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    copied = cookie_of(b)
+    assert replay(site, copied).get("/taps/state")[0] == 200
+    token = CSRF_RE.search(b.get("/taps")[2]).group(1)
+    assert b.post("/account/logout", {"csrf": token, "next": "/"})[0] == 303
+    thief = replay(site, copied)
+    assert b.get("/taps")[0] == 303 and thief.get("/taps")[0] == 303  # both sent to log in
+    assert thief.get("/taps/state")[0] == 401
+    assert thief.get("/api/taps", headers={"Accept": "application/json"})[0] == 401
+    assert WebSession.select().count() == 0
+
+
+def test_logging_in_again_ends_the_previous_session(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    first = cookie_of(b)
+    b.login("bob", "bob-pw-1")
+    assert "Signed in as <strong>bob</strong>" in b.get("/taps")[2]
+    assert not signed_in(replay(site, first))
+    assert WebSession.select().count() == 1
+
+
+def test_password_change_ends_every_session_of_the_user(site):
+    phone, laptop, other = browser(site), browser(site), browser(site)
+    phone.login("alice", "alice-pw-1")
+    laptop.login("alice", "alice-pw-1")
+    other.login("bob", "bob-pw-1")
     set_password(site.alice, "new-password-2")
-    assert "Signed in as" not in b.get("/taps")[2]
+    assert not signed_in(phone) and not signed_in(laptop)
+    assert signed_in(other)
+    assert [s.user.username for s in WebSession.select()] == ["bob"]
+    assert phone.login("alice", "new-password-2")[0] == 303 and signed_in(phone)
+
+
+def test_a_password_changed_through_the_tapline_api_ends_the_sessions_too(site, http):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    token = create_authorization(site.alice, site.client, ["user"]).token
+    status, _, _ = http.request("PUT", f"/v1/users/{site.alice.public_id}",
+                                data=b'{"password": "changed-by-an-app"}',
+                                headers={"Authorization": f"Bearer {token}",
+                                         "Content-Type": "application/json"})
+    assert status == 200
+    assert not signed_in(b)
+    assert WebSession.select().count() == 0  # the refused session was deleted on sight
+
+
+def test_deactivation_ends_the_sessions_for_good(site):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    deactivate_user(site.alice)
+    assert WebSession.select().count() == 0
+    site.alice.is_active = True
+    site.alice.save()
+    assert not signed_in(b)
+
+
+def test_an_expired_session_is_refused_and_deleted(site):
+    set_setting("privacy", "members")
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    WebSession.update(expires=utcnow() - dt.timedelta(seconds=1)).execute()
+    assert b.get("/api/taps", headers={"Accept": "application/json"})[0] == 401
+    assert WebSession.select().count() == 0
+    assert b.get("/taps")[0] == 303
+
+
+def test_anonymous_visitors_write_no_session_rows(site):
+    b = browser(site)
+    for path in ("/", "/taps", "/taps/state", "/account/login"):
+        b.get(path)
+    b.login("alice", "wrong")
+    assert "kegdash_session" in b.cookies
+    assert WebSession.select().count() == 0
+
+
+def test_the_database_holds_no_session_id(site, database):
+    b = browser(site)
+    b.login("alice", "alice-pw-1")
+    cookie = cookie_of(b)
+    row = WebSession.get()
+    assert all(cookie not in str(value) for value in row.__data__.values())
+    assert row.key_hash == hashlib.sha256(cookie.encode()).hexdigest()
+    path = database.removeprefix("sqlite:///")
+    for name in (path, path + "-wal"):
+        if os.path.exists(name):
+            with open(name, "rb") as f:
+                assert cookie.encode() not in f.read()
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
@@ -377,3 +494,12 @@ def test_members_mode_tap_list_needs_a_login(site):
     assert b.get("/taps")[0] == 200 and b.get("/taps/state")[0] == 200
     set_setting("privacy", "staff")
     assert b.get("/taps/state")[0] == 401
+
+
+def test_the_csrf_key_made_on_first_use_is_the_stored_one(database):
+    """Settings are cached for a second: the key just made must not be read back as unset."""
+    session = web_session.Session(sid=secrets.token_urlsafe(32))
+    first = web_session.csrf_token(session)
+    site_settings._cache.clear()
+    assert web_session.csrf_token(session) == first
+    assert len(get_setting("web_session_secret")) == 64
