@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="read the password from the first line of standard input")
     p.add_argument("--staff", action="store_true")
     p.add_argument("--superuser", action="store_true")
+    p = task("deactivate-user", "shut a user out: logins, API keys, tokens and web sessions "
+                                "stop working; their drinks, recipes and hives stay")
+    p.add_argument("user")
+    p = task("reactivate-user", "let a deactivated user back in")
+    p.add_argument("user")
     p = task("api-key", "issue a new Kegbot API key for a user (revokes the old one)")
     p.add_argument("user")
     p = task("add-tap", "add a tap on a flow meter")
@@ -205,7 +210,7 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], last: str) -> None:
 
 def cmd_admin(args: argparse.Namespace) -> None:
     from kegdash.accounts.keys import create_client, issue_api_key
-    from kegdash.accounts.users import create_user, get_user
+    from kegdash.accounts.users import create_user, deactivate_user, get_user, reactivate_user
     from kegdash.apiary import registry
     from kegdash.bar import taps
     from kegdash.site_settings import get_setting, set_setting
@@ -224,6 +229,10 @@ def cmd_admin(args: argparse.Namespace) -> None:
         if user.is_staff:
             data["api_key"] = issue_api_key(user)
         _emit(args, data, "api_key" if user.is_staff else "username")
+    elif t in ("deactivate-user", "reactivate-user"):
+        user = get_user(args.user)
+        (deactivate_user if t == "deactivate-user" else reactivate_user)(user)
+        _emit(args, {"username": user.username, "active": user.is_active}, "active")
     elif t == "api-key":
         _emit(args, {"username": args.user, "api_key": issue_api_key(get_user(args.user))},
               "api_key")

@@ -296,3 +296,19 @@ def test_bad_site_settings_are_one_line_errors_and_change_nothing(kd):
     code, out, _ = kd("admin", "setting", "--json")
     assert json.loads(out)["beekeeping_rate_per_second"] == 5
     assert json.loads(out)["beekeeping_trusted_proxies"] == []
+
+
+def test_a_deactivated_user_is_shut_out_until_reactivated(kd):
+    from kegdash.accounts.keys import user_for_api_key
+    from kegdash.accounts.users import authenticate
+
+    code, out, _ = kd("admin", "create-user", "mikey", "--staff", "--password-stdin", stdin="hops\n")
+    key = last_line(out)
+    code, out, _ = kd("admin", "deactivate-user", "mikey", "--json")
+    assert code == 0 and json.loads(out) == {"username": "mikey", "active": False}
+    assert authenticate("mikey", "hops") is None and not user_for_api_key(key).is_active
+    code, out, _ = kd("admin", "reactivate-user", "mikey")
+    assert code == 0 and last_line(out) == "True"
+    assert authenticate("mikey", "hops") is not None
+    code, _, err = kd("admin", "deactivate-user", "nobody")
+    assert code != 0 and "nobody" in err

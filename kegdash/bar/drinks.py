@@ -68,7 +68,8 @@ def _join_session(pour_time: dt.datetime, volume_ml: float) -> DrinkingSession:
 
 
 def resolve_token_user(auth_token: str | None) -> User | None:
-    """The user of an enabled token given as ``device|value``, ``device.value`` or ``device/value``."""
+    """The active user of an enabled token given as ``device|value``, ``device.value`` or
+    ``device/value``; None otherwise (the Kegboard then keeps an authorised tap's valve shut)."""
     if not auth_token:
         return None
     for sep in ("|", "/", "."):
@@ -78,7 +79,8 @@ def resolve_token_user(auth_token: str | None) -> User | None:
                 (AuthToken.device == device) & (AuthToken.value == value.lower())
             )
             if token is not None:
-                return token.user if token.enabled and token.user_id else None
+                usable = token.enabled and token.user_id and token.user.is_active
+                return token.user if usable else None
     return None
 
 

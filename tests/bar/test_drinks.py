@@ -3,8 +3,9 @@ import threading
 
 import pytest
 
-from kegdash.accounts.users import create_user
-from kegdash.bar.drinks import record_drink
+from kegdash.accounts.models import User
+from kegdash.accounts.users import create_user, deactivate_user, reactivate_user
+from kegdash.bar.drinks import record_drink, resolve_token_user
 from kegdash.bar.models import Drink, DrinkingSession, Keg
 from kegdash.bar.taps import BarError, add_auth_token, add_tap, start_keg
 from kegdash.db import database as db_proxy
@@ -67,6 +68,16 @@ def test_token_resolves_user_and_is_stored(tap):
         drink = record_drink(tap.id, ticks=10, auth_token=spelling)
         assert drink.user_id == mikey.id and drink.auth_token == spelling
     assert record_drink(tap.id, ticks=10, auth_token="core.rfid|ffff").user_id is None
+
+
+def test_a_deactivated_users_token_opens_nothing_until_reactivated(tap):
+    mikey = create_user("mikey")
+    add_auth_token("core.rfid", "0A1B", mikey)
+    deactivate_user(mikey)
+    assert resolve_token_user("core.rfid|0a1b") is None
+    assert record_drink(tap.id, ticks=10, auth_token="core.rfid|0a1b").user_id is None
+    reactivate_user(User.get_by_id(mikey.id))
+    assert resolve_token_user("core.rfid|0a1b").id == mikey.id
 
 
 def test_concurrent_pours_on_two_taps_lose_no_volume(tap):
