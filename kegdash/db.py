@@ -17,6 +17,7 @@ from pathlib import Path
 import peewee
 from playhouse import db_url
 from playhouse.migrations import Runner
+from playhouse.pool import PooledDatabase
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,11 @@ def make_database(url: str) -> peewee.Database:
         return SerializedSqliteDatabase(
             params.pop("database"), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", **params
         )
+    scheme, sep, rest = url.partition("://")
+    if scheme in ("postgres", "postgresql"):
+        # A pool: an HTTP worker takes a connection per request and gives it back after
+        # (release_connection), so no worker thread holds a server connection for its life.
+        url = f"{scheme}+pool{sep}{rest}"
     try:
         return db_url.connect(url)
     except (ValueError, RuntimeError, ImportError) as exc:
@@ -158,7 +164,19 @@ def migrate(db: peewee.Database, directory: Path = MIGRATIONS_DIR) -> list[str]:
     return Runner(db, str(directory)).up()
 
 
-def close_database() -> None:
-    """Close this thread's connection, if any (other threads close their own)."""
-    if database.obj is not None and not database.is_closed():
+def release_connection() -> None:
+    """After an HTTP request: a pooled (PostgreSQL) connection goes back to its pool. SQLite
+    keeps one connection per worker thread, measured faster (``spec/stack.md`` §3.2)."""
+    if isinstance(database.obj, PooledDatabase) and not database.is_closed():
         database.close()
+
+
+def close_database() -> None:
+    """Close this thread's connection, if any (other threads close their own), and every idle
+    connection of a pool."""
+    if database.obj is None:
+        return
+    if not database.is_closed():
+        database.close()
+    if isinstance(database.obj, PooledDatabase):
+        database.obj.close_all()

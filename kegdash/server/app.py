@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bottle
 
-from kegdash.db import database
+from kegdash.db import database, release_connection
 from kegdash.server import beekeeping, kegbot, openapi, tapline, web
 from kegdash.server.json_plugin import JsonPlugin
 
@@ -15,7 +15,8 @@ DIALECTS = [("/api/", kegbot), ("/api_v1/", beekeeping), ("/v1/", tapline)]
 
 
 def _connect() -> None:
-    """Each cheroot worker keeps one connection for its life (``spec/stack.md`` §3.2)."""
+    """A SQLite connection stays with its cheroot worker for life (``spec/stack.md`` §3.2); a
+    PostgreSQL one comes from the pool for this request (``db.release_connection``)."""
     database.connect(reuse_if_open=True)
 
 
@@ -40,6 +41,7 @@ def build_app() -> bottle.Bottle:
         root.mount(prefix, module.make_app())
     # Mounted routes are merged into the root, so only the root's hooks run for them.
     root.add_hook("before_request", _connect)
+    root.add_hook("after_request", release_connection)
     root.install(JsonPlugin())
     openapi.register(root)  # /openapi.json and /docs
     for status in (400, 404, 405, 413, 500):

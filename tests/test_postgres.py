@@ -1,0 +1,102 @@
+"""PostgreSQL, the other database kegdash runs on: the migrations, and the APIs' hot paths over
+real HTTP (their SQL is prepared once per database, so it must be right for this dialect too).
+
+Needs an empty database the tests may wipe, named by ``KEGDASH_TEST_POSTGRES`` (``.ci/run``
+starts one); without it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.parse
+
+import pytest
+from playhouse.reflection import Introspector
+
+from kegdash import db as kdb
+from kegdash.accounts.keys import issue_api_key
+from kegdash.accounts.users import create_user
+from kegdash.apiary.models import Reading
+from kegdash.apiary.registry import issue_license_key
+from kegdash.bar.models import Drink, DrinkingSession, Keg
+from kegdash.bar.taps import add_tap, start_keg
+from kegdash.schema import ALL_MODELS
+from kegdash.site_settings import set_setting
+
+URL = os.environ.get("KEGDASH_TEST_POSTGRES", "")
+pytestmark = pytest.mark.skipif(
+    not URL, reason="set KEGDASH_TEST_POSTGRES=postgresql://user:pw@host/empty_db to run")
+
+
+@pytest.fixture
+def database():
+    """In place of conftest's SQLite file (so ``http`` serves from PostgreSQL): the test
+    database emptied, then migrated by kegdash as on a first start."""
+    db = kdb.make_database(URL)
+    db.connect()
+    db.execute_sql("DROP SCHEMA public CASCADE")
+    db.execute_sql("CREATE SCHEMA public")
+    db.close()
+    db.close_all()  # a pool: close() only gave the connection back
+    kdb.open_database(URL)
+    yield URL
+    kdb.close_database()
+
+
+def test_migrations_make_exactly_the_models(database):
+    postgres = kdb.database.obj
+    assert isinstance(postgres, kdb.peewee.PostgresqlDatabase)
+    introspected = Introspector.from_database(postgres).introspect()
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        expected = {field.column_name for field in model._meta.sorted_fields}
+        assert set(introspected.columns[table]) == expected, table
+    assert kdb.migrate(postgres) == []
+
+
+def test_pours_uploads_and_tap_list_over_http(database, http):
+    staff = create_user("barkeep", is_staff=True)
+    key, licence = issue_api_key(staff), issue_license_key(staff)
+    tap = add_tap("Main", "kegboard.flow0")
+    start_keg(tap.id, "Pils", size="corny")
+    set_setting("beekeeping_rate_exempt_loopback", True)
+    failures = []
+
+    def pour() -> None:
+        for _ in range(20):
+            status, _, body = http.request(
+                "POST", f"/api/taps/{tap.id}", data=b"ticks=100",
+                headers={"X-Kegbot-Api-Key": key,
+                         "Content-Type": "application/x-www-form-urlencoded"})
+            if status != 200:
+                failures.append(body)
+
+    threads = [threading.Thread(target=pour) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    (keg,) = Keg.select()
+    served = keg.served_ml
+    drinks = [d.volume_ml for d in Drink.select()]
+    assert len(drinks) == 80 and served == pytest.approx(sum(drinks))
+    assert sum(s.volume_ml for s in DrinkingSession.select()) == pytest.approx(sum(drinks))
+
+    status, body = http.json("GET", "/api/taps")
+    assert status == 200
+    assert body["result"]["taps"][0]["keg"]["served_ml"] == pytest.approx(served)
+
+    query = urllib.parse.urlencode({"license_key": licence, "device_id": "scale-1",
+                                    "timestamp": 1_700_000_000, "weight": "88.2"})
+    answers = [http.json("GET", f"/api_v1/data_upload?{query}") for _ in range(2)]
+    assert [(status, body["result"]["duplicate"]) for status, body in answers] == [
+        (200, "0"), (200, "1")]
+    (reading,) = Reading.select()
+    assert reading.weight == pytest.approx(88.2 * 0.45359237)
+
+    status, _, body = http.request("POST", f"/api/taps/{tap.id}", data=b"ticks=10",
+                                   headers={"X-Kegbot-Api-Key": "not-a-key"})
+    assert status == 401 and json.loads(body)["error"]["code"] == "BadAuthTokenError"
