@@ -1,8 +1,7 @@
 import socket
-import urllib.error
-import urllib.request
 
 import pytest
+from polling import serves
 from PySide6.QtWidgets import QApplication
 
 from kegdash.accounts.key_admin import api_key_rows, license_key_rows
@@ -13,15 +12,6 @@ from kegdash.config import Settings
 from kegdash.server.app import build_app
 from kegdash.ui.app import ServerSlot
 from kegdash.ui.main_window import MainWindow
-
-
-def answers(url: str) -> bool:
-    """Any HTTP answer, even a 404, means kegdash is serving there."""
-    try:
-        with urllib.request.urlopen(url + "/", timeout=5):
-            return True
-    except urllib.error.HTTPError:
-        return True
 
 
 @pytest.fixture
@@ -93,7 +83,7 @@ def test_restart_server_in_place_and_refuse_a_taken_port(qtbot, bridge, tmp_path
         page.restart_button.click()
         moved = f"http://127.0.0.1:{new_port}"
         assert window.api_label.text() == f"API: {moved}" and page.server.text() == moved
-        assert answers(moved)
+        assert serves(moved)
         with socket.socket() as again:  # the old port is free again
             again.bind(("127.0.0.1", int(first.rsplit(":", 1)[1])))
 
@@ -105,11 +95,11 @@ def test_restart_server_in_place_and_refuse_a_taken_port(qtbot, bridge, tmp_path
             assert page.message.property("kind") == "error"
             said = page.message.text()
             assert "cannot listen" in said and f"keeps running on {moved}" in said
-            assert window.api_label.text() == f"API: {moved}" and answers(moved)
+            assert window.api_label.text() == f"API: {moved}" and serves(moved)
 
         page.port.setValue(new_port)  # the same address again: a plain restart
         page.restart_button.click()
-        assert answers(moved) and slot.server.running
+        assert serves(moved) and slot.server.running
     finally:
         window.close()
         slot.stop()
@@ -123,7 +113,7 @@ def test_a_failed_move_on_the_same_port_brings_the_old_server_back(qtbot):
     try:
         with pytest.raises(Exception, match="cannot listen"):
             slot.restart("192.0.2.1", port)  # an address this machine does not have
-        assert slot.server.running and answers(url)
+        assert slot.server.running and serves(url)
     finally:
         slot.stop()
 

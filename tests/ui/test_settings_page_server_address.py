@@ -4,10 +4,9 @@ a message, not a crash."""
 
 import socket
 import tomllib
-import urllib.error
-import urllib.request
 
 import pytest
+from polling import serves
 
 from kegdash.config import Settings, load_settings
 from kegdash.server.app import build_app
@@ -19,14 +18,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/", timeout=5):
-            return True
-    except urllib.error.HTTPError:
-        return True
 
 
 @pytest.fixture
@@ -95,7 +86,7 @@ def test_a_config_file_that_cannot_be_written_is_a_message(moving, tmp_path, mon
     page.port.setValue(port)
     page.restart_button.click()
     moved = f"http://127.0.0.1:{port}"
-    assert answers(moved) and window.api_label.text() == f"API: {moved}"  # the move itself worked
+    assert serves(moved) and window.api_label.text() == f"API: {moved}"  # the move itself worked
     assert page.message.property("kind") == "error"
     said = page.message.text()
     assert said.startswith(f"API server now listening on {moved}, but the address was not saved")
