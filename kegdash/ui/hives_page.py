@@ -165,6 +165,11 @@ class HivesPage(QWidget):
         for row, field in enumerate(SERIES_FIELDS):
             plot = self.graphs.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
             plot.showGrid(x=True, y=True, alpha=0.2)
+            for side in ("bottom", "left"):
+                # Major and minor ticks only: each axis replays its grid on every frame, and the
+                # third level's faint lines took half of a pan's frame time for no label
+                # (benchmarks/ui_panning.py: 30 -> 16 ms a frame).
+                plot.getAxis(side).setStyle(maxTickLevel=1)
             plot.setMouseEnabled(x=True, y=False)
             if row:
                 plot.setXLink(self.plots["temperature"])
