@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -24,6 +23,7 @@ from kegdash import events
 from kegdash.hw.devices import PortInfo, serial_ports
 from kegdash.ui import fmt, queries
 from kegdash.ui.bridge import EventBridge
+from kegdash.ui.layouts import left_row
 from kegdash.ui.table_model import read_only_table
 
 if TYPE_CHECKING:
@@ -36,14 +36,6 @@ SENSOR_COLUMNS = ("Sensor", "Vendor", "Hive", "Last reading")
 KIND_NAMES = {"kegboard": "Kegboard", "hive": "hive gateway"}
 COUNTERS_MS = 1000
 """Links publish only state changes; their message and error counters are polled while shown."""
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch(1)
-    return row
 
 
 class DevicesPage(QWidget):
@@ -84,10 +76,10 @@ class DevicesPage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(QLabel("Serial ports of this machine"))
         layout.addWidget(self.port_table, 1)
-        layout.addLayout(_row(self.port, self.kegboard_button, self.gateway_button, self.refresh_button))
+        layout.addLayout(left_row(self.port, self.kegboard_button, self.gateway_button, self.refresh_button))
         layout.addWidget(QLabel("Serial devices read"))
         layout.addWidget(self.serial, 1)
-        layout.addLayout(_row(self.disconnect_button, self.sim_kegboard_button, self.sim_hive_button))
+        layout.addLayout(left_row(self.disconnect_button, self.sim_kegboard_button, self.sim_hive_button))
         layout.addWidget(QLabel("Hive sensors"))
         layout.addWidget(self.sensors, 1)
         self.port.setMinimumWidth(320)

@@ -35,6 +35,7 @@ from kegdash.config import UNITS, ConfigError, Settings, config_path, save_serve
 from kegdash.server.runner import ServerError
 from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
 from kegdash.ui import fmt, queries
+from kegdash.ui.layouts import left_row
 from kegdash.ui.prefs import THEMES, Prefs
 from kegdash.ui.table_model import read_only_table
 
@@ -185,8 +186,8 @@ class SettingsPage(QWidget):
         form.addRow("Low keg below", self.low_keg)
         form.addRow("Operator account", self.operator)
         form.addRow(QLabel("Hive alerts (every hive)", objectName="pageTitle"))
-        form.addRow("Brood nest kept between", self._actions(self.brood_min, QLabel("and"), self.brood_max))
-        form.addRow("Possible swarm: a drop of", self._actions(self.swarm_drop, QLabel("within"),
+        form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
+        form.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
                                                                self.swarm_window))
         form.addRow("Hive silent after", self.silent_hours)
         form.addRow("Sensor battery low below", self.battery_low)
@@ -209,11 +210,11 @@ class SettingsPage(QWidget):
         keys.addWidget(QLabel("A user has one live key: a new one revokes their earlier keys.",
                               objectName="hint"))
         keys.addWidget(self.api_keys)
-        keys.addLayout(self._actions(QLabel("for"), self.api_key_user, self.create_api_key_button,
+        keys.addLayout(left_row(QLabel("for"), self.api_key_user, self.create_api_key_button,
                                      self.revoke_button))
         keys.addWidget(QLabel("Beekeeping licence keys", objectName="pageTitle"))
         keys.addWidget(self.license_keys)
-        keys.addLayout(self._actions(QLabel("for"), self.license_owner, self.create_license_button,
+        keys.addLayout(left_row(QLabel("for"), self.license_owner, self.create_license_button,
                                      self.toggle_license_button))
         keys.addWidget(self.new_key)
 
@@ -263,14 +264,6 @@ class SettingsPage(QWidget):
         hint = QLabel(text, objectName="hint")
         hint.setWordWrap(True)
         return hint
-
-    @staticmethod
-    def _actions(*widgets: QWidget) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for widget in widgets:
-            row.addWidget(widget)
-        row.addStretch(1)
-        return row
 
     def reload(self) -> None:
         """Re-read users, keys and hive thresholds (after demo data, or changes made by ``kegdash
