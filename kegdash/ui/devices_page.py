@@ -60,19 +60,23 @@ class DevicesPage(QWidget):
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
         self.message.hide()
-        hint = QLabel("Boards listed in the config file ([serial] kegboard / hive_gateway) or "
-                      "KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start. A Kegboard or "
-                      "hive gateway plugged into any USB socket while kegdash runs is found by itself "
-                      "(a gateway at its first reading); one disconnected here is left alone until you "
-                      "connect it again or plug it in again.", objectName="hint")
-        hint.setWordWrap(True)
+        found = ("A Kegboard or hive gateway plugged into any USB socket while kegdash runs is found "
+                 "by itself (a gateway at its first reading); one disconnected here is left alone "
+                 "until you connect it again or plug it in again."
+                 if devices is None or devices.hotplug else
+                 "Boards plugged in later are not looked for ([serial] hotplug = false): connect "
+                 "them here.")
+        self.hint = QLabel("Boards listed in the config file ([serial] kegboard / hive_gateway) "
+                           "or KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start. "
+                           + found, objectName="hint")
+        self.hint.setWordWrap(True)
         for button in (self.kegboard_button, self.gateway_button, self.disconnect_button,
                        self.sim_kegboard_button, self.sim_hive_button):
             button.setEnabled(devices is not None)
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Devices", objectName="pageTitle"))
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(self.message)
         layout.addWidget(QLabel("Serial ports of this machine"))
         layout.addWidget(self.port_table, 1)

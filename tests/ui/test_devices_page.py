@@ -88,6 +88,18 @@ def test_without_a_device_manager_the_page_only_reports(qtbot, make_window):
     assert not page.kegboard_button.isEnabled() and not page.sim_kegboard_button.isEnabled()
 
 
+def test_without_hotplug_the_page_says_to_connect_boards_here(qtbot, bridge, database):
+    hinted = {}
+    for hotplug in (True, False):
+        manager = DeviceManager(lambda: [], hotplug=hotplug)
+        win = MainWindow(bridge, "-", "sqlite:///test.sqlite", Settings(), devices=manager)
+        qtbot.addWidget(win)
+        hinted[hotplug] = win.devices_page.hint.text()
+        win.close()
+    assert "found by itself" in hinted[True] and "hotplug = false" not in hinted[True]
+    assert "hotplug = false" in hinted[False] and "found by itself" not in hinted[False]
+
+
 def test_devices_read_before_the_window_opened_show_in_the_status_bar(qtbot, bridge, manager, tmp_path):
     pty = Pty(tmp_path / "early")
     try:
