@@ -9,6 +9,7 @@ per thread. Stored times are naive UTC datetimes; readings use integer epoch sec
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 import threading
@@ -94,6 +95,16 @@ class BaseModel(peewee.Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+
+def serialize_step(name: str) -> None:
+    """Inside a transaction: make other transactions wait at the same ``name`` until this one
+    ends, for a read-then-write step (is there an open drinking session? else make one) that
+    two writers must not interleave. SQLite has one writer at a time already (``BEGIN
+    IMMEDIATE``); PostgreSQL takes a transaction-level advisory lock."""
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
 def utcnow() -> dt.datetime:

@@ -7,6 +7,7 @@ starts one); without it these tests are skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -20,6 +21,7 @@ from kegdash.accounts.keys import issue_api_key
 from kegdash.accounts.users import create_user
 from kegdash.apiary.models import Reading
 from kegdash.apiary.registry import issue_license_key
+from kegdash.bar.drinks import record_drink
 from kegdash.bar.models import Drink, DrinkingSession, Keg
 from kegdash.bar.taps import add_tap, start_keg
 from kegdash.schema import ALL_MODELS
@@ -100,3 +102,38 @@ def test_pours_uploads_and_tap_list_over_http(database, http):
     status, _, body = http.request("POST", f"/api/taps/{tap.id}", data=b"ticks=10",
                                    headers={"X-Kegbot-Api-Key": "not-a-key"})
     assert status == 401 and json.loads(body)["error"]["code"] == "BadAuthTokenError"
+
+
+def test_pours_on_many_taps_at_once_share_one_session(database):
+    """Each pour reads "is a session open?" then writes; without a lock, pours on different kegs
+    (no row in common) each started a session of their own. Every round pours a day after the
+    last, so every round has to start a session."""
+    taps = [add_tap(f"Tap {n}", f"kegboard.flow{n}") for n in range(8)]
+    for tap in taps:
+        start_keg(tap.id, f"Beer {tap.id}", size="corny")
+    errors = []
+
+    def pour(tap_id: int, barrier: threading.Barrier, when: dt.datetime) -> None:
+        try:
+            barrier.wait()
+            record_drink(tap_id, ticks=10, pour_time=when)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            kdb.database.close()
+
+    rounds = [dt.datetime(2026, 11, day, 20, 0) for day in range(1, 9)]
+    for when in rounds:
+        barrier = threading.Barrier(len(taps))
+        threads = [threading.Thread(target=pour, args=(tap.id, barrier, when)) for tap in taps]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    sessions = list(DrinkingSession.select().order_by(DrinkingSession.start))
+    assert [s.start for s in sessions] == rounds
+    for session in sessions:
+        drinks = Drink.select().where(Drink.session == session.id)
+        assert drinks.count() == len(taps)
+        assert session.volume_ml == pytest.approx(sum(d.volume_ml for d in drinks))

@@ -17,7 +17,7 @@ from kegdash import events
 from kegdash.accounts.models import User
 from kegdash.bar.models import AuthToken, Drink, DrinkingSession, Keg
 from kegdash.bar.taps import BarError, NotFound, find_tap
-from kegdash.db import database, utcnow
+from kegdash.db import database, serialize_step, utcnow
 from kegdash.prepared import PreparedQuery, slot
 from kegdash.site_settings import get_setting
 
@@ -57,6 +57,7 @@ _NEW_DRINK = PreparedQuery(lambda: (
 def _join_session(pour_time: dt.datetime, volume_ml: float) -> DrinkingSession:
     """The latest session still open at ``pour_time`` grows; otherwise a new one starts."""
     timeout = _timeout()
+    serialize_step("drinking_session")  # two taps pouring at once must not start two sessions
     session = _LATEST_SESSION.first()
     if session is not None and session.end > pour_time:
         session.start = min(session.start, pour_time)
@@ -156,6 +157,7 @@ def record_spill(tap_ident: str | int, *, ticks: int = 0, volume_ml: float | Non
 
 def _rebuild_session(session_id: int) -> None:
     """Recompute a session from its valid drinks; a session left without any is removed."""
+    serialize_step("drinking_session")
     valid = Drink.select().where((Drink.session == session_id) & Drink.is_valid)
     first = valid.order_by(Drink.pour_time).first()
     if first is None:
