@@ -182,12 +182,18 @@ def release_connection() -> None:
         database.close()
 
 
+def close_thread_connection() -> None:
+    """Close this thread's connection, if it has one: a thread that used the database does so
+    as it ends, or its connection outlives it (on PostgreSQL, checked out of the pool for good)."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
 def close_database() -> None:
     """Close this thread's connection, if any (other threads close their own), and every idle
     connection of a pool."""
     if database.obj is None:
         return
-    if not database.is_closed():
-        database.close()
+    close_thread_connection()
     if isinstance(database.obj, PooledDatabase):
         database.obj.close_all()

@@ -11,10 +11,12 @@ import datetime as dt
 import json
 import os
 import threading
+import time
 import urllib.parse
 
 import pytest
 from playhouse.reflection import Introspector
+from polling import wait_for
 
 from kegdash import db as kdb
 from kegdash.accounts.keys import issue_api_key
@@ -24,6 +26,10 @@ from kegdash.apiary.registry import issue_license_key
 from kegdash.bar.drinks import record_drink
 from kegdash.bar.models import Drink, DrinkingSession, Keg
 from kegdash.bar.taps import add_tap, start_keg
+from kegdash.hw import hv1
+from kegdash.hw.hive_reader import HiveGatewayProtocol
+from kegdash.hw.serial_link import SerialLink
+from kegdash.hw.simulators import Pty
 from kegdash.schema import ALL_MODELS
 from kegdash.site_settings import set_setting
 
@@ -137,3 +143,31 @@ def test_pours_on_many_taps_at_once_share_one_session(database):
         drinks = Drink.select().where(Drink.session == session.id)
         assert drinks.count() == len(taps)
         assert session.volume_ml == pytest.approx(sum(d.volume_ml for d in drinks))
+
+
+def test_a_serial_reader_gives_its_connection_back_when_it_stops(database, tmp_path):
+    """Reader threads come and go (hot-plug); each must not keep a pooled connection for good."""
+    create_user("beeman")
+    set_setting("operator", "beeman")  # the reader files readings under the window's operator
+    pool = kdb.database.obj
+
+    def server_connections() -> int:
+        return pool.execute_sql("SELECT count(*) FROM pg_stat_activity "
+                                "WHERE datname = current_database()").fetchone()[0]
+
+    before = server_connections()
+    pty = Pty(tmp_path / "hive0")
+    link = SerialLink(pty.device, HiveGatewayProtocol())
+    link.start()
+    try:
+        line = hv1.encode_line({"device_id": "aa:bb:01", "timestamp": int(time.time()),
+                                "temperature": 34.6})
+        assert wait_for(lambda: link.status.state == "connected")
+        pty.write(line.encode())
+        assert wait_for(lambda: Reading.select().where(Reading.device.is_null(False)).count() == 1)
+    finally:
+        link.stop()
+        pty.close()
+    assert not link.running
+    pool.close_idle()
+    assert server_connections() == before

@@ -17,6 +17,7 @@ from typing import Protocol
 import serial
 
 from kegdash import events
+from kegdash.db import close_thread_connection
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,12 @@ class SerialLink:
         events.bus.publish(events.DEVICE_STATUS, **self.status.as_dict())
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        finally:
+            close_thread_connection()  # the protocol stored drinks and readings on this thread
+
+    def _serve(self) -> None:
         backoff = BACKOFF_START_S
         while not self._stop.is_set():
             try:
