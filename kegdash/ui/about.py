@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 import kegdash
 from kegdash.config import config_dir, config_path, data_dir
 from kegdash.resources import resource_path
+from kegdash.ui.layouts import hint
 
 ICON_PX = 96
 
@@ -60,8 +61,7 @@ class AboutDialog(QDialog):
         icon.setPixmap(app_icon().pixmap(ICON_PX, ICON_PX))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         title = QLabel(f"kegdash {kegdash.__version__}", objectName="pageTitle")
-        blurb = QLabel(kegdash.__doc__.strip(), objectName="hint")
-        blurb.setWordWrap(True)
+        blurb = hint(kegdash.__doc__.strip())
         rows = where_data_lives(database, api)
         rows.insert(3, ("Config folder", str(config_dir())))
         rows.append(("Built with", f"PySide6 {pyside_version}"))

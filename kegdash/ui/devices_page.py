@@ -23,7 +23,7 @@ from kegdash import events
 from kegdash.hw.devices import PortInfo, serial_ports
 from kegdash.ui import fmt, queries
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.layouts import left_row
+from kegdash.ui.layouts import hint, left_row
 from kegdash.ui.table_model import read_only_table
 
 if TYPE_CHECKING:
@@ -66,10 +66,8 @@ class DevicesPage(QWidget):
                  if devices is None or devices.hotplug else
                  "Boards plugged in later are not looked for ([serial] hotplug = false): connect "
                  "them here.")
-        self.hint = QLabel("Boards listed in the config file ([serial] kegboard / hive_gateway) "
-                           "or KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start. "
-                           + found, objectName="hint")
-        self.hint.setWordWrap(True)
+        self.hint = hint("Boards listed in the config file ([serial] kegboard / hive_gateway) or "
+                         "KEGDASH_KEGBOARD / KEGDASH_HIVE_GATEWAY are read from the start. " + found)
         for button in (self.kegboard_button, self.gateway_button, self.disconnect_button,
                        self.sim_kegboard_button, self.sim_hive_button):
             button.setEnabled(devices is not None)

@@ -14,6 +14,7 @@ from kegdash.bar.models import Keg, Tap
 from kegdash.brewing.models import StoredRecipe
 from kegdash.demo_data import DemoDataError, load_demo_data
 from kegdash.ui.about import info_form, where_data_lives
+from kegdash.ui.layouts import hint
 
 DISMISSED_KEY = "firstRun/dismissed"
 
@@ -40,10 +41,8 @@ class FirstRunDialog(QDialog):
             "of readings — or start fresh and add your own taps, kegs and hives.")
         intro.setWordWrap(True)
         where = QLabel("Where your data lives", objectName="pageTitle")
-        later = QLabel("The database, host and port can be changed in the config file, with KEGDASH_* "
-                       "variables or with flags; see Help → About kegdash for these paths again.",
-                       objectName="hint")
-        later.setWordWrap(True)
+        later = hint("The database, host and port can be changed in the config file, with KEGDASH_* "
+                     "variables or with flags; see Help → About kegdash for these paths again.")
         self.message = QLabel(objectName="message")
         self.message.setProperty("kind", "error")
         self.message.setWordWrap(True)

@@ -37,13 +37,16 @@ def pints_label(ml: float, units: str) -> str:
 
 
 def temperature(celsius: float, units: str) -> str:
-    if units == "us":
-        return f"{celsius * 9 / 5 + 32:.1f} °F"
-    return f"{celsius:.1f} °C"
+    return f"{temperature_value(celsius, units):.1f} {temperature_unit(units)}"
 
 
 def temperature_value(celsius: float, units: str) -> float:
     return celsius * 9 / 5 + 32 if units == "us" else celsius
+
+
+def celsius_from(value: float, units: str) -> float:
+    """A temperature typed in ``units`` back in °C, the stored unit."""
+    return (value - 32) * 5 / 9 if units == "us" else value
 
 
 def temperature_unit(units: str) -> str:
@@ -52,6 +55,11 @@ def temperature_unit(units: str) -> str:
 
 def weight_value(kg: float, units: str) -> float:
     return kg * LB_PER_KG if units == "us" else kg
+
+
+def kg_from(value: float, units: str) -> float:
+    """A weight typed in ``units`` back in kg, the stored unit."""
+    return value / LB_PER_KG if units == "us" else value
 
 
 def weight_unit(units: str) -> str:

@@ -1,8 +1,8 @@
-"""Small layout builders the pages share."""
+"""Small layout and label builders the pages share."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 
 def left_row(*widgets: QWidget) -> QHBoxLayout:
@@ -13,3 +13,10 @@ def left_row(*widgets: QWidget) -> QHBoxLayout:
         row.addWidget(widget)
     row.addStretch(1)
     return row
+
+
+def hint(text: str) -> QLabel:
+    """A wrapped line of explanation in the theme's quieter hint style."""
+    label = QLabel(text, objectName="hint")
+    label.setWordWrap(True)
+    return label

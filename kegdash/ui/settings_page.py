@@ -35,7 +35,7 @@ from kegdash.config import UNITS, ConfigError, Settings, config_path, save_serve
 from kegdash.server.runner import ServerError
 from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
 from kegdash.ui import fmt, queries
-from kegdash.ui.layouts import left_row
+from kegdash.ui.layouts import hint, left_row
 from kegdash.ui.prefs import THEMES, Prefs
 from kegdash.ui.table_model import read_only_table
 
@@ -157,7 +157,7 @@ class SettingsPage(QWidget):
         self.port.setValue(settings.port)
         self.restart_button = QPushButton("Restart server here")
         self.restart_button.setEnabled(restart_server is not None)
-        self.address_hint = self._hint(
+        self.address_hint = hint(
             f"A new address is kept for the next start in {config_path()} ([server] host and port); "
             "KEGDASH_HOST, KEGDASH_PORT, --host and --port still win over it.")
         self.database = QLabel(database)
@@ -188,10 +188,10 @@ class SettingsPage(QWidget):
         form.addRow(QLabel("Hive alerts (every hive)", objectName="pageTitle"))
         form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
         form.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
-                                                               self.swarm_window))
+                                                          self.swarm_window))
         form.addRow("Hive silent after", self.silent_hours)
         form.addRow("Sensor battery low below", self.battery_low)
-        form.addRow("", self._hint(
+        form.addRow("", hint(
             "Rules of thumb: the brood nest stays at 34–36 °C; a swarm takes 2–3 kg of bees within "
             "minutes, while a scale drifts a few hundred grams a day; sensors report every 5–15 min."))
         form.addRow(QLabel("API server", objectName="pageTitle"))
@@ -211,11 +211,11 @@ class SettingsPage(QWidget):
                               objectName="hint"))
         keys.addWidget(self.api_keys)
         keys.addLayout(left_row(QLabel("for"), self.api_key_user, self.create_api_key_button,
-                                     self.revoke_button))
+                                self.revoke_button))
         keys.addWidget(QLabel("Beekeeping licence keys", objectName="pageTitle"))
         keys.addWidget(self.license_keys)
         keys.addLayout(left_row(QLabel("for"), self.license_owner, self.create_license_button,
-                                     self.toggle_license_button))
+                                self.toggle_license_button))
         keys.addWidget(self.new_key)
 
         content = QWidget()
@@ -258,12 +258,6 @@ class SettingsPage(QWidget):
         self.revoke_button.clicked.connect(self.revoke_api_key)
         self.create_license_button.clicked.connect(self.create_license_key)
         self.toggle_license_button.clicked.connect(self.toggle_license_key)
-
-    @staticmethod
-    def _hint(text: str) -> QLabel:
-        hint = QLabel(text, objectName="hint")
-        hint.setWordWrap(True)
-        return hint
 
     def reload(self) -> None:
         """Re-read users, keys and hive thresholds (after demo data, or changes made by ``kegdash
@@ -386,10 +380,10 @@ class SettingsPage(QWidget):
         return QMessageBox.question(self, "kegdash", text) == QMessageBox.StandardButton.Yes
 
     def _celsius(self, value: float) -> float:
-        return round(value if self.prefs.units != "us" else (value - 32) * 5 / 9, 2)
+        return round(fmt.celsius_from(value, self.prefs.units), 2)
 
     def _kg(self, value: float) -> float:
-        return round(value if self.prefs.units != "us" else value / fmt.LB_PER_KG, 3)
+        return round(fmt.kg_from(value, self.prefs.units), 3)
 
     def _save_brood(self, key: str) -> None:
         """The brood band's edges, refused (and put back) unless the lower is below the upper."""
