@@ -6,6 +6,7 @@ the start-up benchmark's hook (``benchmarks/ui_startup.py``).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -135,9 +137,16 @@ def run_window(settings: Settings, devices: DeviceManager | None = None) -> int:
     window.show()
     offer_first_run(window, api_state, database)
     notifier = install_signal_quit(app)
+    # Python's cyclic collector runs in whichever thread allocates when it is due, so an HTTP
+    # worker, a serial reader or the query pool could destroy a dead widget cycle, and with it Qt
+    # timers, off the GUI thread: a segfault later in the event loop (seen as a rare crash in
+    # tests/ui). pyqtgraph's collector disables automatic collection and collects on a GUI timer.
+    collector = GarbageCollector(interval=1.0)
     try:
         return app.exec()
     finally:
+        collector.timer.stop()
+        gc.enable()
         notifier.setEnabled(False)
         signal.set_wakeup_fd(-1)
         for signum, handler in notifier.previous_handlers.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -9,6 +11,16 @@ from kegdash import events
 from kegdash.config import Settings
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """Collect each test's dead widgets here, on the GUI thread, as ``run_window``'s collector
+    does in the app: left to Python they are collected in whatever thread allocates next (a
+    query or server worker), and Qt objects destroyed there left dangling timers that crashed
+    a later test about one run in three."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
