@@ -24,6 +24,7 @@ from kegdash.config import Settings
 from kegdash.db import redact
 from kegdash.server.app import build_app
 from kegdash.server.runner import ApiServer, ServerError
+from kegdash.ui import qt_messages
 from kegdash.ui.about import app_icon
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.first_run import offer_first_run
@@ -118,6 +119,7 @@ def run_window(settings: Settings, devices: DeviceManager | None = None) -> int:
     bar, since their DEVICE_STATUS events so far went out before the window listened."""
     started = time.perf_counter()
     app = QApplication.instance() or QApplication([])
+    qt_messages.install()
     app.setApplicationName("kegdash")
     app.setOrganizationName("")
     app.setApplicationVersion(__version__)
