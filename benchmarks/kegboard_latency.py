@@ -31,7 +31,7 @@ def main(frames: int = 500) -> None:
     link = SerialLink(pty.device, KegboardProtocol())
     arrived = threading.Event()
     unsubscribe = events.bus.subscribe(
-        lambda name, data: arrived.set() if name == events.POUR_PROGRESS else None)
+        lambda event: arrived.set() if isinstance(event, events.PourProgress) else None)
     link.start()
     while link.status.state != "connected":
         time.sleep(0.01)

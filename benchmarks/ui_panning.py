@@ -134,8 +134,8 @@ def traffic(app: QApplication, bridge: EventBridge, seconds: float, speed: float
     window.resize(1280, 800)
     window.show()
     drinks = []
-    unsubscribe = events.bus.subscribe(lambda name, data: drinks.append(1) if name == events.DRINK_POURED
-                                       else None)
+    unsubscribe = events.bus.subscribe(
+        lambda event: drinks.append(1) if isinstance(event, events.DrinkPoured) else None)
     samples = [(0.0, rss_mb())]
     started = time.monotonic()
     print(f"traffic: {seconds:.0f} s at {speed:g}× = {seconds * speed / 3600:.1f} h simulated; "

@@ -153,4 +153,4 @@ def set_setting(key: str, value: Any) -> None:
             .execute()
         )
     _cache.pop((db.generation, key), None)
-    events.bus.publish(events.SETTING_CHANGED, key=key)
+    events.bus.publish(events.SettingChanged(key=key))

@@ -150,7 +150,7 @@ def test_cached_settings_follow_the_database_and_other_processes(tmp_path, monke
 
 def test_hive_alert_settings_have_defaults_bounds_and_an_ordered_brood_band(database):
     from kegdash import events
-    from kegdash.events import SETTING_CHANGED
+    from kegdash.events import SettingChanged
 
     assert [get_setting(k) for k in ("hive_brood_min_c", "hive_brood_max_c", "hive_swarm_drop_kg",
                                      "hive_swarm_window_minutes", "hive_silent_hours",
@@ -169,7 +169,7 @@ def test_hive_alert_settings_have_defaults_bounds_and_an_ordered_brood_band(data
     assert (get_setting("hive_brood_min_c"), get_setting("hive_brood_max_c")) == (32.0, 36.0)
 
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     try:
         set_setting("hive_brood_max_c", 38)
         set_setting("hive_brood_min_c", 37.5)  # checked against the new upper edge
@@ -178,5 +178,5 @@ def test_hive_alert_settings_have_defaults_bounds_and_an_ordered_brood_band(data
         unsubscribe()
     assert (get_setting("hive_brood_min_c"), get_setting("hive_brood_max_c")) == (37.5, 38)
     assert get_setting("hive_swarm_drop_kg") == 0.75
-    assert seen == [(SETTING_CHANGED, {"key": k}) for k in
+    assert seen == [SettingChanged(key=k) for k in
                     ("hive_brood_max_c", "hive_brood_min_c", "hive_swarm_drop_kg")]

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from kegdash.units import f_to_c, lb_to_kg
+
 NUMBER_RE = re.compile(r"-?[0-9]{1,6}(?:\.[0-9]{1,6})?")
 TIMESTAMP_RE = re.compile(r"[0-9]{1,10}")
 IDENT_RE = re.compile(r"[A-Za-z0-9:._-]{1,64}")
@@ -45,7 +47,6 @@ _WHOLE_READING_FIELDS = frozenset(("device_id", "timestamp"))
 
 TEMPERATURE_RANGE_C = (-40.0, 70.0)
 PERCENT_RANGE = (0.0, 100.0)
-LB_IN_KG = 0.45359237
 
 Value = float | int | str
 Policy = Literal["reject", "drop"]
@@ -81,26 +82,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-
-def fahrenheit_to_celsius(value: float) -> float:
-    """°F → °C, for the Beekeeping.io dialect's input."""
-    return (value - 32.0) * 5.0 / 9.0
-
-
-def celsius_to_fahrenheit(value: float) -> float:
-    """°C → °F, for the Beekeeping.io dialect's output."""
-    return value * 9.0 / 5.0 + 32.0
-
-
-def pounds_to_kg(value: float) -> float:
-    """lb → kg (international pound)."""
-    return value * LB_IN_KG
-
-
-def kg_to_pounds(value: float) -> float:
-    """kg → lb (international pound)."""
-    return value / LB_IN_KG
 
 
 def validate_field(
@@ -139,11 +120,11 @@ def validate_field(
     value = float(raw)
     if name in TEMPERATURE_FIELDS:
         if temperature_unit == "F":
-            value = fahrenheit_to_celsius(value)
+            value = f_to_c(value)
         low, high = TEMPERATURE_RANGE_C
     elif name == "weight":
         if weight_unit == "lb":
-            value = pounds_to_kg(value)
+            value = lb_to_kg(value)
         low, high = limits.weight_min_kg, limits.weight_max_kg
     else:
         low, high = PERCENT_RANGE

@@ -92,7 +92,7 @@ def store_reading(
     """File one validated reading (canonical units, ``timestamp`` set) under ``owner``'s device.
 
     A second reading with the same device and timestamp is ignored, so gateways may resend
-    freely; :data:`events.READING_STORED` is published after the commit, only for new rows.
+    freely; :class:`events.ReadingStored` is published after the commit, only for new rows.
     """
     ts = int(clean["timestamp"])
     values = {name: float(clean[name]) for name in MEASUREMENT_FIELDS if name in clean}
@@ -107,8 +107,7 @@ def store_reading(
             if device.last_reading_ts is None or device.last_reading_ts < ts:
                 device.last_reading_ts = ts
     if inserted:
-        events.bus.publish(
-            events.READING_STORED, device_id=device.id, device_uuid=device.uuid,
-            hive_id=device.hive_id, owner_id=owner.id, ts=ts, values=values,
-        )
+        events.bus.publish(events.ReadingStored(
+            device_id=device.id, device_uuid=device.uuid, hive_id=device.hive_id,
+            owner_id=owner.id, ts=ts, values=values))
     return StoreResult(device=device, ts=ts, stored=bool(inserted), device_created=created)

@@ -128,12 +128,10 @@ def record_drink(
         )
         # The rows just written, so the caller's answer needs no further queries.
         drink.user, drink.keg, drink.tap, drink.session = user, keg, tap, session
-    events.bus.publish(
-        events.DRINK_POURED, drink_id=drink.id, tap_id=tap.id,
-        keg_id=keg.id if keg else None, volume_ml=volume,
-    )
+    events.bus.publish(events.DrinkPoured(drink_id=drink.id, tap_id=tap.id,
+                                          keg_id=keg.id if keg else None, volume_ml=volume))
     if keg is not None:
-        events.bus.publish(events.KEG_CHANGED, keg_id=keg.id, tap_id=tap.id)
+        events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
     return drink
 
 
@@ -151,7 +149,7 @@ def record_spill(tap_ident: str | int, *, ticks: int = 0, volume_ml: float | Non
             raise BarError(f"tap {tap.name!r} has no keg to count a spill against")
         Keg.update(spilled_ml=Keg.spilled_ml + volume).where(Keg.id == tap.current_keg_id).execute()
         keg = Keg.get_by_id(tap.current_keg_id)
-    events.bus.publish(events.KEG_CHANGED, keg_id=keg.id, tap_id=tap.id)
+    events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
     return keg
 
 
@@ -190,10 +188,10 @@ def cancel_drink(drink_id: int, *, spilled: bool = False) -> Drink:
         if drink.session_id is not None:
             _rebuild_session(drink.session_id)
         drink = Drink.get_by_id(drink.id)
-    events.bus.publish(events.DRINK_CANCELLED, drink_id=drink.id, keg_id=drink.keg_id,
-                       volume_ml=drink.volume_ml)
+    events.bus.publish(events.DrinkCancelled(drink_id=drink.id, tap_id=drink.tap_id,
+                                             keg_id=drink.keg_id, volume_ml=drink.volume_ml))
     if drink.keg_id is not None:
-        events.bus.publish(events.KEG_CHANGED, keg_id=drink.keg_id, tap_id=drink.tap_id)
+        events.bus.publish(events.KegChanged(keg_id=drink.keg_id, tap_id=drink.tap_id))
     return drink
 
 

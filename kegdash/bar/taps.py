@@ -52,7 +52,7 @@ def add_tap(name: str, meter_name: str, ml_per_tick: float = 0.367107) -> Tap:
             )
     except peewee.IntegrityError:
         raise BarError(f"a tap named {name!r} or on meter {meter_name!r} exists already") from None
-    events.bus.publish(events.TAP_CHANGED, tap_id=tap.id)
+    events.bus.publish(events.TapChanged(tap_id=tap.id))
     return tap
 
 
@@ -91,7 +91,7 @@ def start_keg(
         )
         tap.current_keg = keg
         tap.save(only=[Tap.current_keg])
-    events.bus.publish(events.KEG_CHANGED, keg_id=keg.id, tap_id=tap.id)
+    events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
     return keg
 
 
@@ -107,7 +107,7 @@ def end_keg(tap_ident: str | int) -> Keg:
         keg.save()
         tap.current_keg = None
         tap.save(only=[Tap.current_keg])
-    events.bus.publish(events.KEG_CHANGED, keg_id=keg.id, tap_id=tap.id)
+    events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
     return keg
 
 

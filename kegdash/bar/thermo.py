@@ -60,10 +60,8 @@ def record_temperature(
             .execute()
         )
         log = ThermoLog.get((ThermoLog.sensor == sensor) & (ThermoLog.time == minute))
-    events.bus.publish(
-        events.TEMPERATURE_RECORDED, sensor_id=sensor.id, sensor_name=sensor.name,
-        temp_c=log.temp_c, time=log.time,
-    )
+    events.bus.publish(events.TemperatureRecorded(
+        sensor_id=sensor.id, sensor_name=sensor.name, temp_c=log.temp_c, time=log.time))
     return log
 
 

@@ -12,11 +12,13 @@ import copy
 import math
 from dataclasses import dataclass
 
+from kegdash.brewing import units
 from kegdash.brewing.colors import srm_to_name
 from kegdash.brewing.errors import RecipeError
 from kegdash.brewing.jsmath import div, exp, js_max, json_number, pow_, truthy
 from kegdash.brewing.recipe import Recipe, Spice, classify
-from kegdash.brewing.units import c_to_f, gravity_to_plato
+from kegdash.brewing.units import gravity_to_plato
+from kegdash.units import c_to_f
 
 ROOM_TEMP = 23
 IBU_METHODS = ("tinseth", "rager")
@@ -114,8 +116,8 @@ def _efficiency(addition: str, steep: float, mash: float) -> float:
 def calculate(recipe: Recipe) -> RecipeResults:
     """Compute a recipe's numbers exactly as Brauhaus 1.1.1 `Recipe.calculate()` does."""
     batch_size = recipe.batch_size
-    batch_gallons = batch_size * 0.264172
-    boil_gallons = recipe.boil_size * 0.264172
+    batch_gallons = units.liters_to_gallons(batch_size)
+    boil_gallons = units.liters_to_gallons(recipe.boil_size)
     steep = recipe.steep_efficiency / 100.0
     mash = recipe.mash_efficiency / 100.0
 
@@ -125,9 +127,9 @@ def calculate(recipe: Recipe) -> RecipeResults:
     price = 0.0
     for fermentable in recipe.fermentables:
         efficiency = _efficiency(classify(fermentable.name)[1], steep, mash)
-        weight_lb = fermentable.weight * 2.20462
+        weight_lb = units.kg_to_lb(fermentable.weight)
         mcu += div(fermentable.color * weight_lb, batch_gallons)
-        points = fermentable.yield_ * 0.46214 * weight_lb
+        points = units.yield_to_ppg(fermentable.yield_) * weight_lb
         og += div(points, batch_gallons) * efficiency / 1000.0
         if not fermentable.late:
             early_og += div(points, boil_gallons) * efficiency / 1000.0

@@ -19,6 +19,7 @@ from typing import Any
 from kegdash.brewing import units
 from kegdash.brewing.errors import RecipeError
 from kegdash.brewing.jsmath import div, floor, js_str, json_number, to_fixed, truthy
+from kegdash.units import c_to_f
 
 # Brauhaus classifies fermentables by name.  re.ASCII keeps /i to ASCII case
 # folding like a JavaScript regex without the u flag.
@@ -150,15 +151,15 @@ class Fermentable:
 
     def weight_lb(self) -> float:
         """Weight in pounds."""
-        return self.weight * 2.20462
+        return units.kg_to_lb(self.weight)
 
     def ppg(self) -> float:
         """Gravity points per pound per gallon at 100 % efficiency."""
-        return self.yield_ * 0.46214
+        return units.yield_to_ppg(self.yield_)
 
     def gu(self, liters: float = 1.0) -> float:
         """Gravity units in `liters` of wort at 100 % efficiency."""
-        return div(self.ppg() * self.weight_lb(), liters * 0.264172)
+        return div(self.ppg() * self.weight_lb(), units.liters_to_gallons(liters))
 
     def price(self) -> float:
         """Rough price in USD (per-kg rate chosen by name)."""
@@ -214,7 +215,7 @@ class Spice:
 
     def weight_lb(self) -> float:
         """Weight in pounds."""
-        return self.weight * 2.20462
+        return units.kg_to_lb(self.weight)
 
     def price(self) -> float:
         """Rough price in USD."""
@@ -301,7 +302,7 @@ class MashStep:
             ratio = self.water_ratio
         else:
             absolute, relative = "qt", "qt per lb"
-            temp = f"{js_str(units.c_to_f(self.temp))}F"
+            temp = f"{js_str(c_to_f(self.temp))}F"
             ratio = units.liters_per_kg_to_quarts_per_lb(self.water_ratio)
         if grain_weight is not None:
             weight = grain_weight if si_units else units.kg_to_lb(grain_weight)

@@ -3,7 +3,7 @@ privacy rules.
 
 Every write recalculates the recipe with the engine (the cached og/fg/ibu/abv/color columns
 feed lists, the feed and the window), records an action in the same transaction, and
-publishes ``events.RECIPE_SAVED`` only after the commit.  A private recipe is visible to its
+publishes ``events.RecipeSaved`` only after the commit.  A private recipe is visible to its
 owner alone; lookups that would reveal one to anybody else behave as if it did not exist.
 """
 
@@ -165,7 +165,7 @@ def _parent(owner: User, parent_id: str | None, show_private: bool) -> StoredRec
 
 
 def _publish(row: StoredRecipe, change: str) -> None:
-    events.bus.publish(events.RECIPE_SAVED, id=row.public_id, recipe_name=row.name, change=change)
+    events.bus.publish(events.RecipeSaved(recipe_id=row.public_id, recipe_name=row.name, change=change))
 
 
 def create_recipe(owner: User, data: dict[str, Any], *, private: bool = False,

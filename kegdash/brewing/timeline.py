@@ -12,6 +12,7 @@ from kegdash.brewing import units
 from kegdash.brewing.durations import display_duration
 from kegdash.brewing.jsmath import div, js_min, js_round, js_str, parse_int, to_fixed, truthy
 from kegdash.brewing.recipe import Fermentable, MashStep, Recipe, Spice, classify
+from kegdash.units import c_to_f
 
 ROOM_TEMP = 23
 MASH_HEAT_LOSS = 5.0
@@ -44,14 +45,14 @@ def _heat_text(liters: float, celsius: float, si_units: bool) -> str:
     if si_units:
         return f"{to_fixed(liters, 1)}l to {js_str(js_round(celsius))}°C"
     quarts = to_fixed(units.liters_to_gallons(liters) * 4, 1)
-    return f"{quarts}qts to {js_str(js_round(units.c_to_f(celsius)))}°F"
+    return f"{quarts}qts to {js_str(js_round(c_to_f(celsius)))}°F"
 
 
 def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
     """Brew-day instructions with their start minute (Brauhaus `Recipe.timeline(siUnits)`)."""
     steep_eff = recipe.steep_efficiency / 100.0
     mash_eff = recipe.mash_efficiency / 100.0
-    batch_gallons = recipe.batch_size * 0.264172
+    batch_gallons = units.liters_to_gallons(recipe.batch_size)
     groups: dict[str, list[tuple[Fermentable, float]]] = {
         "mash": [], "steep": [], "boil": [], "boilEnd": []
     }
@@ -65,7 +66,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
             efficiency = 1.0
             if fermentable.late:
                 addition = "boilEnd"
-        points = fermentable.yield_ * 0.46214 * (fermentable.weight * 2.20462)
+        points = units.yield_to_ppg(fermentable.yield_) * units.kg_to_lb(fermentable.weight)
         groups[addition].append((fermentable, div(points, batch_gallons) * efficiency))
 
     # Boil spices keyed by the JavaScript string of their time, as Brauhaus's map is.
@@ -101,7 +102,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
                 total += minutes
             elif step.temp != temp:
                 minutes = units.time_to_heat(volume, step.temp - temp)
-                target = step.temp if si_units else units.c_to_f(step.temp)
+                target = step.temp if si_units else c_to_f(step.temp)
                 unit = "°C" if si_units else "°F"
                 steps.append(
                     [
@@ -129,7 +130,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
             heat = f"{to_fixed(steep_weight * 2.75, 1)}l to 68°C"
         else:
             gallons = to_fixed(units.liters_to_gallons(steep_weight * 2.75), 1)
-            heat = f"{gallons}gal to {to_fixed(units.c_to_f(68), 1)}°F"
+            heat = f"{gallons}gal to {to_fixed(c_to_f(68), 1)}°F"
         steps.append([total, f"Heat {heat} (about {js_str(js_round(minutes))} minutes)"])
         total += minutes
         added = ", ".join(_fermentable_text(groups["steep"], si_units))
@@ -169,10 +170,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
         steps.append([total, f"Add {', '.join(added)}"])
     total += previous
 
-    if si_units:
-        chill = f"{js_str(recipe.primary_temp)}°C"
-    else:
-        chill = f"{js_str(units.c_to_f(recipe.primary_temp))}°F"
+    chill = f"{js_str(recipe.primary_temp)}°C" if si_units else f"{js_str(c_to_f(recipe.primary_temp))}°F"
     steps.append(
         [
             total,
@@ -216,10 +214,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
 
     prime = f"Prime and bottle about {bottles} bottles."
     if truthy(recipe.aging_days):
-        if si_units:
-            age_temp = f"{js_str(recipe.aging_temp)}C"
-        else:
-            age_temp = f"{js_str(units.c_to_f(recipe.aging_temp))}F"
+        age_temp = f"{js_str(recipe.aging_temp)}C" if si_units else f"{js_str(c_to_f(recipe.aging_temp))}F"
         prime += f" Age at {age_temp} for {js_str(recipe.aging_days)} days."
     steps.append([total, prime])
     total += recipe.aging_days * 1440

@@ -1,22 +1,28 @@
-"""Unit conversions with Brauhaus's own constants (not the exact SI factors).
+"""The brewing engine's conversions, with Brauhaus's rounded factors from ``kegdash.units``.
 
-Brauhaus uses 2.20462 lb/kg, 0.264172 gal/l and friends; using the exact
-factors would move results in the last digits, so these are the ones to use.
+Brauhaus uses 2.20462 lb/kg, 0.264172 gal/l and friends; the exact factors would move results
+in the last digits, so the engine converts only through these. Gravity, yield and heating
+formulas that Brauhaus shares between its functions live here too.
 """
 
 from __future__ import annotations
 
 from kegdash.brewing.jsmath import div, floor
+from kegdash.units import (
+    BRAUHAUS_GAL_PER_L,
+    BRAUHAUS_LB_PER_KG,
+    BRAUHAUS_QT_PER_LB_PER_L_PER_KG,
+)
 
 
 def kg_to_lb(kg: float) -> float:
     """Kilograms to pounds."""
-    return kg * 2.20462
+    return kg * BRAUHAUS_LB_PER_KG
 
 
 def lb_to_kg(lb: float) -> float:
     """Pounds to kilograms."""
-    return lb / 2.20462
+    return lb / BRAUHAUS_LB_PER_KG
 
 
 def kg_to_lb_oz(kg: float) -> tuple[float, float]:
@@ -33,32 +39,24 @@ def lb_oz_to_kg(lb: float, oz: float) -> float:
 
 def liters_to_gallons(liters: float) -> float:
     """Litres to US gallons."""
-    return liters * 0.264172
+    return liters * BRAUHAUS_GAL_PER_L
 
 
 def gallons_to_liters(gallons: float) -> float:
     """US gallons to litres."""
-    return gallons / 0.264172
+    return gallons / BRAUHAUS_GAL_PER_L
 
 
 def liters_per_kg_to_quarts_per_lb(liters_per_kg: float) -> float:
     """Mash thickness l/kg to qt/lb."""
-    return liters_per_kg * 0.479305709
+    return liters_per_kg * BRAUHAUS_QT_PER_LB_PER_L_PER_KG
 
 
 def quarts_per_lb_to_liters_per_kg(quarts_per_lb: float) -> float:
     """Mash thickness qt/lb to l/kg."""
-    return quarts_per_lb / 0.479305709
+    return quarts_per_lb / BRAUHAUS_QT_PER_LB_PER_L_PER_KG
 
 
-def c_to_f(celsius: float) -> float:
-    """Degrees Celsius to Fahrenheit."""
-    return celsius * 1.8 + 32
-
-
-def f_to_c(fahrenheit: float) -> float:
-    """Degrees Fahrenheit to Celsius."""
-    return (fahrenheit - 32) / 1.8
 
 
 def yield_to_ppg(yield_percent: float) -> float:

@@ -296,7 +296,7 @@ class DeviceManager:
                     self._adopt(port, present)
         if appeared or vanished:
             log.info("serial ports plugged in: %s; unplugged: %s", appeared or "none", vanished or "none")
-            events.bus.publish(events.PORTS_CHANGED, appeared=appeared, vanished=vanished)
+            events.bus.publish(events.PortsChanged(appeared=tuple(appeared), vanished=tuple(vanished)))
 
     def _check_identifying(self, link: SerialLink, present: set[str]) -> None:
         protocol = link.protocol
@@ -311,7 +311,7 @@ class DeviceManager:
         elif link.status.kind != protocol.kind:
             link.status.kind = protocol.kind
             log.info("%s: identified as a %s", link.device, protocol.kind)
-            events.bus.publish(events.DEVICE_STATUS, **link.status.as_dict())
+            events.bus.publish(link.status.event())
 
     def _adopt(self, port: PortInfo, present: set[str]) -> None:
         real = _real(port.device)

@@ -108,10 +108,10 @@ class KegboardProtocol:
         for event in pour_events:
             if isinstance(event, PourProgress):
                 entry = self._tap_table().get(event.meter)
-                events.bus.publish(
-                    events.POUR_PROGRESS, meter=event.meter, tap_id=entry[0] if entry else None,
-                    ticks=event.ticks, volume_ml=event.volume_ml,
-                )
+                if entry is not None:  # a meter without a tap pours nothing anyone can see
+                    events.bus.publish(events.PourProgress(
+                        tap_id=entry[0], meter=event.meter, ticks=event.ticks,
+                        volume_ml=event.volume_ml))
             elif isinstance(event, PourFinished):
                 self._record(event)
 

@@ -49,11 +49,11 @@ class LinkStatus:
     last_data: float | None = None
     counters: dict[str, object] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "device": self.device, "kind": self.kind, "state": self.state, "error": self.error,
-            "reconnects": self.reconnects, "last_data": self.last_data, "counters": self.counters,
-        }
+    def event(self) -> events.DeviceStatus:
+        """This status as it is now, for the bus (the link goes on changing its own copy)."""
+        return events.DeviceStatus(
+            device=self.device, kind=self.kind, state=self.state, error=self.error,
+            reconnects=self.reconnects, last_data=self.last_data, counters=dict(self.counters))
 
 
 def open_port(device: str, baudrate: int = 115200) -> serial.SerialBase:
@@ -106,7 +106,7 @@ class SerialLink:
     def _publish(self, state: str, error: str = "") -> None:
         self.status.state, self.status.error = state, error
         self.status.counters = self.protocol.counters()
-        events.bus.publish(events.DEVICE_STATUS, **self.status.as_dict())
+        events.bus.publish(self.status.event())
 
     def _run(self) -> None:
         try:

@@ -34,14 +34,13 @@ from kegdash.apiary.reading_fields import (
     TEMPERATURE_FIELDS,
     TEMPERATURE_RANGE_C,
     FieldError,
-    celsius_to_fahrenheit,
-    kg_to_pounds,
     validate_reading,
 )
 from kegdash.apiary.readings import store_reading
 from kegdash.apiary.registry import owner_for_license_key
 from kegdash.server.json_plugin import JsonPlugin, dumps
 from kegdash.site_settings import get_setting, get_settings
+from kegdash.units import c_to_f, kg_to_lb
 
 log = logging.getLogger(__name__)
 
@@ -291,12 +290,12 @@ def _field_message(error: FieldError, temperature_unit: str, weight_unit: str) -
     if error.kind == "out_of_range" and error.field in TEMPERATURE_FIELDS:
         low, high = TEMPERATURE_RANGE_C
         if temperature_unit == "F":
-            low, high = celsius_to_fahrenheit(low), celsius_to_fahrenheit(high)
+            low, high = c_to_f(low), c_to_f(high)
         return f"{error.field}: outside {low:g} .. {high:g} °{temperature_unit}"
     if error.kind == "out_of_range" and error.field == "weight":
         low, high = DEFAULT_LIMITS.weight_min_kg, DEFAULT_LIMITS.weight_max_kg
         if weight_unit == "lb":
-            low, high = kg_to_pounds(low), kg_to_pounds(high)
+            low, high = kg_to_lb(low), kg_to_lb(high)
         return f"weight: outside {low:.4g} .. {high:.4g} {weight_unit}"
     return str(error)
 

@@ -19,6 +19,7 @@ from kegdash.brewing.jsmath import json_number
 from kegdash.brewing.models import Action, StoredRecipe
 from kegdash.brewing.recipes import stored_recipe, visible_to
 from kegdash.brewing.timeline import timeline
+from kegdash.units import c_to_f
 
 LITERS_PER_US_FL_OZ = 0.0295735295625
 
@@ -67,14 +68,14 @@ def _recipe_data(row: StoredRecipe, detail: bool) -> dict[str, Any]:
     recipe = stored_recipe(row)
     data = recipe.to_dict()
     data.update({
-        "agingTempF": json_number(units.c_to_f(recipe.aging_temp)),
+        "agingTempF": json_number(c_to_f(recipe.aging_temp)),
         "batchSizeGallons": json_number(units.liters_to_gallons(recipe.batch_size)),
         "boilSizeGallons": json_number(units.liters_to_gallons(recipe.boil_size)),
-        "bottlingTempF": json_number(units.c_to_f(recipe.bottling_temp)),
-        "primaryTempF": json_number(units.c_to_f(recipe.primary_temp)),
-        "secondaryTempF": json_number(units.c_to_f(recipe.secondary_temp)),
+        "bottlingTempF": json_number(c_to_f(recipe.bottling_temp)),
+        "primaryTempF": json_number(c_to_f(recipe.primary_temp)),
+        "secondaryTempF": json_number(c_to_f(recipe.secondary_temp)),
         "servingSizeOz": json_number(recipe.serving_size / LITERS_PER_US_FL_OZ),
-        "tertiaryTempF": json_number(units.c_to_f(recipe.tertiary_temp)),
+        "tertiaryTempF": json_number(c_to_f(recipe.tertiary_temp)),
     })
     if detail:
         results = calculate(recipe)

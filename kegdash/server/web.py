@@ -19,15 +19,13 @@ serial readers run in the same process as the server (``kegdash serve``, ``kegda
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
 import bottle
 
-from kegdash import __version__, events
+from kegdash import __version__, events, fmt
 from kegdash.accounts.authorizations import (
     SCOPES,
     create_authorization,
@@ -55,47 +53,8 @@ SCOPE_WORDS = {
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
-POLL_STALE_S = 5.0
 MAX_FIELD = 2000
 _UNSAFE_SCHEMES = {"javascript", "data", "vbscript", "file", "blob"}
-
-
-# --- pour progress from the event bus -------------------------------------------------------
-
-class PourProgress:
-    """The latest ``POUR_PROGRESS`` volume per tap until the pour is recorded or goes quiet."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_tap: dict[int, tuple[float, float]] = {}
-        self._subscribed = False
-
-    def attach(self) -> None:
-        """Listen to the process-wide bus, once however many apps are built."""
-        with self._lock:
-            if self._subscribed:
-                return
-            self._subscribed = True
-        events.bus.subscribe(self._on_event)
-
-    def _on_event(self, name: str, data: dict[str, Any]) -> None:
-        tap_id = data.get("tap_id")
-        if tap_id is None:
-            return
-        with self._lock:
-            if name == events.POUR_PROGRESS:
-                self._by_tap[tap_id] = (float(data.get("volume_ml") or 0.0), time.monotonic())
-            elif name in (events.DRINK_POURED, events.KEG_CHANGED):
-                self._by_tap.pop(tap_id, None)
-
-    def current(self) -> dict[int, float]:
-        now = time.monotonic()
-        with self._lock:
-            self._by_tap = {k: v for k, v in self._by_tap.items() if now - v[1] < POLL_STALE_S}
-            return {tap_id: volume for tap_id, (volume, _) in self._by_tap.items()}
-
-
-pours = PourProgress()
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -232,21 +191,6 @@ def grant_token(request: GrantRequest, user: User) -> str:
 
 # --- tap list data --------------------------------------------------------------------------
 
-def _ago(when: dt.datetime, now: dt.datetime) -> str:
-    seconds = max(0, int((now - when).total_seconds()))
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86400:
-        return f"{seconds // 3600} h ago"
-    return f"on {when:%Y-%m-%d}"
-
-
-def _volume(ml: float) -> str:
-    return f"{ml / 1000:.1f} L" if ml >= 1000 else f"{ml:.0f} ml"
-
-
 def tap_card(entry: TapListEntry, pouring_ml: float | None, now: dt.datetime) -> dict[str, Any]:
     """Display strings for one tap: the page and the poll share them, so both always agree."""
     card: dict[str, Any] = {"id": entry.tap_id, "name": entry.name, "empty": entry.keg_id is None,
@@ -257,7 +201,7 @@ def tap_card(entry: TapListEntry, pouring_ml: float | None, now: dt.datetime) ->
     if pouring_ml is not None:
         pour = f"Pouring… {pouring_ml:.0f} ml"
     elif entry.last_pour_ml is not None and entry.last_pour_time is not None:
-        pour = f"Last pour {entry.last_pour_ml:.0f} ml, {_ago(entry.last_pour_time, now)}"
+        pour = f"Last pour {entry.last_pour_ml:.0f} ml, {fmt.ago(entry.last_pour_time, now)}"
     else:
         pour = "Fresh keg"
     return {
@@ -266,14 +210,15 @@ def tap_card(entry: TapListEntry, pouring_ml: float | None, now: dt.datetime) ->
         "ibu": f"{entry.ibu:.0f}" if entry.ibu is not None else "",
         "color": entry.color_css or "", "colorName": entry.color_name or "",
         "fraction": round(entry.fraction, 4),
-        "level": f"{entry.fraction * 100:.0f} % · {_volume(entry.remaining_ml)} left",
+        "level": f"{entry.fraction * 100:.0f} % · {fmt.volume(entry.remaining_ml, 'metric')} left",
         "pour": pour, "pouring": pouring_ml is not None,
     }
 
 
 def tap_cards() -> list[dict[str, Any]]:
-    now, live = utcnow(), pours.current()
-    return [tap_card(entry, live.get(entry.tap_id), now) for entry in tap_list()]
+    now, live = utcnow(), events.pours.current()
+    return [tap_card(entry, live[entry.tap_id].volume_ml if entry.tap_id in live else None, now)
+            for entry in tap_list()]
 
 
 def may_see_taps(user: User | None) -> bool:
@@ -398,7 +343,7 @@ class WebPages:
 def install(root: bottle.Bottle, apis: list[str]) -> None:
     """Add the pages to the root app (``/``, ``/taps``, ``/account/…``, ``/static/web/…``);
     ``apis`` are the API prefixes the JSON index at ``/`` lists."""
-    pours.attach()
+    events.pours.attach(events.bus)
     pages = WebPages(apis)
     root.route("/", "GET", pages.index)
     root.route("/taps", "GET", pages.taps_page)

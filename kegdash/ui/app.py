@@ -116,7 +116,7 @@ def run_window(settings: Settings, devices: DeviceManager | None = None) -> int:
     """Open the window with the API served beside it; returns the exit code when it closes.
 
     ``devices`` are the serial readers already running: their current state seeds the status
-    bar, since their DEVICE_STATUS events so far went out before the window listened."""
+    bar, since their DeviceStatus events so far went out before the window listened."""
     started = time.perf_counter()
     app = QApplication.instance() or QApplication([])
     qt_messages.install()

@@ -1,32 +1,33 @@
 """Re-emit domain events as a Qt signal, so widgets update on the main thread.
 
 Create the bridge and connect to it on the main thread; ``publish`` may then run on any thread
-(HTTP workers, serial readers) and Qt queues delivery to the main thread (``spec/stack.md`` §3.6).
-Pour progress comes at 10–50 Hz per tap; the bridge keeps only the latest per tap and emits
-them from a 100 ms single-shot timer, so the window repaints at most about ten times a second.
+(HTTP workers, serial readers) and Qt queues delivery to the main thread (``docs/architecture.md``).
+Pour progress comes at 10–50 Hz per tap; the bridge does not forward each frame but, at most
+every 100 ms, the running pours of the process-wide :class:`~kegdash.events.PourTracker` (the
+same one the web tap list reads), so the window repaints at most about ten times a second and a
+frame that arrives after its drink was recorded cannot reopen the pour.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kegdash import events
-from kegdash.events import EventBus
+from kegdash.events import EventBus, PourTracker
 
 COALESCE_MS = 100
 
 
 class EventBridge(QObject):
-    event = Signal(str, dict)
+    event = Signal(object)
+    """Every domain event (an :class:`~kegdash.events.Event`), on the main thread."""
     _progress_waiting = Signal()
 
-    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+    def __init__(self, bus: EventBus, parent: QObject | None = None,
+                 pours: PourTracker = events.pours) -> None:
         super().__init__(parent)
-        self._lock = threading.Lock()
-        self._pending: dict[Any, dict[str, Any]] = {}
+        self.pours = pours
+        pours.attach(bus)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COALESCE_MS)
@@ -35,33 +36,19 @@ class EventBridge(QObject):
         self._unsubscribe = bus.subscribe(self._forward)
         self.destroyed.connect(self._unsubscribe)
 
-    def _forward(self, name: str, data: dict[str, Any]) -> None:
-        if name == events.POUR_PROGRESS:
-            key = data.get("tap_id") or data.get("meter")
-            with self._lock:
-                first = not self._pending
-                self._pending[key] = data
-            if first:
-                self._progress_waiting.emit()
-            return
-        if name == events.DRINK_POURED:
-            # A progress frame still waiting must not reopen a pour that has just ended.
-            with self._lock:
-                self._pending = {
-                    key: value for key, value in self._pending.items()
-                    if value.get("tap_id") not in (None, data.get("tap_id"))
-                }
-        self.event.emit(name, data)
+    def _forward(self, event: events.Event) -> None:
+        if isinstance(event, events.PourProgress):
+            self._progress_waiting.emit()
+        else:
+            self.event.emit(event)
 
     def _arm(self) -> None:
         if not self._timer.isActive():
             self._timer.start()
 
     def _flush(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        for data in pending.values():
-            self.event.emit(events.POUR_PROGRESS, data)
+        for progress in self.pours.current().values():
+            self.event.emit(progress)
 
     def detach(self) -> None:
         self._unsubscribe()

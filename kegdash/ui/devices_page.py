@@ -1,11 +1,12 @@
 """Devices: the serial ports of this machine, the boards kegdash reads (their state comes only
-from DEVICE_STATUS events, so the window never touches a port itself), and the hive sensors
+from DeviceStatus events, so the window never touches a port itself), and the hive sensors
 known to the database. With the process's DeviceManager the page also connects a port as a
 Kegboard or hive gateway, disconnects one, and starts a simulator with one click; boards plugged
 in or out while it runs show up live (the manager's watcher publishes PORTS_CHANGED)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kegdash import events
+from kegdash import events, fmt
 from kegdash.hw.devices import PortInfo, serial_ports
-from kegdash.ui import fmt, queries
+from kegdash.ui import queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.layouts import hint, left_row
 from kegdash.ui.table_model import read_only_table
@@ -98,25 +99,25 @@ class DevicesPage(QWidget):
         self._poll.timeout.connect(self.refresh_counters)
         bridge.event.connect(self.on_event)
         for link in devices.links if devices else ():
-            self.on_event(events.DEVICE_STATUS, link.status.as_dict())
+            self.on_event(link.status.event())
         self.reload_ports()
         self.reload_sensors()
 
     # --- state from events ---------------------------------------------------------------------
 
-    def on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == events.DEVICE_STATUS:
-            device = str(data.get("device", "?"))
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.DeviceStatus):
+            device = event.device
             if self.devices is not None and device not in self._read_devices():
                 # a late report from a link disconnected here, or the last of one the watcher dropped
                 if self.states.pop(device, None) is not None:
                     self._show_serial()
                 return
-            self.states[device] = dict(data, state=data.get("state", "unknown"))
+            self.states[device] = dataclasses.asdict(event)
             self._show_serial()
-        elif name == events.PORTS_CHANGED:
+        elif isinstance(event, events.PortsChanged):
             self.reload_ports()
-        elif name == events.READING_STORED and self.isVisible():
+        elif isinstance(event, events.ReadingStored) and self.isVisible():
             self.reload_sensors()
 
     def refresh_counters(self) -> None:
@@ -202,7 +203,7 @@ class DevicesPage(QWidget):
                           "or plug it in again.")
 
     def _track(self, link: SerialLink) -> None:
-        self.on_event(events.DEVICE_STATUS, link.status.as_dict())
+        self.on_event(link.status.event())
 
     def show_message(self, text: str, kind: str = "info") -> None:
         self.message.setProperty("kind", kind)

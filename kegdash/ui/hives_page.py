@@ -19,11 +19,11 @@ from peewee import fn
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kegdash import events
+from kegdash import events, fmt
 from kegdash.apiary import series as apiary_series
 from kegdash.apiary.models import Device, Reading
 from kegdash.site_settings import get_settings
-from kegdash.ui import fmt, queries
+from kegdash.ui import queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.queries import SERIES_FIELDS, Series, _break_gaps
@@ -393,13 +393,13 @@ class HivesPage(QWidget):
 
     # --- live readings -------------------------------------------------------------------------
 
-    def on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == events.SETTING_CHANGED and data.get("key") in ALERT_KEYS:
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.SettingChanged) and event.key in ALERT_KEYS:
             self._draw()
-            if data["key"] == "hive_battery_low_percent":
+            if event.key == "hive_battery_low_percent":
                 self.load()  # when each battery went low is found by the query
-        elif name == events.READING_STORED and self.hive_id is not None:
-            if data.get("hive_id") not in (None, self.hive_id):
+        elif isinstance(event, events.ReadingStored) and self.hive_id is not None:
+            if event.hive_id not in (None, self.hive_id):
                 return
             if not self._live.isActive():
                 self._live.start()

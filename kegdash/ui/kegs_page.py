@@ -7,8 +7,6 @@ message line on the page, never raised into Qt.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kegdash import events
+from kegdash import events, fmt
 from kegdash.bar.drinks import cancel_drink
 from kegdash.bar.taps import BarError, end_keg
-from kegdash.ui import fmt, queries
+from kegdash.ui import queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.dialogs import ActionDialog, AddTapDialog, StartKegDialog
 from kegdash.ui.prefs import Prefs
@@ -145,8 +143,9 @@ class KegsPage(QWidget):
         self._show_drinks_title()
         self._update_buttons()
 
-    def on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name in (events.DRINK_POURED, events.DRINK_CANCELLED, events.KEG_CHANGED, events.TAP_CHANGED):
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.DrinkPoured | events.DrinkCancelled | events.KegChanged
+                      | events.TapChanged):
             if self.isVisible():
                 self._refresh.start()
             else:

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kegdash import events
+from kegdash import events, fmt
 from kegdash.accounts.users import AccountError
 from kegdash.brewing import BrewingError, Recipe, parse_beerxml, to_beerxml
 from kegdash.brewing import recipes as store
-from kegdash.ui import fmt, recipe_store
+from kegdash.ui import recipe_store
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.recipe_editor import RecipeEditor
@@ -193,8 +193,8 @@ class RecipesPage(QWidget):
         for text in ("Delete", "Export BeerXML…"):
             self.list_buttons[text].setEnabled(count > 0)
 
-    def on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == events.RECIPE_SAVED and not self._importing:
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.RecipeSaved) and not self._importing:
             self.reload()
 
     def selected_ids(self) -> list[str]:

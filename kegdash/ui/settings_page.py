@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kegdash import fmt
 from kegdash.accounts import key_admin
 from kegdash.config import UNITS, ConfigError, Settings, config_path, save_server_address
 from kegdash.server.runner import ServerError
 from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
-from kegdash.ui import fmt, queries
+from kegdash.ui import queries
 from kegdash.ui.layouts import hint, left_row
 from kegdash.ui.prefs import THEMES, Prefs
 from kegdash.ui.table_model import read_only_table

@@ -6,8 +6,6 @@ drink is recorded, lands at the top of the recent-drinks list.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kegdash import events
+from kegdash import events, fmt
 from kegdash.site_settings import get_setting
-from kegdash.ui import fmt, queries
+from kegdash.ui import queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.queries import DrinkView, TapView
@@ -218,31 +216,28 @@ class TapsPage(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, drink.drink_id)
         return item
 
-    def on_event(self, name: str, data: dict[str, Any]) -> None:
-        if name == events.TAP_CHANGED:
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.TapChanged | events.DrinkCancelled):
             self.reload()
-        elif name == events.SETTING_CHANGED and data.get("key") == "low_keg_fraction":
+        elif isinstance(event, events.SettingChanged) and event.key == "low_keg_fraction":
             self.refresh_cards()
-        elif name == events.KEG_CHANGED:
-            self.refresh_card(data.get("tap_id"))
-        elif name == events.POUR_PROGRESS:
-            tap_id = data.get("tap_id") or queries.tap_id_for_meter(data.get("meter", ""))
-            card = self.cards.get(tap_id)
+        elif isinstance(event, events.KegChanged) and event.tap_id is not None:
+            self.refresh_card(event.tap_id)
+        elif isinstance(event, events.PourProgress):
+            card = self.cards.get(event.tap_id)
             if card is not None:
-                card.pour_progress(float(data.get("volume_ml", 0.0)))
-        elif name == events.DRINK_POURED:
-            card = self.cards.get(data.get("tap_id"))
+                card.pour_progress(event.volume_ml)
+        elif isinstance(event, events.DrinkPoured):
+            card = self.cards.get(event.tap_id)
             if card is not None:
                 card.pour_done()
                 self.refresh_card(card.view.tap_id)
-            drink = queries.drink_view(data["drink_id"])
+            drink = queries.drink_view(event.drink_id)
             if drink is not None:
                 self.recent.insertItem(0, self._drink_item(drink))
                 while self.recent.count() > RECENT_DRINKS:
                     self.recent.takeItem(self.recent.count() - 1)
-        elif name == events.DRINK_CANCELLED:
-            self.reload()
-        elif name == events.TEMPERATURE_RECORDED:
+        elif isinstance(event, events.TemperatureRecorded):
             self.refresh_cards()
 
     def _on_prefs(self, key: str) -> None:

@@ -6,14 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kegdash import units
 from kegdash.apiary.reading_fields import (
     KNOWN_FIELDS,
     FieldError,
     Limits,
-    celsius_to_fahrenheit,
-    fahrenheit_to_celsius,
-    kg_to_pounds,
-    pounds_to_kg,
     validate_field,
     validate_reading,
 )
@@ -147,13 +144,13 @@ def test_unknown_field_name():
 
 
 def test_unit_conversions():
-    assert fahrenheit_to_celsius(212.0) == 100.0
-    assert fahrenheit_to_celsius(-40.0) == -40.0
-    assert fahrenheit_to_celsius(95.0) == 35.0
-    assert celsius_to_fahrenheit(35.0) == 95.0
-    assert pounds_to_kg(1.0) == 0.45359237
-    assert pounds_to_kg(100.0) == pytest.approx(45.359237)
-    assert kg_to_pounds(0.45359237) == 1.0
+    assert units.f_to_c(212.0) == 100.0
+    assert units.f_to_c(-40.0) == -40.0
+    assert units.f_to_c(95.0) == 35.0
+    assert units.c_to_f(35.0) == 95.0
+    assert units.lb_to_kg(1.0) == 0.45359237
+    assert units.lb_to_kg(100.0) == pytest.approx(45.359237)
+    assert units.kg_to_lb(0.45359237) == 1.0
 
 
 def test_dialect_units_are_converted_before_the_range_check():

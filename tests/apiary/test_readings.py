@@ -23,9 +23,9 @@ def owner(database):
 
 @pytest.fixture
 def published():
-    seen: list[dict] = []
+    seen: list[events.ReadingStored] = []
     unsubscribe = events.bus.subscribe(
-        lambda name, data: seen.append(data) if name == events.READING_STORED else None)
+        lambda event: seen.append(event) if isinstance(event, events.ReadingStored) else None)
     yield seen
     unsubscribe()
 
@@ -37,8 +37,8 @@ def test_unknown_device_is_registered_unassigned(owner, published):
     assert result.device_created and result.stored and result.device.id == device.id
     assert device.hive_id is None and device.owner_id == owner.id and device.name == "56:12:A7"
     assert (device.vendor, device.model, device.last_reading_ts) == ("BroodMinder", "56", TS)
-    assert [p["device_id"] for p in published] == [device.id]
-    assert published[0]["values"] == {"temperature": 35.1} and published[0]["hive_id"] is None
+    assert [p.device_id for p in published] == [device.id]
+    assert published[0].values == {"temperature": 35.1} and published[0].hive_id is None
 
 
 def test_registered_device_is_used_and_its_metadata_refreshed(owner):

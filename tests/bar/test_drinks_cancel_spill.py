@@ -31,7 +31,7 @@ def tap(database):
 @pytest.fixture
 def published():
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     yield seen
     unsubscribe()
 
@@ -47,8 +47,8 @@ def test_cancel_returns_the_volume_to_keg_and_session(tap, published):
     session = DrinkingSession.get_by_id(a.session_id)
     assert session.volume_ml == 50.0
     assert session.end == T0 + dt.timedelta(minutes=180)  # rebuilt from the drink that is left
-    assert ("drink_cancelled", {"drink_id": b.id, "keg_id": keg.id, "volume_ml": 150.0}) in published
-    assert ("keg_changed", {"keg_id": keg.id, "tap_id": tap.id}) in published
+    assert events.DrinkCancelled(drink_id=b.id, tap_id=tap.id, keg_id=keg.id, volume_ml=150.0) in published
+    assert events.KegChanged(keg_id=keg.id, tap_id=tap.id) in published
 
 
 def test_cancel_as_spilled_moves_the_volume_to_the_spill_total(tap):
@@ -88,7 +88,7 @@ def test_spill_counts_against_the_keg_without_a_drink(tap, published):
     assert keg.spilled_ml == 20.0 and keg.served_ml == 0 and keg.remaining_ml == CORNY_ML - 20
     assert record_spill("kegboard.flow0", volume_ml=5.5).spilled_ml == 25.5
     assert Drink.select().count() == 0 and DrinkingSession.select().count() == 0
-    assert published == [("keg_changed", {"keg_id": keg.id, "tap_id": tap.id})] * 2
+    assert published == [events.KegChanged(keg_id=keg.id, tap_id=tap.id)] * 2
 
 
 def test_spill_refusals_change_nothing(tap):

@@ -9,7 +9,7 @@ from kegdash.bar.taps import BarError, NotFound, add_tap, end_keg, find_tap, sta
 @pytest.fixture
 def published():
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     yield seen
     unsubscribe()
 
@@ -37,7 +37,7 @@ def test_keg_lifecycle_and_events(database, published):
     tap = add_tap("Main", "kegboard.flow0")
     keg = start_keg(tap.id, "Racer 5", abv=7.2, size="half-barrel")
     assert keg.full_volume_ml == 58673.88 and keg.percent_full == 1.0
-    assert ("keg_changed", {"keg_id": keg.id, "tap_id": tap.id}) in published
+    assert events.KegChanged(keg_id=keg.id, tap_id=tap.id) in published
     with pytest.raises(BarError, match="end it first"):
         start_keg(tap.id, "Other")
     ended = end_keg("Main")

@@ -69,8 +69,8 @@ def test_recent_logs_newest_first_and_limited(database):
 def test_event_after_commit(database):
     seen = []
 
-    def listener(name, data):
-        seen.append((name, data, db_proxy.in_transaction()))
+    def listener(event):
+        seen.append((event, db_proxy.in_transaction()))
 
     unsubscribe = events.bus.subscribe(listener)
     try:
@@ -78,5 +78,5 @@ def test_event_after_commit(database):
     finally:
         unsubscribe()
     sensor = find_sensor(NAME)
-    assert seen == [("temperature_recorded",
-                     {"sensor_id": sensor.id, "sensor_name": NAME, "temp_c": 3.5, "time": T0}, False)]
+    assert seen == [(events.TemperatureRecorded(sensor_id=sensor.id, sensor_name=NAME, temp_c=3.5,
+                                                time=T0), False)]

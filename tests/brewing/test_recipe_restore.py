@@ -38,7 +38,7 @@ def test_restore_puts_back_the_same_recipe_its_clones_and_feed(database):
     assert StoredRecipe.get_by_id(clone.id).parent_id is None
     assert feed_about(recipe.public_id) == []
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     try:
         restored = store.restore_recipe(deleted)
     finally:
@@ -52,8 +52,8 @@ def test_restore_puts_back_the_same_recipe_its_clones_and_feed(database):
     assert StoredRecipe.get_by_id(clone.id).parent_id == restored.id
     assert feed_about(recipe.public_id) == feed
     assert store.get_recipe(recipe.public_id, viewer=anna, show_private=True).name == "Pale Ale II"
-    assert seen == [(events.RECIPE_SAVED, {"id": recipe.public_id, "recipe_name": "Pale Ale II",
-                                           "change": "created"})]
+    assert seen == [events.RecipeSaved(recipe_id=recipe.public_id, recipe_name="Pale Ale II",
+                                       change="created")]
 
 
 def test_restore_yields_to_what_changed_meanwhile(database):

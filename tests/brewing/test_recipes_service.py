@@ -32,14 +32,13 @@ def test_next_slug(slug, following):
 def test_create_caches_numbers_records_action_and_publishes_after_commit(database):
     anna = create_user("anna")
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     try:
         row = store.create_recipe(anna, PALE)
     finally:
         unsubscribe()
     assert row.slug == "pale-ale" and row.og > 1 and row.abv > 0
-    assert seen == [(events.RECIPE_SAVED, {"id": row.public_id, "recipe_name": "Pale Ale",
-                                           "change": "created"})]
+    assert seen == [events.RecipeSaved(recipe_id=row.public_id, recipe_name="Pale Ale", change="created")]
     action = Action.get(Action.target_id == row.public_id)
     assert action.type == actions.RECIPE_CREATED
     assert actions.action_data(action)["og"] == row.og

@@ -11,7 +11,6 @@ from polling import wait_for
 
 from kegdash import events
 from kegdash.bar.taps import add_tap, start_keg
-from kegdash.events import PORTS_CHANGED
 from kegdash.hw import devices as devices_module
 from kegdash.hw.devices import DeviceManager, PortInfo
 from kegdash.hw.simulators import Pty, Simulator
@@ -79,17 +78,16 @@ def boards(tmp_path):
 
 @pytest.fixture
 def published():
-    """Events as (name, data), in order."""
+    """Every event published, in order."""
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     yield seen
     unsubscribe()
 
 
 def poured_on(published, since=0):
     """Pour progress on a configured tap, among the events published from index ``since`` on."""
-    return [data for name, data in published[since:]
-            if name == events.POUR_PROGRESS and data["tap_id"] is not None]
+    return [event for event in published[since:] if isinstance(event, events.PourProgress)]
 
 
 def test_a_kegboard_plugged_in_after_start_is_read_and_pours_flow(manager, sockets, bar, boards,
@@ -103,9 +101,9 @@ def test_a_kegboard_plugged_in_after_start_is_read_and_pours_flow(manager, socke
     assert link.device == kegboard.pty.device
     assert wait_for(lambda: link.status.kind == "kegboard" and link.status.state == "connected")
     assert wait_for(lambda: poured_on(published))
-    assert (PORTS_CHANGED, {"appeared": [kegboard.pty.device], "vanished": []}) in published
-    statuses = [data for name, data in published if name == events.DEVICE_STATUS]
-    assert statuses[-1]["kind"] == "kegboard"  # the page learns the kind without polling
+    assert events.PortsChanged(appeared=(kegboard.pty.device,), vanished=()) in published
+    statuses = [event for event in published if isinstance(event, events.DeviceStatus)]
+    assert statuses[-1].kind == "kegboard"  # the page learns the kind without polling
     assert sockets.wait_scans() and manager.links == [link]  # read ports are left alone
 
 
@@ -122,7 +120,7 @@ def test_a_board_moved_to_another_socket_is_read_there_and_its_old_link_dropped(
     sockets.unplug(first.pty.device)
     assert wait_for(lambda: old.status.state == "disconnected")
     assert sockets.wait_scans() and manager.links == [old]  # it may come back in the same socket
-    assert (PORTS_CHANGED, {"appeared": [], "vanished": [first.pty.device]}) in published
+    assert events.PortsChanged(appeared=(), vanished=(first.pty.device,)) in published
 
     seen = len(published)
     second = boards("ttyACM1")

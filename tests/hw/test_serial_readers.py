@@ -54,7 +54,7 @@ def test_ticks_become_a_drink_with_the_right_volume_and_user(kegboard):
     add_auth_token("core.rfid", "0a1b2c3d4e", mikey)
     progress = []
     unsubscribe = events.bus.subscribe(
-        lambda name, data: progress.append(data) if name == events.POUR_PROGRESS else None)
+        lambda event: progress.append(event) if isinstance(event, events.PourProgress) else None)
     try:
         send(pty, kbsp.MeterStatus("flow0", 5000),  # baseline, not a pour
              kbsp.AuthToken("core.rfid", bytes.fromhex("0a1b2c3d4e")[::-1], 1),
@@ -66,7 +66,7 @@ def test_ticks_become_a_drink_with_the_right_volume_and_user(kegboard):
     assert (drink.ticks, drink.volume_ml, drink.user_id) == (800, 400.0, mikey.id)
     assert drink.auth_token == "core.rfid|0a1b2c3d4e"
     assert Keg.get().served_ml == 400.0
-    assert [p["volume_ml"] for p in progress] == [150.0, 400.0]
+    assert [p.volume_ml for p in progress] == [150.0, 400.0]
     assert link.status.counters["frames_ok"] == 4
 
 

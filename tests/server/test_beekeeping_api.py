@@ -203,14 +203,14 @@ def test_duplicates_are_idempotent_and_the_first_wins(bee):
 
 def test_event_published_for_new_readings_only(bee):
     seen = []
-    unsubscribe = events.bus.subscribe(lambda name, data: seen.append((name, data)))
+    unsubscribe = events.bus.subscribe(seen.append)
     try:
         bee.upload(device_id="aa:bb:cc", temperature="95", timestamp=str(TS))
         bee.upload(device_id="aa:bb:cc", temperature="95", timestamp=str(TS))
     finally:
         unsubscribe()
-    stored = [data for name, data in seen if name == events.READING_STORED]
-    assert len(stored) == 1 and stored[0]["ts"] == TS and stored[0]["device_uuid"] == bee.device.uuid
+    stored = [event for event in seen if isinstance(event, events.ReadingStored)]
+    assert len(stored) == 1 and stored[0].ts == TS and stored[0].device_uuid == bee.device.uuid
 
 
 def test_post_form_and_json(bee):

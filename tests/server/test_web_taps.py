@@ -84,8 +84,8 @@ def test_a_pour_through_the_api_shows_without_the_drinker(http, bar):
 
 
 def test_pour_progress_is_live_until_the_drink_is_recorded(http, bar):
-    events.bus.publish(events.POUR_PROGRESS, meter="kegboard.flow1", tap_id=2, ticks=300,
-                       volume_ml=123.4)
+    events.bus.publish(events.PourProgress(tap_id=2, meter="kegboard.flow1", ticks=300,
+                                           volume_ml=123.4))
     pale = state(http)[1]
     assert pale["pouring"] and pale["pour"] == "Pouring… 123 ml"
     record_drink(2, ticks=400)
@@ -94,13 +94,11 @@ def test_pour_progress_is_live_until_the_drink_is_recorded(http, bar):
 
 
 def test_stale_pour_progress_is_dropped(http, bar, monkeypatch):
-    from kegdash.server import web
-
-    events.bus.publish(events.POUR_PROGRESS, meter="kegboard.flow0", tap_id=1, ticks=3, volume_ml=1)
-    later = web.time.monotonic() + web.POLL_STALE_S + 1
-    monkeypatch.setattr(web.time, "monotonic", lambda: later)
+    events.bus.publish(events.PourProgress(tap_id=1, meter="kegboard.flow0", ticks=3, volume_ml=1))
+    assert state(http)[0]["pouring"]
+    later = events.time.monotonic() + events.POUR_STALE_S + 1
+    monkeypatch.setattr(events.time, "monotonic", lambda: later)
     assert not state(http)[0]["pouring"]
-    events.bus.publish(events.KEG_CHANGED, tap_id=1)  # leave no progress to a later test's tap 1
 
 
 def test_static_files_are_served_and_nothing_else(http, bar):

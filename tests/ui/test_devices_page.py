@@ -116,7 +116,7 @@ def test_devices_read_before_the_window_opened_show_in_the_status_bar(qtbot, bri
 def test_counters_are_refreshed_from_the_links(qtbot, window, manager):
     page = window.devices_page
     (link,) = manager.add_simulated(("kegboard",), speed=50)
-    page.on_event("device_status", link.status.as_dict())
+    page.on_event(link.status.event())
     qtbot.waitUntil(lambda: link.status.counters.get("frames_ok", 0) > 0, timeout=5000)
     page.refresh_counters()
     assert "frames_ok" in page.serial.item(0, 4).text()

@@ -41,32 +41,36 @@ def test_remembers_last_page_and_geometry(qtbot, make_window):
 def test_event_from_another_thread_reaches_main_thread(qtbot, database):
     bridge = EventBridge(events.bus)
     seen = []
-    bridge.event.connect(lambda name, data: seen.append((name, threading.current_thread())))
+    bridge.event.connect(lambda event: seen.append((event, threading.current_thread())))
     with qtbot.waitSignal(bridge.event, timeout=3000):
-        threading.Thread(target=events.bus.publish, args=("ping",), kwargs={"x": 1}).start()
-    assert seen[0] == ("ping", threading.main_thread())
+        threading.Thread(target=events.bus.publish, args=(events.TapChanged(tap_id=7),)).start()
+    assert seen[0] == (events.TapChanged(tap_id=7), threading.main_thread())
     bridge.detach()
 
 
 def test_pour_progress_is_coalesced_to_the_latest_value(qtbot, database):
     bridge = EventBridge(events.bus)
     seen = []
-    bridge.event.connect(lambda name, data: seen.append(data["volume_ml"]))
+    bridge.event.connect(lambda event: seen.append(event.volume_ml))
 
     def burst():
         for volume in range(1, 51):
-            events.bus.publish(events.POUR_PROGRESS, meter="kegboard.flow0", tap_id=1, volume_ml=volume)
+            events.bus.publish(events.PourProgress(tap_id=1, meter="kegboard.flow0", ticks=volume,
+                                                   volume_ml=volume))
 
-    with qtbot.waitSignal(bridge.event, timeout=3000, check_params_cb=lambda n, d: d["volume_ml"] == 50):
+    with qtbot.waitSignal(bridge.event, timeout=3000, check_params_cb=lambda e: e.volume_ml == 50):
         threading.Thread(target=burst).start()
     assert seen[-1] == 50 and len(seen) <= 5
+    events.bus.publish(events.DrinkPoured(drink_id=1, tap_id=1, keg_id=None, volume_ml=50))
+    assert events.pours.current() == {}  # the drink ends the pour for every listener
     bridge.detach()
 
 
 def test_device_status_shows_in_status_bar_and_devices_page(qtbot, window):
-    status = {"device": "/dev/ttyACM0", "kind": "kegboard", "state": "connected", "error": "",
-              "reconnects": 1, "last_data": None, "counters": {"frames": 12, "crc_errors": 0}}
-    threading.Thread(target=events.bus.publish, args=(events.DEVICE_STATUS,), kwargs=status).start()
+    status = events.DeviceStatus(device="/dev/ttyACM0", kind="kegboard", state="connected", error="",
+                                 reconnects=1, last_data=None,
+                                 counters={"frames": 12, "crc_errors": 0})
+    threading.Thread(target=events.bus.publish, args=(status,)).start()
     qtbot.waitUntil(lambda: "/dev/ttyACM0 connected" in window.devices_label.text())
     table = window.devices_page.serial
     assert table.rowCount() == 1

@@ -40,8 +40,8 @@ def test_simulated_pour_animates_its_card_and_lands_in_recent_drinks(qtbot, wind
 
     def pour():
         for volume in (40.0, 120.0, 250.0, 360.0):
-            events.bus.publish(events.POUR_PROGRESS, meter="kegboard.flow1", tap_id=None,
-                               ticks=int(volume / 0.367107), volume_ml=volume)
+            events.bus.publish(events.PourProgress(tap_id=second.id, meter="kegboard.flow1",
+                                                   ticks=int(volume / 0.367107), volume_ml=volume))
 
     in_thread(pour)
     qtbot.waitUntil(lambda: card.pouring_ml == 360.0)

@@ -224,12 +224,12 @@ def test_the_tap_list_shows_a_pour_within_a_second(page, site):
     sync_api.expect(card.locator(".level-text")).to_have_text("98 % · 18.6 L left")
     stout = page.locator("article.tap[data-tap-id='2']")
     sync_api.expect(stout.locator("[data-field=colorName]")).to_have_text("dark brown")  # its public recipe
-    events.bus.publish(events.POUR_PROGRESS, meter="kegboard.flow1", tap_id=2, ticks=500,
-                       volume_ml=183.6)
+    events.bus.publish(events.PourProgress(tap_id=2, meter="kegboard.flow1", ticks=500,
+                                           volume_ml=183.6))
     sync_api.expect(stout.locator(".pour")).to_have_text("Pouring… 184 ml", timeout=1000)
     sync_api.expect(stout).to_have_class(re.compile(r"\bpouring\b"))
     shoot(page, "taps")
-    events.bus.publish(events.KEG_CHANGED, tap_id=2)
+    events.bus.publish(events.KegChanged(keg_id=2, tap_id=2))  # no progress left for later tests
 
 
 def test_names_stay_inert_text(page, site):

@@ -1,24 +1,32 @@
 """Numbers as people at the bar read them: litres or US pints, °C or °F, "12 min ago".
 
-Everything stored is metric (ml, °C, kg, naive UTC); conversion happens only here, at display.
+Everything stored is metric (ml, °C, kg, naive UTC); conversion happens only here, at display,
+for the window and the web pages alike (no Qt). ``units`` is ``"metric"`` or ``"us"``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-ML_PER_US_PINT = 473.176473
-ML_PER_US_FLOZ = 29.5735296
-ML_PER_US_GALLON = 3785.411784
+from kegdash.units import (
+    ML_PER_US_FL_OZ,
+    ML_PER_US_GALLON,
+    ML_PER_US_PINT,
+    c_to_f,
+    f_to_c,
+    kg_to_lb,
+    lb_to_kg,
+)
+
 ML_PER_METRIC_PINT = 500.0
-LB_PER_KG = 2.20462262
+"""A "pint" at a metric bar: the half-litre glass."""
 
 
 def volume(ml: float, units: str) -> str:
     """A volume in the unit that fits its size: ml / L in metric, fl oz / gal in US units."""
     if units == "us":
         if abs(ml) < ML_PER_US_GALLON:
-            return f"{ml / ML_PER_US_FLOZ:.1f} fl oz"
+            return f"{ml / ML_PER_US_FL_OZ:.1f} fl oz"
         return f"{ml / ML_PER_US_GALLON:.1f} gal"
     if abs(ml) < 1000:
         return f"{ml:.0f} ml"
@@ -41,12 +49,12 @@ def temperature(celsius: float, units: str) -> str:
 
 
 def temperature_value(celsius: float, units: str) -> float:
-    return celsius * 9 / 5 + 32 if units == "us" else celsius
+    return c_to_f(celsius) if units == "us" else celsius
 
 
 def celsius_from(value: float, units: str) -> float:
     """A temperature typed in ``units`` back in °C, the stored unit."""
-    return (value - 32) * 5 / 9 if units == "us" else value
+    return f_to_c(value) if units == "us" else value
 
 
 def temperature_unit(units: str) -> str:
@@ -54,12 +62,12 @@ def temperature_unit(units: str) -> str:
 
 
 def weight_value(kg: float, units: str) -> float:
-    return kg * LB_PER_KG if units == "us" else kg
+    return kg_to_lb(kg) if units == "us" else kg
 
 
 def kg_from(value: float, units: str) -> float:
     """A weight typed in ``units`` back in kg, the stored unit."""
-    return value / LB_PER_KG if units == "us" else value
+    return lb_to_kg(value) if units == "us" else value
 
 
 def weight_unit(units: str) -> str:
