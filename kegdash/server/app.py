@@ -10,7 +10,7 @@ from kegdash.server.json_plugin import JsonPlugin
 
 bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; cheroot caps raw bodies
 
-# (mount prefix, dialect module): each module has ``make_app()`` and ``error_response()``.
+# (mount prefix, dialect module): each module has ``make_app()`` and its ``DIALECT``.
 DIALECTS = [("/api/", kegbot), ("/api_v1/", beekeeping), ("/v1/", tapline)]
 
 
@@ -25,7 +25,7 @@ def _dialect_error(error: bottle.HTTPError) -> str:
     path = bottle.request.path
     for prefix, module in DIALECTS:
         if path == prefix.rstrip("/") or path.startswith(prefix):
-            response = module.error_response(error.status_code, error.body or error.status_line)
+            response = module.DIALECT.error_response(error.status_code, error.body or error.status_line)
             bottle.response.status = response.status
             for key, value in response.headerlist:
                 bottle.response.set_header(key, value)

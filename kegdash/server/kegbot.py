@@ -25,9 +25,11 @@ from kegdash.bar.models import AuthToken, Beverage, Drink, Keg, Tap
 from kegdash.bar.taps import BarError, NotFound, find_tap
 from kegdash.db import parse_id, utcnow
 from kegdash.prepared import PreparedQuery
-from kegdash.server import kegbot_auth
+from kegdash.server import dialect, kegbot_auth
 from kegdash.server import kegbot_objects as obj
-from kegdash.server.json_plugin import JsonPlugin, dumps
+from kegdash.server.dialect import Dialect, new_app
+from kegdash.server.json_plugin import dumps
+from kegdash.server.kegbot_errors import ERROR_CODES, KegbotError, bad_request, not_found
 
 log = logging.getLogger(__name__)
 
@@ -38,36 +40,10 @@ MAX_CLOCK_SKEW = dt.timedelta(days=366)
 MAX_TEXT = 200
 MAX_VOLUME_ML = 1_000_000.0  # a 1000 L pour is a broken client; sums must stay finite
 
-ERROR_CODES = {
-    400: "BadRequestError",
-    401: "NoAuthTokenError",
-    403: "PermissionDeniedError",
-    404: "NotFoundError",
-    405: "BadRequestError",
-    413: "BadRequestError",
-    500: "ServerError",
-}
-
 _INT_RE = re.compile(r"^[+-]?\d{1,19}$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 _PARAMS_KEY = "kegdash.kegbot.params"
-
-
-class KegbotError(Exception):
-    """An error with the seed's code name and its HTTP status."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def bad_request(message: str) -> KegbotError:
-    return KegbotError(400, "BadRequestError", message)
-
-
-def not_found(message: str) -> KegbotError:
-    return KegbotError(404, "NotFoundError", message)
 
 
 def error_response(status: int, message: str, code: str | None = None) -> bottle.HTTPResponse:
@@ -78,32 +54,11 @@ def error_response(status: int, message: str, code: str | None = None) -> bottle
     )
 
 
-class ErrorPlugin:
-    """Answer every failure inside a Kegbot route in the Kegbot envelope, never as HTML."""
-
-    name = "kegbot-errors"
-    api = 2
-
-    def apply(self, callback: Callable, route: bottle.Route) -> Callable:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return callback(*args, **kwargs)
-            except (KegbotError, kegbot_auth.AuthError) as exc:
-                return error_response(exc.status, exc.message, exc.code)
-            except NotFound as exc:
-                return error_response(404, str(exc))
-            except BarError as exc:
-                return error_response(400, str(exc))
-            except bottle.HTTPResponse as exc:
-                if isinstance(exc, bottle.HTTPError) and exc.status_code >= 400:
-                    return error_response(exc.status_code, str(exc.body or exc.status_line))
-                raise
-            except Exception:
-                log.exception("unexpected error in %s %s", bottle.request.method,
-                              bottle.request.path)
-                return error_response(500, "The server had a problem serving the request.")
-
-        return wrapper
+DIALECT = Dialect("kegbot", error_response, errors=[
+    (KegbotError, lambda exc: error_response(exc.status, exc.message, exc.code)),
+    (NotFound, lambda exc: error_response(404, str(exc))),
+    (BarError, lambda exc: error_response(400, str(exc))),
+])
 
 
 # --- request arguments -------------------------------------------------------------------
@@ -263,10 +218,7 @@ _TAPS_WITH_KEGS = PreparedQuery(lambda: (  # the most requested query of the API
 
 
 def make_app() -> bottle.Bottle:
-    app = bottle.Bottle()
-    app.uninstall("json")  # ours handles lists and datetimes too
-    app.install(ErrorPlugin())
-    app.install(JsonPlugin())
+    app = new_app(DIALECT)
 
     def route(path: str, method: str | list[str] = "GET", *, protected: bool = False,
               open_: bool = False) -> Callable[[Callable], Callable]:
@@ -279,8 +231,7 @@ def make_app() -> bottle.Bottle:
                     kegbot_auth.authorize(key, protected=protected or is_post)
                 return fn(*args, **kwargs)
 
-            for variant in (path, path + "/"):
-                app.route(variant, method, handler)
+            dialect.route(app, path, method, handler)
             return fn
         return decorate
 

@@ -20,18 +20,11 @@ import bottle
 
 from kegdash.accounts.keys import user_for_api_key
 from kegdash.accounts.models import User
+from kegdash.server.kegbot_errors import KegbotError
 from kegdash.server.web_session import logged_in_user
 from kegdash.site_settings import get_setting
 
 KEY_HEADER = "X-Kegbot-Api-Key"
-
-
-class AuthError(Exception):
-    """Refused: the seed's code (``NoAuthTokenError`` …) and its HTTP status."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 def request_key(params: Mapping[str, Any]) -> str | None:
@@ -44,7 +37,7 @@ def request_key(params: Mapping[str, Any]) -> str | None:
 
 
 def authorize(key: str | None, *, protected: bool) -> User | None:
-    """The key's user if this request may go on, else raise AuthError.
+    """The key's user if this request may go on, else raise KegbotError.
 
     ``protected`` endpoints (every POST, auth tokens) need a staff key; in ``members`` mode
     every endpoint needs a key (any active user's) or a logged-in browser session, in
@@ -56,12 +49,12 @@ def authorize(key: str | None, *, protected: bool) -> User | None:
             return None
         user = logged_in_user() if not protected and mode == "members" else None
         if user is None:
-            raise AuthError(401, "NoAuthTokenError", "This resource requires an API key.")
+            raise KegbotError(401, "NoAuthTokenError", "This resource requires an API key.")
         return user
     user = user_for_api_key(key)
     if user is None or not user.is_active:
-        raise AuthError(401, "BadAuthTokenError", "The API key is not valid.")
+        raise KegbotError(401, "BadAuthTokenError", "The API key is not valid.")
     if (protected or mode == "staff") and not (user.is_staff or user.is_superuser):
-        raise AuthError(403, "PermissionDeniedError",
+        raise KegbotError(403, "PermissionDeniedError",
                         "This API key does not have permission to perform this operation.")
     return user

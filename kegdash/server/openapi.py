@@ -22,7 +22,15 @@ import bottle
 
 from kegdash import __version__
 from kegdash.apiary.reading_fields import IDENT_FIELDS, MEASUREMENT_FIELDS
-from kegdash.server import beekeeping, kegbot, kegbot_auth, tapline, tapline_accounts, tapline_recipes
+from kegdash.server import (
+    beekeeping_params,
+    kegbot,
+    kegbot_auth,
+    kegbot_errors,
+    tapline,
+    tapline_accounts,
+    tapline_recipes,
+)
 from kegdash.server.tapline_validation import MAX_BODY_BYTES as TAPLINE_MAX_BODY
 from kegdash.server.tapline_validation import Prop
 
@@ -156,7 +164,7 @@ THERMO_BODY = _kegbot_body({"temp_c": {"type": "number", "minimum": -20, "maximu
                            ["temp_c"])
 
 KEGBOT_SCHEMAS: dict[str, Schema] = {
-    "KegbotError": _obj({"error": _obj({"code": {"enum": sorted(set(kegbot.ERROR_CODES.values()))},
+    "KegbotError": _obj({"error": _obj({"code": {"enum": sorted(set(kegbot_errors.ERROR_CODES.values()))},
                                         "message": STR})}),
     "Paging": _obj({"total": INT, "limit": INT, "pos": INT_OR_NULL}),
     "Drink": _obj({
@@ -645,7 +653,7 @@ Three dialects on one server (see `docs/api-notes.md` for every departure from t
 
 Every path also answers with a trailing slash. Limits: cheroot refuses bodies over 8 MiB (413,
 plain text) and headers over 64 KiB; Kegbot refuses bodies over 4 MiB, Tapline over
-{TAPLINE_MAX_BODY // (1024 * 1024)} MiB (400), Beekeeping over {beekeeping.MAX_BODY_BYTES // 1024} KiB.
+{TAPLINE_MAX_BODY // (1024 * 1024)} MiB (400), Beekeeping over {beekeeping_params.MAX_BODY_BYTES // 1024} KiB.
 """
 
 

@@ -10,7 +10,6 @@ headers. The converters and calculator live here; recipes and actions are in
 
 from __future__ import annotations
 
-import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -32,11 +31,9 @@ from kegdash.brewing import (
     to_beerxml,
 )
 from kegdash.brewing.recipes import NotRecipeOwner, RecipeInputError, RecipeNotFound
-from kegdash.server import tapline_accounts, tapline_recipes
-from kegdash.server.json_plugin import JsonPlugin
+from kegdash.server import dialect, tapline_accounts, tapline_recipes
+from kegdash.server.dialect import Dialect, new_app
 from kegdash.server.tapline_validation import Prop, TaplineError, check, json_body, prop_error
-
-log = logging.getLogger(__name__)
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -80,43 +77,36 @@ def error_response(status: int, message: str,
     return bottle.HTTPResponse(body=message, status=status, headers=all_headers)
 
 
-_STATUS_OF = [
-    ((RecipeNotFound, UserNotFound, AuthorizationNotFound), 404),
-    ((NotRecipeOwner,), 403),
-    ((ClientError,), 401),
-    ((BrewingError, RecipeInputError, AccountError, ScopeError), 400),
-]
+class TimingPlugin:
+    """Every Tapline answer carries ``X-Request-ID``, ``X-Response-Time`` and the CORS headers;
+    an error answer gets them from ``error_response``."""
 
-
-class ErrorPlugin:
-    """Turn every failure inside a Tapline route into a plain-text answer; time every request."""
-
-    name = "tapline-errors"
+    name = "tapline-timing"
     api = 2
 
     def apply(self, callback: Callable, route: bottle.Route) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bottle.request.environ[_START_KEY] = time.perf_counter()
-            try:
-                result = callback(*args, **kwargs)
-            except TaplineError as exc:
-                return error_response(exc.status, exc.message, exc.headers)
-            except bottle.HTTPResponse as exc:
-                if isinstance(exc, bottle.HTTPError) and exc.status_code >= 400:
-                    return error_response(exc.status_code, str(exc.body or exc.status_line))
-                raise
-            except Exception as exc:
-                for kinds, status in _STATUS_OF:
-                    if isinstance(exc, kinds):
-                        return error_response(status, str(exc))
-                log.exception("unexpected error in %s %s", bottle.request.method,
-                              bottle.request.path)
-                return error_response(500, "Internal server error")
-            for key, value in _headers(bottle.response.status_code).items():
-                bottle.response.set_header(key, value)
+            result = callback(*args, **kwargs)
+            if not isinstance(result, bottle.HTTPResponse):
+                for key, value in _headers(bottle.response.status_code).items():
+                    bottle.response.set_header(key, value)
             return result
 
         return wrapper
+
+
+def _plain(status: int) -> Callable[[Exception], bottle.HTTPResponse]:
+    return lambda exc: error_response(status, str(exc))
+
+
+DIALECT = Dialect("tapline", error_response, server_error="Internal server error", errors=[
+    (TaplineError, lambda exc: error_response(exc.status, exc.message, exc.headers)),
+    ((RecipeNotFound, UserNotFound, AuthorizationNotFound), _plain(404)),
+    (NotRecipeOwner, _plain(403)),
+    (ClientError, _plain(401)),
+    ((BrewingError, RecipeInputError, AccountError, ScopeError), _plain(400)),
+])
 
 
 def recipe_list(fmt: str, items: list[Any]) -> list[Recipe]:
@@ -135,10 +125,7 @@ def recipe_list(fmt: str, items: list[Any]) -> list[Recipe]:
 
 
 def make_app() -> bottle.Bottle:
-    app = bottle.Bottle()
-    app.uninstall("json")  # ours handles lists too
-    app.install(ErrorPlugin())
-    app.install(JsonPlugin())
+    app = new_app(DIALECT, TimingPlugin())
 
     preflighted: set[str] = set()
 
@@ -149,11 +136,10 @@ def make_app() -> bottle.Bottle:
     def route(path: str, method: str = "GET") -> Callable[[Callable], Callable]:
         """Register ``path`` and ``path/`` (and an OPTIONS answer for both)."""
         def decorate(fn: Callable) -> Callable:
-            for variant in (path, path + "/"):
-                app.route(variant, method, fn)
-                if variant not in preflighted:
-                    preflighted.add(variant)
-                    app.route(variant, "OPTIONS", preflight)
+            dialect.route(app, path, method, fn)
+            if path not in preflighted:
+                preflighted.add(path)
+                dialect.route(app, path, "OPTIONS", preflight)
             return fn
         return decorate
 

@@ -12,7 +12,7 @@ from kegdash import events
 from kegdash.accounts.users import create_user
 from kegdash.apiary.models import Apiary, Device, LicenseKey, Reading
 from kegdash.apiary.registry import add_apiary, add_device, add_hive, issue_license_key
-from kegdash.server import beekeeping
+from kegdash.server import beekeeping_limits
 from kegdash.site_settings import set_setting
 
 ENVELOPE_KEYS = {"status_code", "status_string", "code", "description", "result"}
@@ -358,7 +358,7 @@ def test_unknown_and_missing_uuid(bee):
 def frozen_clock(monkeypatch):
     """The limiter's monotonic clock, moved only by the test (so no test depends on timing)."""
     now = [1000.0]
-    monkeypatch.setattr(beekeeping, "monotonic", lambda: now[0])
+    monkeypatch.setattr(beekeeping_limits, "monotonic", lambda: now[0])
     return now
 
 
@@ -400,7 +400,7 @@ def test_rate_limit_allowance_is_a_site_setting(bee, frozen_clock):
 
 
 def test_limiter_is_per_key_and_forgets_idle_clients(frozen_clock):
-    limiter = beekeeping.RateLimiter()
+    limiter = beekeeping_limits.RateLimiter()
     assert [limiter.hit("a", 2).allowed for _ in range(3)] == [True, True, False]
     assert limiter.hit("b", 2).allowed
     for i in range(10_000):
