@@ -35,6 +35,8 @@ SQLITE_PRAGMAS = {
     "cache_size": -16000,
 }
 
+WRITE_LOCK_TIMEOUT_S = SQLITE_PRAGMAS["busy_timeout"] / 1000
+
 
 class DatabaseError(RuntimeError):
     """The database could not be opened or migrated; the message says which and why."""
@@ -47,6 +49,10 @@ class SerializedSqliteDatabase(peewee.SqliteDatabase):
     busy handler, which sleeps in steps of up to 100 ms and is not woken when the lock frees
     (measured with py-spy under 50 concurrent drink posts: p99 ~460 ms → ~250 ms with the
     lock). Other processes (``kegdash admin``) still meet the busy timeout as before.
+
+    The lock is waited for as long as SQLite's busy timeout, no longer: a writer stuck inside a
+    transaction then makes the others fail with "database is locked", as SQLite itself would,
+    instead of freezing every thread (the window's included) behind it.
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -56,7 +62,9 @@ class SerializedSqliteDatabase(peewee.SqliteDatabase):
 
     def _acquire(self) -> None:
         if not getattr(self._holder, "held", False):
-            self._write_lock.acquire()
+            if not self._write_lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S):
+                raise peewee.OperationalError(
+                    f"database is locked: another writer held it for over {WRITE_LOCK_TIMEOUT_S:g} s")
             self._holder.held = True
 
     def _release(self) -> None:

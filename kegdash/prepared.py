@@ -16,7 +16,7 @@ from typing import Any
 
 import peewee
 
-from kegdash.db import database
+from kegdash import db
 
 
 class _Slot:
@@ -45,39 +45,41 @@ class PreparedQuery:
 
     Thread-safe without a lock: two threads compiling at once both produce the same text and
     the last one's result is kept. A database opened later (another file, a test's fresh
-    database) compiles again, because quoting and placeholders differ between databases.
+    database) compiles again, because quoting and placeholders differ between databases: the
+    cache is keyed on ``db.generation``, as the site settings cache is.
     """
 
     def __init__(self, build: Callable[[], peewee.BaseQuery]) -> None:
         self._build = build
-        self._compiled: tuple[peewee.Database, peewee.BaseQuery, str, tuple] | None = None
+        self._compiled: tuple[int, peewee.BaseQuery, str, tuple] | None = None
 
-    def _compile(self) -> tuple[peewee.Database, peewee.BaseQuery, str, tuple]:
+    def _compile(self) -> tuple[int, peewee.BaseQuery, str, tuple]:
         compiled = self._compiled
-        if compiled is None or compiled[0] is not database.obj:
+        if compiled is None or compiled[0] != db.generation:
             query = self._build()
             sql, params = query.sql()
-            compiled = self._compiled = (database.obj, query, sql, tuple(params))
+            compiled = self._compiled = (db.generation, query, sql, tuple(params))
         return compiled
 
     def _cursor(self, values: dict[str, Any]) -> tuple[peewee.BaseQuery, Any]:
-        db, query, sql, params = self._compile()
+        _, query, sql, params = self._compile()
         bound = [p.bind(values) if isinstance(p, _Slot) else p for p in params]
-        return query, db.execute_sql(sql, bound)
+        return query, db.database.execute_sql(sql, bound)
 
-    def rows(self, **values: Any) -> Iterator[Any]:
-        """Every row, in the form the built query returns them."""
+    def all(self, **values: Any) -> Iterator[Any]:
+        """Run a query and iterate its rows, in the form the built query returns them."""
         query, cursor = self._cursor(values)
-        # peewee's own step from cursor to rows; its public ``execute()`` would rebuild the SQL.
+        # peewee's own step from cursor to rows (private: peewee is pinned to its minor version
+        # in pyproject.toml); its public ``execute()`` would rebuild the SQL.
         return iter(query._get_cursor_wrapper(cursor))
 
-    def first(self, **values: Any) -> Any:
-        """The first row, or None. Reads every row, so the statement is finished (a pending
-        ``RETURNING`` statement would otherwise hold its write open); meant for queries of at
-        most a few rows."""
-        return next(iter(list(self.rows(**values))), None)
+    def one(self, **values: Any) -> Any:
+        """Run a query (or an INSERT/UPDATE … RETURNING) and return its first row, or None.
+        Reads every row, so the statement is finished (a pending ``RETURNING`` statement would
+        otherwise hold its write open); meant for statements of at most a few rows."""
+        return next(iter(list(self.all(**values))), None)
 
-    def run(self, **values: Any) -> int:
-        """Execute a write without RETURNING; the number of rows it changed."""
+    def execute(self, **values: Any) -> int:
+        """Run a write without RETURNING; the number of rows it changed."""
         _, cursor = self._cursor(values)
         return cursor.rowcount

@@ -130,6 +130,34 @@ def test_a_failed_write_transaction_releases_the_write_lock(database):
     assert [u.username for u in User.select()] == ["after"]
 
 
+def test_a_stuck_writer_makes_others_fail_instead_of_waiting_for_ever(database, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(kdb, "WRITE_LOCK_TIMEOUT_S", 0.2)
+    inside, release = threading.Event(), threading.Event()
+
+    def stuck_writer():
+        kdb.database.connect(reuse_if_open=True)
+        with kdb.database.atomic():
+            User.create(username="slow")
+            inside.set()
+            release.wait(5)
+        kdb.database.close()
+
+    thread = threading.Thread(target=stuck_writer)
+    thread.start()
+    try:
+        assert inside.wait(5)
+        with pytest.raises(peewee.OperationalError, match="database is locked"), kdb.database.atomic():
+            User.create(username="waiting")
+    finally:
+        release.set()
+        thread.join(5)
+    with kdb.database.atomic():  # the lock is free again once the slow writer is done
+        User.create(username="later")
+    assert sorted(u.username for u in User.select()) == ["later", "slow"]
+
+
 def test_cached_settings_follow_the_database_and_other_processes(tmp_path, monkeypatch):
     from kegdash import site_settings
 

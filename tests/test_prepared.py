@@ -29,25 +29,25 @@ def test_rows_are_the_models_the_query_itself_returns(database):
         taps.add_tap(name, f"kegboard.{name}")
         taps.start_keg(name, beer)
     for name in ("Left", "Right"):
-        tap = TAP_WITH_KEG.first(name=name)
+        tap = TAP_WITH_KEG.one(name=name)
         expected = (Tap.select(Tap, Keg, Beverage).join(Keg, on=(Tap.current_keg == Keg.id))
                     .join(Beverage).where(Tap.name == name).get())
         assert tap.__data__ == expected.__data__
         assert tap.current_keg.__data__ == expected.current_keg.__data__
         assert tap.current_keg.beverage.name == expected.current_keg.beverage.name
-    assert TAP_WITH_KEG.first(name="Middle") is None
+    assert TAP_WITH_KEG.one(name="Middle") is None
 
 
 def test_slots_convert_like_their_field_and_writes_report_rows(database):
     start = dt.datetime(2026, 5, 1, 18, 30)
-    made = [NEW_SESSION.first(start=start + dt.timedelta(hours=h), end=start, ml=100.0 * h)
+    made = [NEW_SESSION.one(start=start + dt.timedelta(hours=h), end=start, ml=100.0 * h)
             for h in range(3)]
     assert [s.id for s in made] == [s.id for s in DrinkingSession.select().order_by(DrinkingSession.id)]
     assert DrinkingSession.get_by_id(made[1].id).start == start + dt.timedelta(hours=1)
     # A datetime slot compares as the stored text does: only the later two match.
-    since = [s.id for s in SESSIONS_SINCE.rows(since=start + dt.timedelta(minutes=1))]
+    since = [s.id for s in SESSIONS_SINCE.all(since=start + dt.timedelta(minutes=1))]
     assert since == [made[1].id, made[2].id]
-    assert ADD_VOLUME.run(ml=5.0, below=150.0) == 2
+    assert ADD_VOLUME.execute(ml=5.0, below=150.0) == 2
     assert [s.volume_ml for s in DrinkingSession.select().order_by(DrinkingSession.id)] == [
         5.0, 105.0, 200.0]
 
@@ -56,10 +56,10 @@ def test_a_newly_opened_database_gets_its_own_statement(tmp_path):
     first = kdb.open_database(f"sqlite:///{tmp_path / 'one.sqlite'}")
     taps.add_tap("Only in one", "kegboard.one")
     taps.start_keg("Only in one", "Lager")
-    assert TAP_WITH_KEG.first(name="Only in one") is not None
+    assert TAP_WITH_KEG.one(name="Only in one") is not None
     first.close()
     second = kdb.open_database(f"sqlite:///{tmp_path / 'two.sqlite'}")
     try:
-        assert TAP_WITH_KEG.first(name="Only in one") is None
+        assert TAP_WITH_KEG.one(name="Only in one") is None
     finally:
         second.close()

@@ -23,7 +23,7 @@ def user_for_api_key(key: str) -> User | None:
     """The user owning an unrevoked key, or None. Found by fingerprint, never by the key itself."""
     if not key or len(key) > 200:
         return None
-    return _USER_BY_KEY_HASH.first(key_hash=fingerprint(key))
+    return _USER_BY_KEY_HASH.one(key_hash=fingerprint(key))
 
 
 _USER_BY_KEY_HASH = PreparedQuery(lambda: (

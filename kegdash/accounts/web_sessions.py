@@ -78,7 +78,7 @@ def session_user(session_id: str) -> User | None:
     """The user a live session belongs to, or None; a session found dead is deleted."""
     if not well_formed(session_id):
         return None
-    row = _SESSION_BY_HASH.first(key_hash=fingerprint(session_id))
+    row = _SESSION_BY_HASH.one(key_hash=fingerprint(session_id))
     if row is None:
         return None
     now, user = utcnow(), row.user

@@ -64,7 +64,7 @@ def _device_for(owner: User, clean: Mapping[str, Value]) -> tuple[Device, bool]:
         "model": str(clean["model_id"]) if "model_id" in clean else None,
         "firmware": str(clean["firmware_id"]) if "firmware_id" in clean else None,
     }
-    device = _OWNERS_DEVICE.first(owner_id=owner.id, api_id=api_id)
+    device = _OWNERS_DEVICE.one(owner_id=owner.id, api_id=api_id)
     if device is None:
         try:
             with database.atomic():
@@ -98,12 +98,12 @@ def store_reading(
     values = {name: float(clean[name]) for name in MEASUREMENT_FIELDS if name in clean}
     with database.atomic():
         device, created = _device_for(owner, clean)
-        inserted = _NEW_READING.run(
+        inserted = _NEW_READING.execute(
             device_id=device.id, ts=ts, source=source,
             **{name: values.get(name) for name in MEASUREMENT_FIELDS},
         )
         if inserted:
-            _MARK_LAST_READING.run(id=device.id, ts=ts)
+            _MARK_LAST_READING.execute(id=device.id, ts=ts)
             if device.last_reading_ts is None or device.last_reading_ts < ts:
                 device.last_reading_ts = ts
     if inserted:

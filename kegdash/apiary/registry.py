@@ -26,7 +26,7 @@ def owner_for_license_key(key: str) -> User | None:
     """The owner of an enabled licence key, or None."""
     if not key or len(key) > 200:
         return None
-    return _OWNER_BY_KEY_HASH.first(key_hash=fingerprint(key))
+    return _OWNER_BY_KEY_HASH.one(key_hash=fingerprint(key))
 
 
 _OWNER_BY_KEY_HASH = PreparedQuery(lambda: (

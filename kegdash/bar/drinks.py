@@ -58,14 +58,14 @@ def _join_session(pour_time: dt.datetime, volume_ml: float) -> DrinkingSession:
     """The latest session still open at ``pour_time`` grows; otherwise a new one starts."""
     timeout = _timeout()
     serialize_step("drinking_session")  # two taps pouring at once must not start two sessions
-    session = _LATEST_SESSION.first()
+    session = _LATEST_SESSION.one()
     if session is not None and session.end > pour_time:
         session.start = min(session.start, pour_time)
         session.end = max(session.end, pour_time + timeout)
         session.volume_ml += volume_ml
-        _GROW_SESSION.run(start=session.start, end=session.end, volume_ml=volume_ml, id=session.id)
+        _GROW_SESSION.execute(start=session.start, end=session.end, volume_ml=volume_ml, id=session.id)
         return session
-    return _NEW_SESSION.first(start=pour_time, end=pour_time + timeout, volume_ml=volume_ml)
+    return _NEW_SESSION.one(start=pour_time, end=pour_time + timeout, volume_ml=volume_ml)
 
 
 def resolve_token_user(auth_token: str | None) -> User | None:
@@ -119,9 +119,9 @@ def record_drink(
         when = pour_time or utcnow()
         keg = None
         if tap.current_keg_id is not None:
-            keg = _SERVE_FROM_KEG.first(volume_ml=volume, id=tap.current_keg_id)
+            keg = _SERVE_FROM_KEG.one(volume_ml=volume, id=tap.current_keg_id)
         session = _join_session(when, volume)
-        drink = _NEW_DRINK.first(
+        drink = _NEW_DRINK.one(
             ticks=ticks, volume_ml=volume, user_id=user.id if user else None,
             keg_id=keg.id if keg else None, tap_id=tap.id, session_id=session.id,
             pour_time=when, duration=duration, auth_token=auth_token,

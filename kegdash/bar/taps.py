@@ -24,9 +24,9 @@ def find_tap(ident: str | int) -> Tap:
     """A tap by numeric id or by meter name (``kegboard.flow0``), as the Kegbot URLs allow."""
     text = str(ident)
     ident = parse_id(text)
-    tap = _TAP_BY_ID.first(id=ident) if ident is not None else None
+    tap = _TAP_BY_ID.one(id=ident) if ident is not None else None
     if tap is None:
-        tap = _TAP_BY_NAME.first(name=text)
+        tap = _TAP_BY_NAME.one(name=text)
     if tap is None:
         raise NotFound(f"no tap {text!r}")
     return tap

@@ -253,7 +253,7 @@ def make_app() -> bottle.Bottle:
 
     @route("/taps")
     def tap_list() -> dict:
-        return {"result": {"taps": [obj.tap_detail(t) for t in _TAPS_WITH_KEGS.rows()]}}
+        return {"result": {"taps": [obj.tap_detail(t) for t in _TAPS_WITH_KEGS.all()]}}
 
     @route("/taps/<ident>")
     def tap_detail(ident: str) -> dict:
