@@ -138,10 +138,10 @@ def swarm_drops(x: np.ndarray, kg: np.ndarray, drop_kg: float, window_s: float) 
 
 
 class HivesPage(QWidget):
-    def __init__(self, bridge: EventBridge, prefs: Prefs) -> None:
+    def __init__(self, bridge: EventBridge, prefs: Prefs, runner: TaskRunner) -> None:
         super().__init__()
         self.prefs = prefs
-        self.runner = TaskRunner(self)
+        self.runner = runner
         self.hive = QComboBox()
         self.hive.currentIndexChanged.connect(lambda _: self.load())
         self.span_group = QButtonGroup(self)

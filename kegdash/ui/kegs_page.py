@@ -30,6 +30,7 @@ from kegdash.ui.bridge import EventBridge
 from kegdash.ui.dialogs import ActionDialog, AddTapDialog, StartKegDialog
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.table_model import Column, LazyTableModel
+from kegdash.ui.tasks import TaskRunner
 
 REFRESH_MS = 300
 """Changes arriving in a burst (a busy bar) reload the tables once."""
@@ -48,9 +49,10 @@ def _table(model: LazyTableModel) -> QTableView:
 
 
 class KegsPage(QWidget):
-    def __init__(self, bridge: EventBridge, prefs: Prefs) -> None:
+    def __init__(self, bridge: EventBridge, prefs: Prefs, runner: TaskRunner) -> None:
         super().__init__()
         self.prefs = prefs
+        self.runner = runner
         self.dialog: ActionDialog | None = None
         vol = self._volume
 

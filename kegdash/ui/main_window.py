@@ -21,6 +21,7 @@ from kegdash.ui.prefs import Prefs
 from kegdash.ui.recipes_page import RecipesPage
 from kegdash.ui.settings_page import SettingsPage
 from kegdash.ui.taps_page import TapsPage
+from kegdash.ui.tasks import TaskRunner
 from kegdash.ui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -52,10 +53,11 @@ class MainWindow(QMainWindow):
         self.nav.addItems(PAGES)
         self.nav.setMinimumWidth(180)
         self.stack = QStackedWidget()
-        self.taps_page = TapsPage(bridge, self.prefs)
-        self.kegs_page = KegsPage(bridge, self.prefs)
-        self.hives_page = HivesPage(bridge, self.prefs)
-        self.recipes_page = RecipesPage(bridge, self.prefs)
+        self.runner = TaskRunner(self)
+        self.taps_page = TapsPage(bridge, self.prefs, self.runner)
+        self.kegs_page = KegsPage(bridge, self.prefs, self.runner)
+        self.hives_page = HivesPage(bridge, self.prefs, self.runner)
+        self.recipes_page = RecipesPage(bridge, self.runner, self.prefs)
         self.devices_page = DevicesPage(bridge, devices)
         self.settings_page = SettingsPage(self.prefs, "", database, settings, restart_server)
         for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,
@@ -151,4 +153,5 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.nav.currentRow())
         self.hives_page.shutdown()
+        self.runner.shutdown()
         super().closeEvent(event)

@@ -54,7 +54,7 @@ def _number(digits: int) -> Any:
 
 
 class RecipesPage(QWidget):
-    def __init__(self, bridge: EventBridge, prefs: Prefs | None = None) -> None:
+    def __init__(self, bridge: EventBridge, runner: TaskRunner, prefs: Prefs | None = None) -> None:
         super().__init__()
         self.prefs = prefs
         self.current: recipe_store.Loaded | None = None
@@ -64,7 +64,7 @@ class RecipesPage(QWidget):
         self._watched: QObject | None = None
         self._quitting = False
         QCoreApplication.instance().aboutToQuit.connect(self._about_to_quit)
-        self.runner = TaskRunner(self)
+        self.runner = runner
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_list())
         self.stack.addWidget(self._build_editor())

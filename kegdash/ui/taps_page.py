@@ -26,6 +26,7 @@ from kegdash.ui import queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.queries import DrinkView, TapView
+from kegdash.ui.tasks import TaskRunner
 
 POUR_IDLE_MS = 15_000
 """A pour that stops reporting without becoming a drink (too small, discarded) clears after this."""
@@ -146,9 +147,10 @@ class TapCard(QFrame):
 
 
 class TapsPage(QWidget):
-    def __init__(self, bridge: EventBridge, prefs: Prefs) -> None:
+    def __init__(self, bridge: EventBridge, prefs: Prefs, runner: TaskRunner) -> None:
         super().__init__()
         self.prefs = prefs
+        self.runner = runner
         self.cards: dict[int, TapCard] = {}
         self.low_fraction = float(get_setting("low_keg_fraction"))
         outer = QHBoxLayout(self)

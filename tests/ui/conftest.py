@@ -51,7 +51,7 @@ def make_window(qtbot, bridge):
     yield make
     for win in made:
         win.close()
-        assert win.hives_page.runner.pool.activeThreadCount() == 0
+        assert win.runner.pool.activeThreadCount() == 0
 
 
 @pytest.fixture

@@ -15,13 +15,14 @@ from kegdash.resources import resource_path
 from kegdash.site_settings import set_setting
 from kegdash.ui import recipe_store
 from kegdash.ui.recipes_page import RecipesPage
+from kegdash.ui.tasks import TaskRunner
 
 SAMPLES = resource_path("beerxml", "sample-recipes.xml")
 
 
 @pytest.fixture
 def page(qtbot, bridge, monkeypatch):
-    widget = RecipesPage(bridge)
+    widget = RecipesPage(bridge, TaskRunner())
 
     def unexpected_question():
         raise AssertionError("asked about unsaved changes")
