@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import secrets
 from dataclasses import dataclass
 
 import bottle
 
 from kegdash.accounts import web_sessions
 from kegdash.accounts.models import User
-from kegdash.site_settings import SiteSetting, get_setting
+from kegdash.site_settings import ensure_secret
 
 COOKIE = "kegdash_session"
 _SECRET_KEY = "web_session_secret"
@@ -39,17 +37,8 @@ class Session:
 
 
 def _secret() -> bytes:
-    """The CSRF key, made on first use; ``on_conflict_ignore`` lets racing processes agree.
-
-    The stored row is read back directly: ``get_setting`` may still serve the cached "unset"
-    for up to a second, and tokens made with an empty key would then stop matching.
-    """
-    value = get_setting(_SECRET_KEY)
-    if not value:
-        SiteSetting.insert(key=_SECRET_KEY, value=json.dumps(secrets.token_hex(32))).on_conflict_ignore()\
-            .execute()
-        value = json.loads(SiteSetting.get_by_id(_SECRET_KEY).value)
-    return bytes.fromhex(value)
+    """The CSRF key: a site setting made on first use, the same in every process."""
+    return bytes.fromhex(ensure_secret(_SECRET_KEY))
 
 
 def current() -> Session | None:
