@@ -17,7 +17,6 @@ from kegdash.accounts.models import User
 from kegdash.apiary import series
 from kegdash.apiary.models import Apiary, Device, Hive, Reading
 from kegdash.bar.models import Beverage, Drink, DrinkingSession, Keg, KegSize, Tap, ThermoLog
-from kegdash.brewing.models import StoredRecipe
 
 SERIES_FIELDS = ("temperature", "humidity", "weight")
 
@@ -210,17 +209,6 @@ def usernames() -> list[str]:
 
 
 # --- recipes and devices ----------------------------------------------------------------------
-
-
-def count_recipes() -> int:
-    return StoredRecipe.select().count()
-
-
-def recipe_rows(offset: int, limit: int) -> list[tuple]:
-    """(id, name, owner, OG, FG, IBU, ABV, modified), most recently changed first."""
-    query = (StoredRecipe.select(StoredRecipe, User.username).join(User)
-             .order_by(StoredRecipe.modified.desc()).offset(offset).limit(limit))
-    return [(r.id, r.name, r.owner.username, r.og, r.fg, r.ibu, r.abv, r.modified) for r in query]
 
 
 def sensor_rows() -> list[tuple]:
