@@ -203,11 +203,6 @@ def tap_of_keg(keg_id: int) -> int | None:
     return Tap.select(Tap.id).where(Tap.current_keg == keg_id).scalar()
 
 
-def usernames() -> list[str]:
-    return [name for (name,) in User.select(User.username).where(User.is_active)
-            .order_by(User.username).tuples()]
-
-
 # --- recipes and devices ----------------------------------------------------------------------
 
 
