@@ -16,9 +16,9 @@ from kegdash.brewing.calc import calculate
 from kegdash.brewing.jsmath import json_number
 from kegdash.brewing.timeline import timeline
 from kegdash.brewing.views import ActionView, ParentRef, Profile, RecipeView, UserRef
-from kegdash.units import c_to_f
+from kegdash.units import ML_PER_US_FL_OZ, c_to_f
 
-LITERS_PER_US_FL_OZ = 0.0295735295625
+LITERS_PER_US_FL_OZ = ML_PER_US_FL_OZ / 1000  # the same float as 0.0295735295625
 
 
 def iso(moment: dt.datetime | None) -> str | None:
