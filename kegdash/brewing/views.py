@@ -134,8 +134,6 @@ _ROW_ORDERS = {
     "name": (fn.LOWER(StoredRecipe.name), StoredRecipe.id),
     "-name": (fn.LOWER(StoredRecipe.name).desc(), StoredRecipe.id.desc()),
 }
-ROW_SORTS = tuple(_ROW_ORDERS)
-"""The window list's orders: by last change or by name (case-insensitive), either way round."""
 
 
 def _user_ref(user: User) -> UserRef:
@@ -264,7 +262,7 @@ def _listed(viewer: Principal | None, search: str) -> peewee.ModelSelect:
 def recipe_rows(viewer: Principal | None, search: str, sort: str, offset: int,
                 limit: int) -> list[RecipeRow]:
     """The window's recipe list: public recipes and the viewer's private ones whose name contains
-    ``search``, in one of ``ROW_SORTS``."""
+    ``search``; ``sort`` is ``modified`` or ``name`` (case-insensitive), ``-`` first to reverse."""
     query = _listed(viewer, search).order_by(*_ROW_ORDERS[sort]).offset(offset).limit(limit)
     return [RecipeRow(
         public_id=row.public_id, name=row.name, brewer=row.owner.username,

@@ -21,7 +21,7 @@ from kegdash.site_settings import get_setting
 
 SORTS = {"Newest first": "-modified", "Oldest first": "modified", "Name A–Z": "name",
          "Name Z–A": "-name"}
-"""The list's sort choices and the ``brewing.views.ROW_SORTS`` order each stands for."""
+"""The list's sort choices and the ``brewing.views.recipe_rows`` order each stands for."""
 
 
 @dataclass(frozen=True)
