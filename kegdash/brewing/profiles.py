@@ -2,7 +2,8 @@
 
 They live with the brewhouse because each of them feeds the Tapline activity feed (``user-joined``,
 ``user-followed``) or counts or deletes recipes; what is purely an account (creating a user,
-passwords, deactivation) is ``accounts``'. The services take the acting user as a ``Principal``.
+passwords, deactivation) stays in ``accounts``, which knows nothing of brewing. The services take
+the acting user as a ``Principal``.
 
 A user's location is ``[longitude, latitude]`` (Tapline's order); the user list can be sorted
 by distance from a point (great-circle, computed here so SQLite needs no maths extension).
