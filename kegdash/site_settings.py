@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import secrets
 import time
 from typing import Any
 
@@ -154,3 +155,18 @@ def set_setting(key: str, value: Any) -> None:
         )
     _cache.pop((db.generation, key), None)
     events.bus.publish(events.SettingChanged(key=key))
+
+
+def ensure_secret(key: str) -> str:
+    """The random hex secret stored under ``key`` (64 characters), made on first use;
+    ``on_conflict_ignore`` lets racing processes agree on one.
+
+    The stored row is read back directly: ``get_setting`` may still serve the cached "unset" for
+    up to a second, and whatever was made with an empty key (the web pages' CSRF tokens) would
+    then stop matching; reading the row also gives a process that lost the race the winner's.
+    """
+    value = get_setting(key)
+    if not value:
+        SiteSetting.insert(key=key, value=json.dumps(secrets.token_hex(32))).on_conflict_ignore().execute()
+        value = json.loads(SiteSetting.get_by_id(key).value)
+    return value

@@ -1,28 +1,33 @@
 """Tapline authorizations: bearer tokens a user grants a client application, with scopes.
 
-Tokens are 40 random hex characters (``secrets``). They are stored readable because Tapline
-returns them from ``GET /v1/authorizations`` (``decisions.md``), so a lookup never compares the
-whole token in SQL: the first 8 characters select candidate rows through the unique index and
-the full token is compared with ``hmac.compare_digest``. Deleting an authorization deletes its
-row, so its token stops working with the next request.
+Tokens are 40 random hex characters (``secrets``), stored readable because Tapline returns them
+from ``GET /v1/authorizations`` (``decisions.md``); ``views.by_token`` finds one in constant
+time. A client only ever sees and changes the authorizations made for itself. Deleting an
+authorization deletes its row, so its token stops working with the next request.
+
+The services take the acting user as a ``Principal`` and the client as the ``ClientView`` that
+``check_client`` returned, and answer with ``AuthorizationView`` values.
 """
 
 from __future__ import annotations
 
-import hmac
-import re
 from collections.abc import Sequence
 
 from kegdash.accounts.models import Authorization, ClientApp, User
 from kegdash.accounts.passwords import hash_password, new_secret, verify_password
+from kegdash.accounts.views import (
+    AuthorizationView,
+    ClientView,
+    Principal,
+    authorization_view,
+    client_view,
+)
 from kegdash.db import database
 
 SCOPES = ("user", "user:delete", "user:email", "recipe", "recipe:delete", "private")
 """The seed's scope table, the only scopes a token can carry."""
 
 MAX_SCOPES = 50
-_TOKEN_RE = re.compile(r"^[0-9a-f]{40}$")
-_SELECTOR = 8
 _DUMMY_HASH = hash_password("kegdash-client-timing-equaliser")
 
 
@@ -31,14 +36,14 @@ class ClientError(PermissionError):
 
 
 class AuthorizationNotFound(LookupError):
-    """No authorization with that id belongs to the caller."""
+    """No authorization with that id belongs to the caller and their client."""
 
 
 class ScopeError(ValueError):
     """A scope list is unusable; the message names the property."""
 
 
-def check_client(client_id: str, client_secret: str) -> ClientApp:
+def check_client(client_id: str, client_secret: str) -> ClientView:
     """The client application whose id and secret match, else ClientError.
 
     The secret is verified against its scrypt hash even for an unknown client id, so the two
@@ -50,7 +55,7 @@ def check_client(client_id: str, client_secret: str) -> ClientApp:
         raise ClientError("Client not found")
     if not ok:
         raise ClientError("Invalid client secret")
-    return client
+    return client_view(client)
 
 
 def _checked(scopes: Sequence[str], name: str) -> list[str]:
@@ -63,42 +68,58 @@ def _checked(scopes: Sequence[str], name: str) -> list[str]:
     return out
 
 
-def create_authorization(user: User, client: ClientApp, scopes: Sequence[str]) -> Authorization:
+def has_scope(auth: AuthorizationView, scope: str) -> bool:
+    """True if the authorization carries ``scope``."""
+    return scope in auth.scopes
+
+
+def create_authorization(user: Principal, client: ClientView,
+                         scopes: Sequence[str]) -> AuthorizationView:
     """A new authorization (always new, as in Tapline) with a fresh random token."""
     wanted = _checked(scopes, "scopes")
-    auth = Authorization(user=user, client=client, token=new_secret(20))
+    auth = Authorization(user=user.id, client=client.id, token=new_secret(20))
     auth.scopes = wanted
     auth.save(force_insert=True)
-    return auth
+    return authorization_view(auth)
 
 
-def list_authorizations(user: User, client: ClientApp) -> list[Authorization]:
+def _rows(user: Principal, client: ClientView):
+    return (Authorization.select(Authorization, ClientApp, User)
+            .join(ClientApp).switch(Authorization).join(User)
+            .where((Authorization.user == user.id) & (Authorization.client == client.id)))
+
+
+def list_authorizations(user: Principal, client: ClientView) -> list[AuthorizationView]:
     """The user's authorizations for this client, oldest first."""
-    return list(Authorization.select(Authorization, ClientApp)
-                .join(ClientApp)
-                .where((Authorization.user == user.id) & (Authorization.client == client.id))
-                .order_by(Authorization.created, Authorization.id))
+    return [authorization_view(auth)
+            for auth in _rows(user, client).order_by(Authorization.created, Authorization.id)]
 
 
-def get_authorization(user: User, public_id: str) -> Authorization:
-    """One of the user's authorizations by id (any client, as Tapline matched), else not found."""
-    auth = (Authorization.select(Authorization, ClientApp).join(ClientApp)
-            .where((Authorization.public_id == public_id) & (Authorization.user == user.id))
-            .first())
+def _row(user: Principal, client: ClientView, public_id: str) -> Authorization:
+    auth = _rows(user, client).where(Authorization.public_id == public_id).first()
     if auth is None:
         raise AuthorizationNotFound("Authorization not found")
     return auth
 
 
-def update_scopes(auth: Authorization, *, scopes: Sequence[str] | None = None,
-                  add: Sequence[str] | None = None,
-                  remove: Sequence[str] | None = None) -> Authorization:
-    """Replace, extend or shrink the scope list (exactly one), keeping the order given."""
+def get_authorization(user: Principal, client: ClientView, public_id: str) -> AuthorizationView:
+    """One of the user's authorizations for this client by id, else AuthorizationNotFound."""
+    return authorization_view(_row(user, client, public_id))
+
+
+def update_scopes(user: Principal, client: ClientView, public_id: str, *,
+                  scopes: Sequence[str] | None = None, add: Sequence[str] | None = None,
+                  remove: Sequence[str] | None = None) -> AuthorizationView:
+    """Replace, extend or shrink the scope list (exactly one), keeping the order given.
+
+    An unknown authorization is reported before a bad scope list, as Tapline did.
+    """
     given = [value is not None for value in (scopes, add, remove)]
     if not any(given):
         raise ScopeError("Must supply at least one of scopes, addScopes or removeScopes")
     if sum(given) > 1:
         raise ScopeError("Only one of scopes, addScopes or removeScopes can be given")
+    auth = _row(user, client, public_id)
     if scopes is not None:
         new = _checked(scopes, "scopes")
     elif add is not None:
@@ -108,32 +129,22 @@ def update_scopes(auth: Authorization, *, scopes: Sequence[str] | None = None,
         new = [s for s in auth.scopes if s not in gone]
     auth.scopes = new[:MAX_SCOPES]
     auth.save(only=[Authorization.scopes_json])
-    return auth
+    return authorization_view(auth)
 
 
-def delete_authorization(auth: Authorization) -> None:
+def delete_authorization(user: Principal, client: ClientView, public_id: str) -> None:
     """Revoke at once: the row goes, so the next request with the token is refused."""
     with database.atomic():
-        auth.delete_instance()
+        _row(user, client, public_id).delete_instance()
 
 
-def authorization_for_token(token: str) -> Authorization | None:
-    """The authorization (with its user) holding ``token``, compared in constant time; else None."""
-    if not isinstance(token, str) or not _TOKEN_RE.match(token):
-        return None
-    selector = token[:_SELECTOR]
-    candidates = (Authorization.select(Authorization, User).join(User)
-                  .where((Authorization.token >= selector)
-                         & (Authorization.token < selector + "~")))
-    found = None
-    for auth in candidates:
-        if hmac.compare_digest(auth.token.encode("ascii"), token.encode("ascii")):
-            found = auth
-    if found is None or not found.user.is_active:
-        return None
-    return found
+def grant(user: Principal, client: ClientView, scopes: Sequence[str]) -> AuthorizationView:
+    """The user's authorization for this client with exactly ``scopes`` (the browser flow).
 
-
-def has_scope(auth: Authorization, scope: str) -> bool:
-    """True if the authorization carries ``scope``."""
-    return scope in auth.scopes
+    The latest earlier authorization of the same client is reused with its scopes replaced (as
+    Tapline's grant exchange did), so signing in again does not pile up tokens.
+    """
+    existing = list_authorizations(user, client)
+    if existing:
+        return update_scopes(user, client, existing[-1].public_id, scopes=scopes)
+    return create_authorization(user, client, scopes)

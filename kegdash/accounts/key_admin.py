@@ -24,28 +24,12 @@ class KeyAdminError(ValueError):
 
 
 @dataclass(frozen=True)
-class ApiKeyRow:
-    key_id: int
-    username: str
-    prefix: str
-    created: dt.datetime
-    revoked: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class LicenseKeyRow:
     key_id: int
     owner: str
     prefix: str
     created: dt.datetime
     enabled: bool
-
-
-def api_key_rows() -> list[ApiKeyRow]:
-    """Every Kegbot API key, live ones first, newest first within each group."""
-    query = (ApiKey.select(ApiKey, User.username).join(User)
-             .order_by(ApiKey.revoked.is_null(False), ApiKey.created.desc(), ApiKey.id.desc()))
-    return [ApiKeyRow(k.id, k.user.username, k.prefix, k.created, k.revoked) for k in query]
 
 
 def create_api_key(username: str) -> str:

@@ -21,11 +21,15 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from kegdash.accounts.models import User, WebSession
 from kegdash.accounts.passwords import fingerprint
 from kegdash.db import database, utcnow
 from kegdash.prepared import PreparedQuery, slot
+
+if TYPE_CHECKING:
+    from kegdash.accounts.views import Principal
 
 LIFETIME = dt.timedelta(days=14)
 """Long enough that a bar's TV logged in for a members-only tap list stays logged in."""
@@ -61,16 +65,18 @@ def _deadline(created: dt.datetime, seen: dt.datetime) -> dt.datetime:
     return min(created + LIFETIME, seen + IDLE)
 
 
-def open_session(user: User) -> str:
+def open_session(user: User | Principal) -> str:
     """Log ``user`` in: store a new session and return its id (to be sent once, as the cookie)."""
     session_id, now = new_session_id(), utcnow()
     with database.atomic():
+        account = User.get_by_id(user.id)
         purge_expired()
-        oldest = (WebSession.select(WebSession.id).where(WebSession.user == user)
+        oldest = (WebSession.select(WebSession.id).where(WebSession.user == user.id)
                   .order_by(WebSession.created.desc(), WebSession.id.desc()).offset(MAX_PER_USER - 1))
         WebSession.delete().where(WebSession.id.in_(oldest)).execute()
-        WebSession.create(user=user, key_hash=fingerprint(session_id), password_tag=password_tag(user),
-                          created=now, last_seen=now, expires=_deadline(now, now))
+        WebSession.create(user=user.id, key_hash=fingerprint(session_id),
+                          password_tag=password_tag(account), created=now, last_seen=now,
+                          expires=_deadline(now, now))
     return session_id
 
 
@@ -98,9 +104,9 @@ def end_session(session_id: str) -> None:
         WebSession.delete().where(WebSession.key_hash == fingerprint(session_id)).execute()
 
 
-def end_user_sessions(user: User) -> int:
+def end_user_sessions(user: User | Principal) -> int:
     """End every session of ``user`` (password changed, account deactivated); how many ended."""
-    return WebSession.delete().where(WebSession.user == user).execute()
+    return WebSession.delete().where(WebSession.user == user.id).execute()
 
 
 def purge_expired(limit: int = PURGE_BATCH) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kegdash.accounts.models import User
+from kegdash.accounts.views import Principal
 from kegdash.brewing.models import Action
 
 USER_JOINED = "user-joined"
@@ -28,16 +29,16 @@ def now_ms() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def record_action(user: User, type_: str, *, target_id: str | None = None,
+def record_action(user: User | Principal, type_: str, *, target_id: str | None = None,
                   data: dict[str, Any] | None = None, private: bool = False) -> Action:
     """Append one action to the feed (call inside the caller's transaction)."""
-    return Action.create(user=user, type=type_, target_id=target_id, private=private,
+    return Action.create(user=user.id, type=type_, target_id=target_id, private=private,
                          data=json.dumps(data or {}), created=now_ms())
 
 
 def find_actions(
     *,
-    viewer: User | None = None,
+    viewer: Principal | None = None,
     show_private: bool = False,
     ids: Sequence[str] | None = None,
     user_ids: Sequence[str] | None = None,

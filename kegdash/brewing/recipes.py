@@ -20,6 +20,7 @@ import peewee
 
 from kegdash import events
 from kegdash.accounts.models import User
+from kegdash.accounts.views import Principal
 from kegdash.brewing import actions
 from kegdash.brewing.calc import RecipeResults, calculate
 from kegdash.brewing.jsmath import json_number
@@ -89,7 +90,7 @@ def next_slug(slug: str) -> str:
     return slug[: match.start()] + str(int(match.group(1)) + 1)
 
 
-def _unique_slug(owner: User, name: str, exclude_id: int | None = None) -> str:
+def _unique_slug(owner: Principal, name: str, exclude_id: int | None = None) -> str:
     taken_query = StoredRecipe.select(StoredRecipe.slug).where(StoredRecipe.owner == owner.id)
     if exclude_id is not None:
         taken_query = taken_query.where(StoredRecipe.id != exclude_id)
@@ -117,7 +118,7 @@ def _apply_data(row: StoredRecipe, recipe: Recipe) -> None:
     row.color = json_number(results.color)
 
 
-def _save_with_slug(row: StoredRecipe, owner: User, *, new_slug: bool = True) -> None:
+def _save_with_slug(row: StoredRecipe, owner: Principal, *, new_slug: bool = True) -> None:
     """Save, choosing a free slug; a concurrent writer taking the same slug only costs a retry."""
     for _ in range(_SLUG_RETRIES):
         if new_slug:
@@ -131,14 +132,23 @@ def _save_with_slug(row: StoredRecipe, owner: User, *, new_slug: bool = True) ->
     raise RecipeInputError(f"could not find a free slug for {row.name!r}")
 
 
-def visible_to(recipe: StoredRecipe, viewer: User | None, show_private: bool) -> bool:
+def visible_to(recipe: StoredRecipe, viewer: Principal | None, show_private: bool) -> bool:
     """Public recipes to all; private ones to their owner, and only when private ones are asked for."""
     if not recipe.private:
         return True
     return show_private and viewer is not None and recipe.owner_id == viewer.id
 
 
-def get_recipe(public_id: str, *, viewer: User | None = None,
+def visible(recipes: type[StoredRecipe] | peewee.ModelAlias, viewer: Principal | None,
+            show_private: bool) -> peewee.Expression:
+    """``visible_to`` as a condition on ``recipes`` (the model or an alias of it), for queries."""
+    condition = recipes.private == False  # noqa: E712 (peewee expression)
+    if show_private and viewer is not None:
+        condition = condition | ((recipes.private == True) & (recipes.owner == viewer.id))  # noqa: E712
+    return condition
+
+
+def get_recipe(public_id: str, *, viewer: Principal | None = None,
                show_private: bool = False) -> StoredRecipe:
     """One recipe by id, or RecipeNotFound (also for a private recipe the viewer may not see)."""
     row = (StoredRecipe.select(StoredRecipe, User).join(User)
@@ -148,14 +158,14 @@ def get_recipe(public_id: str, *, viewer: User | None = None,
     return row
 
 
-def _owned(owner: User, public_id: str, show_private: bool) -> StoredRecipe:
+def _owned(owner: Principal, public_id: str, show_private: bool) -> StoredRecipe:
     row = get_recipe(public_id, viewer=owner, show_private=show_private)
     if row.owner_id != owner.id:
         raise NotRecipeOwner("Recipe owner does not match user ID")
     return row
 
 
-def _parent(owner: User, parent_id: str | None, show_private: bool) -> StoredRecipe | None:
+def _parent(owner: Principal, parent_id: str | None, show_private: bool) -> StoredRecipe | None:
     if parent_id is None:
         return None
     try:
@@ -168,7 +178,7 @@ def _publish(row: StoredRecipe, change: str) -> None:
     events.bus.publish(events.RecipeSaved(recipe_id=row.public_id, recipe_name=row.name, change=change))
 
 
-def create_recipe(owner: User, data: dict[str, Any], *, private: bool = False,
+def create_recipe(owner: Principal, data: dict[str, Any], *, private: bool = False,
                   parent_id: str | None = None, show_private: bool = False) -> StoredRecipe:
     """Store a new recipe (a clone when ``parent_id`` names a recipe the owner can see;
     the owner's private recipes count only with ``show_private``).
@@ -182,7 +192,7 @@ def create_recipe(owner: User, data: dict[str, Any], *, private: bool = False,
     recipe = Recipe.from_dict(data)
     now = actions.now_ms()
     with database.atomic():
-        row = StoredRecipe(owner=owner, private=private, parent=_parent(owner, parent_id, show_private),
+        row = StoredRecipe(owner=owner.id, private=private, parent=_parent(owner, parent_id, show_private),
                            created=now, modified=now)
         _apply_data(row, recipe)
         _save_with_slug(row, owner)
@@ -192,7 +202,7 @@ def create_recipe(owner: User, data: dict[str, Any], *, private: bool = False,
     return get_recipe(row.public_id, viewer=owner, show_private=True)
 
 
-def update_recipe(owner: User, public_id: str, *, data: dict[str, Any] | None = None,
+def update_recipe(owner: Principal, public_id: str, *, data: dict[str, Any] | None = None,
                   private: bool | None = None, parent_id: str | None = None,
                   show_private: bool = False) -> StoredRecipe:
     """Change an owner's recipe; a new name gives a new slug, and the feed is brought up to date.
@@ -221,7 +231,7 @@ def update_recipe(owner: User, public_id: str, *, data: dict[str, Any] | None = 
     return get_recipe(row.public_id, viewer=owner, show_private=True)
 
 
-def delete_recipe(owner: User, public_id: str, *, show_private: bool = False) -> DeletedRecipe:
+def delete_recipe(owner: Principal, public_id: str, *, show_private: bool = False) -> DeletedRecipe:
     """Delete an owner's recipe and the actions about it (so the feed forgets its name).
 
     Clones of it lose their parent link (``ON DELETE SET NULL``). Returns what ``restore_recipe``
@@ -297,7 +307,7 @@ def _restore_actions(feed: Sequence[dict[str, Any]], target_id: str) -> None:
 
 def find_recipes(
     *,
-    viewer: User | None = None,
+    viewer: Principal | None = None,
     show_private: bool = False,
     ids: Sequence[str] | None = None,
     parent_ids: Sequence[str] | None = None,
@@ -307,14 +317,14 @@ def find_recipes(
     limit: int = 20,
     sort: str = "-created",
 ) -> list[StoredRecipe]:
-    """Recipes matching every given filter, public ones plus (on request) the viewer's private ones."""
+    """Recipes matching every given filter, public ones plus (on request) the viewer's private ones.
+
+    ``parent_ids`` match only parents the viewer may see, so the filter reveals nothing either.
+    """
     if sort not in RECIPE_SORTS:
         raise ValueError(f"sort must be one of {', '.join(RECIPE_SORTS)}")
-    visible = StoredRecipe.private == False  # noqa: E712 (peewee expression)
-    if show_private and viewer is not None:
-        visible = visible | ((StoredRecipe.private == True)  # noqa: E712
-                             & (StoredRecipe.owner == viewer.id))
-    query = StoredRecipe.select(StoredRecipe, User).join(User).where(visible)
+    query = (StoredRecipe.select(StoredRecipe, User).join(User)
+             .where(visible(StoredRecipe, viewer, show_private)))
     if ids is not None:
         query = query.where(StoredRecipe.public_id.in_(list(ids)))
     if user_ids is not None:
@@ -323,7 +333,8 @@ def find_recipes(
         query = query.where(StoredRecipe.slug.in_(list(slugs)))
     if parent_ids is not None:
         Parent = StoredRecipe.alias()
-        parents = Parent.select(Parent.id).where(Parent.public_id.in_(list(parent_ids)))
+        parents = Parent.select(Parent.id).where(Parent.public_id.in_(list(parent_ids))
+                                                 & visible(Parent, viewer, show_private))
         query = query.where(StoredRecipe.parent.in_(parents))
     field = StoredRecipe.name if sort.lstrip("-") == "name" else StoredRecipe.created
     order = [field.desc(), StoredRecipe.id.desc()] if sort.startswith("-") else [field,

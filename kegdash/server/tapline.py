@@ -18,7 +18,6 @@ from typing import Any
 import bottle
 
 from kegdash.accounts.authorizations import AuthorizationNotFound, ClientError, ScopeError
-from kegdash.accounts.profiles import UserNotFound
 from kegdash.accounts.users import AccountError
 from kegdash.brewing import (
     BrewingError,
@@ -30,6 +29,7 @@ from kegdash.brewing import (
     timeline,
     to_beerxml,
 )
+from kegdash.brewing.profiles import UserNotFound
 from kegdash.brewing.recipes import NotRecipeOwner, RecipeInputError, RecipeNotFound
 from kegdash.server import dialect, tapline_accounts, tapline_recipes
 from kegdash.server.dialect import Dialect, new_app

@@ -15,8 +15,10 @@ from typing import Any
 import bottle
 
 from kegdash.accounts import authorizations as grants
-from kegdash.accounts import profiles
-from kegdash.accounts.models import Authorization, User
+from kegdash.accounts import views as accounts
+from kegdash.accounts.views import AuthorizationView, Principal
+from kegdash.brewing import profiles
+from kegdash.brewing import views as brewing
 from kegdash.server import tapline_objects as obj
 from kegdash.server.tapline_auth import basic_user, bearer
 from kegdash.server.tapline_validation import (
@@ -84,37 +86,31 @@ def _location(params: dict[str, Any]) -> list[float] | None:
     return [float(lon), float(lat)]
 
 
-def list_users(params: dict[str, Any], caller: User | None) -> list[dict[str, Any]]:
+def list_users(params: dict[str, Any], caller: Principal | None) -> list[dict[str, Any]]:
     origin = None
     if params["sort"] == "location":
         lat, lon = params.get("fromLat"), params.get("fromLong")
-        if (lat is None or lon is None) and caller is not None and caller.latitude is not None:
-            lat = caller.latitude if lat is None else lat
-            lon = caller.longitude if lon is None else lon
+        missing = lat is None or lon is None
+        home = brewing.user_location(caller) if missing and caller is not None else None
+        if home is not None:
+            lat = home[1] if lat is None else lat
+            lon = home[0] if lon is None else lon
         for name, value in (("fromLat", lat), ("fromLong", lon)):
             if value is None:
                 raise prop_error(name, "is required when sort is location")
         origin = (lon, lat)
-    rows = profiles.find_users(ids=params.get("ids"), names=params.get("names"),
-                               offset=params["offset"], limit=params["limit"],
-                               sort=params["sort"], origin=origin)
-    return obj.users(rows)
+    found = brewing.profile_list(ids=params.get("ids"), names=params.get("names"),
+                                 offset=params["offset"], limit=params["limit"],
+                                 sort=params["sort"], origin=origin)
+    return [obj.user(profile) for profile in found]
 
 
-def _self(auth: Authorization, ident: str) -> User:
+def _self(auth: AuthorizationView, ident: str) -> Principal:
     """The caller, if ``ident`` is them; 403 for another existing user, 404 for nobody."""
     if ident != auth.user.public_id:
-        profiles.get_user(ident)
+        brewing.profile(ident)
         raise TaplineError(403, "Token does not match user ID")
     return auth.user
-
-
-def _client_auth(user: User, ident: str, client_id: str, client_secret: str) -> Authorization:
-    client = grants.check_client(client_id, client_secret)
-    auth = grants.get_authorization(user, ident)
-    if auth.client_id != client.id:
-        raise grants.AuthorizationNotFound("Authorization not found")
-    return auth
 
 
 def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
@@ -126,7 +122,7 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
         user = profiles.register_user(body["name"], body["email"], body["password"],
                                       image=body.get("image"), location=_location(body))
         bottle.response.status = 201
-        return obj.user(user, 0)
+        return obj.user(brewing.profile(user.public_id))
 
     @route("/public/users")
     def public_users() -> list:
@@ -134,7 +130,7 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
 
     @route("/public/users/<ident>")
     def public_user(ident: str) -> dict:
-        return obj.user(profiles.get_user(ident))
+        return obj.user(brewing.profile(ident))
 
     @route("/users")
     def users() -> list:
@@ -144,7 +140,7 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
     @route("/users/<ident>")
     def user(ident: str) -> dict:
         bearer()
-        return obj.user(profiles.get_user(ident))
+        return obj.user(brewing.profile(ident))
 
     @route("/users/<ident>", "PUT")
     def update_user(ident: str) -> dict:
@@ -157,7 +153,7 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
             following=body.get("following"), add_following=body.get("addFollowing"),
             remove_following=body.get("removeFollowing"),
         )
-        return obj.user(profiles.get_user(me.public_id))
+        return obj.user(brewing.profile(me.public_id))
 
     @route("/users/<ident>", "DELETE")
     def delete_user(ident: str) -> str:
@@ -169,9 +165,9 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
     @route("/profile")
     def profile() -> dict:
         auth = bearer()
-        out = obj.user(auth.user)
+        out = obj.user(brewing.profile(auth.user.public_id))
         if grants.has_scope(auth, "user:email"):
-            out["email"] = auth.user.email
+            out["email"] = accounts.email_address(auth.user)
         return dict(sorted(out.items()))
 
     @route("/authorizations")
@@ -194,8 +190,8 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
     def get_authorization(ident: str) -> dict:
         user = basic_user()
         params = check(query_values({"clientId": "string", "clientSecret": "string"}), _CLIENT)
-        return obj.authorization(_client_auth(user, ident, params["clientId"],
-                                              params["clientSecret"]))
+        client = grants.check_client(params["clientId"], params["clientSecret"])
+        return obj.authorization(grants.get_authorization(user, client, ident))
 
     @route("/authorizations/<ident>", "PUT")
     def update_authorization(ident: str) -> dict:
@@ -206,16 +202,16 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
             raise TaplineError(400, "Must supply at least one of scopes, addScopes or removeScopes")
         if len(given) > 1:
             raise TaplineError(400, "Only one of scopes, addScopes or removeScopes can be given")
-        auth = _client_auth(user, ident, body["clientId"], body["clientSecret"])
-        grants.update_scopes(auth, scopes=body.get("scopes"), add=body.get("addScopes"),
-                             remove=body.get("removeScopes"))
-        return obj.authorization(auth)
+        client = grants.check_client(body["clientId"], body["clientSecret"])
+        return obj.authorization(grants.update_scopes(
+            user, client, ident, scopes=body.get("scopes"), add=body.get("addScopes"),
+            remove=body.get("removeScopes")))
 
     @route("/authorizations/<ident>", "DELETE")
     def delete_authorization(ident: str) -> str:
         user = basic_user()
         body = check(json_body(), _CLIENT)
-        grants.delete_authorization(_client_auth(user, ident, body["clientId"],
-                                                 body["clientSecret"]))
+        client = grants.check_client(body["clientId"], body["clientSecret"])
+        grants.delete_authorization(user, client, ident)
         bottle.response.status = 204
         return ""

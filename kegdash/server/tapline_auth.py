@@ -12,9 +12,9 @@ import binascii
 
 import bottle
 
-from kegdash.accounts.authorizations import authorization_for_token, has_scope
-from kegdash.accounts.models import Authorization, User
-from kegdash.accounts.users import authenticate
+from kegdash.accounts import views as accounts
+from kegdash.accounts.authorizations import has_scope
+from kegdash.accounts.views import AuthorizationView, Principal
 from kegdash.server.tapline_validation import TaplineError
 
 BASIC_CHALLENGE = 'Basic realm="Users"'
@@ -26,7 +26,7 @@ def _unauthorized(challenge: str, message: str = "Unauthorized") -> TaplineError
     return TaplineError(401, message, {"WWW-Authenticate": challenge})
 
 
-def basic_user() -> User:
+def basic_user() -> Principal:
     """The user named by HTTP Basic credentials, checked against their password hash."""
     header = (bottle.request.get_header("Authorization") or "").strip()
     if not header:
@@ -44,7 +44,7 @@ def basic_user() -> User:
     name, colon, password = decoded.partition(":")
     if not colon:
         raise TaplineError(400, "Error: malformed Basic Authorization header")
-    user = authenticate(name, password)
+    user = accounts.authenticate(name, password)
     if user is None:
         raise _unauthorized(BASIC_CHALLENGE)
     return user
@@ -67,12 +67,12 @@ def _token() -> str | None:
     return query[0] if query else None
 
 
-def bearer(scope: str | None = None) -> Authorization:
+def bearer(scope: str | None = None) -> AuthorizationView:
     """The caller's authorization; 401 without a valid token, 403 if it lacks ``scope``."""
     token = _token()
     if token is None:
         raise _unauthorized(BEARER_CHALLENGE)
-    auth = authorization_for_token(token)
+    auth = accounts.by_token(token)
     if auth is None:
         raise _unauthorized(BEARER_CHALLENGE + ', error="invalid_token"')
     if scope is not None:
@@ -80,7 +80,7 @@ def bearer(scope: str | None = None) -> Authorization:
     return auth
 
 
-def require(auth: Authorization, scope: str) -> None:
+def require(auth: AuthorizationView, scope: str) -> None:
     """403 unless the authorization carries ``scope``."""
     if not has_scope(auth, scope):
         raise TaplineError(403, f"Scope {scope} not found for user", {

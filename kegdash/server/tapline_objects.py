@@ -10,18 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kegdash.accounts import profiles
-from kegdash.accounts.models import Authorization, User
+from kegdash.accounts.views import AuthorizationView
 from kegdash.brewing import colors, units
-from kegdash.brewing.actions import action_data
 from kegdash.brewing.calc import calculate
 from kegdash.brewing.jsmath import json_number
-from kegdash.brewing.models import Action, StoredRecipe
-from kegdash.brewing.recipes import stored_recipe, visible_to
 from kegdash.brewing.timeline import timeline
-from kegdash.units import c_to_f
+from kegdash.brewing.views import ActionView, ParentRef, Profile, RecipeView, UserRef
+from kegdash.units import ML_PER_US_FL_OZ, c_to_f
 
-LITERS_PER_US_FL_OZ = 0.0295735295625
+LITERS_PER_US_FL_OZ = ML_PER_US_FL_OZ / 1000  # the same float as 0.0295735295625
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -31,41 +28,29 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def user_ref(user: User) -> dict[str, Any]:
+def user_ref(user: UserRef) -> dict[str, Any]:
     """The short form embedded in recipes and actions."""
-    return {"id": user.public_id, "image": user.image_url, "name": user.username}
+    return {"id": user.public_id, "image": user.image, "name": user.name}
 
 
-def location(user: User) -> list[float] | None:
-    """``[longitude, latitude]``, or null for a user who never gave one."""
-    if user.longitude is None or user.latitude is None:
-        return None
-    return [json_number(user.longitude), json_number(user.latitude)]
-
-
-def users(rows: list[User]) -> list[dict[str, Any]]:
-    """Public user objects (no e-mail), with real recipe counts."""
-    counts = profiles.recipe_counts(rows)
-    return [user(row, counts.get(row.id, 0)) for row in rows]
-
-
-def user(row: User, recipe_count: int | None = None) -> dict[str, Any]:
-    if recipe_count is None:
-        recipe_count = profiles.recipe_counts([row]).get(row.id, 0)
+def user(profile: Profile) -> dict[str, Any]:
+    """A public user object (no e-mail), with a real recipe count."""
+    location = profile.location
     return {
-        "confirmed": row.confirmed,
-        "created": iso(row.joined),
-        "following": profiles.following_ids(row),
-        "id": row.public_id,
-        "image": row.image_url,
-        "location": location(row),
-        "name": row.username,
-        "recipeCount": recipe_count,
+        "confirmed": profile.confirmed,
+        "created": iso(profile.created),
+        "following": list(profile.following),
+        "id": profile.public_id,
+        "image": profile.image,
+        "location": None if location is None else [json_number(location[0]),
+                                                     json_number(location[1])],
+        "name": profile.name,
+        "recipeCount": profile.recipe_count,
     }
 
 
-def _recipe_data(row: StoredRecipe, detail: bool) -> dict[str, Any]:
-    recipe = stored_recipe(row)
+def _recipe_data(view: RecipeView, detail: bool) -> dict[str, Any]:
+    recipe = view.recipe
     data = recipe.to_dict()
     data.update({
         "agingTempF": json_number(c_to_f(recipe.aging_temp)),
@@ -91,16 +76,14 @@ def _recipe_data(row: StoredRecipe, detail: bool) -> dict[str, Any]:
     return dict(sorted(data.items()))
 
 
-def _parent(row: StoredRecipe, populate: bool, detail: bool, viewer: User | None,
-            show_private: bool) -> Any:
+def _parent(parent: ParentRef | None, populate: bool, detail: bool) -> Any:
     """The parent's id (or its summary when populated) — null if the caller may not see it."""
-    parent = row.parent if row.parent_id is not None else None
-    if parent is None or not visible_to(parent, viewer, show_private):
+    if parent is None:
         return None
     if not populate:
         return parent.public_id
     out: dict[str, Any] = {
-        "description": stored_recipe(parent).description,
+        "description": parent.description,
         "id": parent.public_id,
         "name": parent.name,
         "slug": parent.slug,
@@ -117,40 +100,40 @@ def _parent(row: StoredRecipe, populate: bool, detail: bool, viewer: User | None
     return dict(sorted(out.items()))
 
 
-def recipe(row: StoredRecipe, *, detail: bool = False, populate_parent: bool = False,
-           viewer: User | None = None, show_private: bool = False) -> dict[str, Any]:
-    """A stored recipe as the seed shows it; ``detail`` adds the engine's numbers to ``data``."""
+def recipe(view: RecipeView, *, detail: bool = False, populate_parent: bool = False) -> dict[str, Any]:
+    """A stored recipe as the seed shows it; ``detail`` adds the engine's numbers to ``data``.
+    The view names a parent only if the caller may see it."""
     return {
-        "created": iso(row.created),
-        "data": _recipe_data(row, detail),
-        "id": row.public_id,
-        "parent": _parent(row, populate_parent, detail, viewer, show_private),
-        "private": row.private,
-        "slug": row.slug,
-        "user": user_ref(row.owner),
+        "created": iso(view.created),
+        "data": _recipe_data(view, detail),
+        "id": view.public_id,
+        "parent": _parent(view.parent, populate_parent, detail),
+        "private": view.private,
+        "slug": view.slug,
+        "user": user_ref(view.owner),
     }
 
 
-def action(row: Action) -> dict[str, Any]:
+def action(view: ActionView) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "created": iso(row.created),
-        "data": action_data(row),
-        "id": row.public_id,
-        "private": row.private,
+        "created": iso(view.created),
+        "data": view.data,
+        "id": view.public_id,
+        "private": view.private,
     }
-    if row.target_id is not None:
-        out["targetId"] = row.target_id
-    out["type"] = row.type
-    out["user"] = user_ref(row.user)
+    if view.target_id is not None:
+        out["targetId"] = view.target_id
+    out["type"] = view.type
+    out["user"] = user_ref(view.user)
     return out
 
 
-def authorization(auth: Authorization) -> dict[str, Any]:
+def authorization(auth: AuthorizationView) -> dict[str, Any]:
     return {
-        "clientId": auth.client.public_id,
+        "clientId": auth.client_id,
         "created": iso(auth.created),
         "id": auth.public_id,
-        "scopes": auth.scopes,
+        "scopes": list(auth.scopes),
         "token": auth.token,
         "userId": auth.user.public_id,
     }

@@ -16,10 +16,11 @@ from typing import Any
 import bottle
 
 from kegdash.accounts.authorizations import has_scope
-from kegdash.accounts.models import Authorization, User
+from kegdash.accounts.views import AuthorizationView
 from kegdash.brewing import actions as feed
 from kegdash.brewing import recipes as store
-from kegdash.brewing.models import StoredRecipe
+from kegdash.brewing import views as brewing
+from kegdash.brewing.views import RecipeView
 from kegdash.server import tapline_objects as obj
 from kegdash.server.tapline_auth import bearer, require
 from kegdash.server.tapline_validation import Prop, TaplineError, check, json_body, query_values
@@ -61,7 +62,7 @@ RECIPE_WRITE_PROPS = [
 ]
 
 
-def _wants_private(params: dict[str, Any], auth: Authorization | None) -> bool:
+def _wants_private(params: dict[str, Any], auth: AuthorizationView | None) -> bool:
     """True if private items were asked for; 403 if the token lacks ``private``."""
     wanted = bool(params.get("showPrivate") or params.get("private"))
     if wanted and auth is not None:
@@ -69,50 +70,38 @@ def _wants_private(params: dict[str, Any], auth: Authorization | None) -> bool:
     return wanted and auth is not None
 
 
-def _recipe_out(row: StoredRecipe, params: dict[str, Any], viewer: User | None,
-                show_private: bool) -> dict[str, Any]:
-    return obj.recipe(row, detail=params["detail"], populate_parent=params["populateParent"],
-                      viewer=viewer, show_private=show_private)
+def _recipe_out(view: RecipeView, params: dict[str, Any]) -> dict[str, Any]:
+    return obj.recipe(view, detail=params["detail"], populate_parent=params["populateParent"])
 
 
-def _visible_parent_ids(ids: list[str], viewer: User | None, show_private: bool) -> list[str]:
-    """``parentIds`` reduced to recipes the caller may see, so the filter reveals nothing."""
-    rows = store.find_recipes(viewer=viewer, show_private=show_private, ids=ids, limit=MAX_IDS)
-    return [row.public_id for row in rows]
-
-
-def list_recipes(auth: Authorization | None, params: dict[str, Any]) -> list[dict[str, Any]]:
-    viewer = auth.user if auth is not None else None
-    show_private = _wants_private(params, auth)
-    parent_ids = params.get("parentIds")
-    if parent_ids is not None:
-        parent_ids = _visible_parent_ids(parent_ids, viewer, show_private)
-    rows = store.find_recipes(
-        viewer=viewer, show_private=show_private, ids=params.get("ids"), parent_ids=parent_ids,
-        user_ids=params.get("userIds"), slugs=params.get("slugs"), offset=params["offset"],
-        limit=params["limit"], sort=params["sort"],
+def list_recipes(auth: AuthorizationView | None, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Recipes the caller may see; ``parentIds`` too match only parents they may see."""
+    found = brewing.recipe_list(
+        viewer=auth.user if auth is not None else None, show_private=_wants_private(params, auth),
+        ids=params.get("ids"), parent_ids=params.get("parentIds"), user_ids=params.get("userIds"),
+        slugs=params.get("slugs"), offset=params["offset"], limit=params["limit"],
+        sort=params["sort"],
     )
-    return [_recipe_out(row, params, viewer, show_private) for row in rows]
+    return [_recipe_out(view, params) for view in found]
 
 
-def one_recipe(auth: Authorization | None, ident: str) -> dict[str, Any]:
+def one_recipe(auth: AuthorizationView | None, ident: str) -> dict[str, Any]:
     params = check(query_values(RECIPE_LIST_QUERY), RECIPE_LIST_PROPS)
-    viewer = auth.user if auth is not None else None
-    show_private = _wants_private(params, auth)
-    row = store.get_recipe(ident, viewer=viewer, show_private=show_private)
-    return _recipe_out(row, params, viewer, show_private)
+    view = brewing.recipe(ident, viewer=auth.user if auth is not None else None,
+                          show_private=_wants_private(params, auth))
+    return _recipe_out(view, params)
 
 
-def list_actions(auth: Authorization | None, params: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = feed.find_actions(
+def list_actions(auth: AuthorizationView | None, params: dict[str, Any]) -> list[dict[str, Any]]:
+    found = brewing.action_list(
         viewer=auth.user if auth is not None else None, show_private=_wants_private(params, auth),
         ids=params.get("ids"), user_ids=params.get("userIds"), offset=params["offset"],
         limit=params["limit"], sort=params["sort"],
     )
-    return [obj.action(row) for row in rows]
+    return [obj.action(view) for view in found]
 
 
-def one_action(auth: Authorization | None, ident: str) -> dict[str, Any]:
+def one_action(auth: AuthorizationView | None, ident: str) -> dict[str, Any]:
     params = check(query_values(ACTION_LIST_QUERY), ACTION_LIST_PROPS)
     params.update(ids=[ident], offset=0, limit=1)
     found = list_actions(auth, params)
@@ -121,16 +110,14 @@ def one_action(auth: Authorization | None, ident: str) -> dict[str, Any]:
     return found[0]
 
 
-def _own_recipe(auth: Authorization, ident: str) -> StoredRecipe:
-    """The caller's recipe (404 if it is somebody else's private one); 403 without ``private``
-    when the recipe is private."""
-    row = store.get_recipe(ident, viewer=auth.user, show_private=True)
-    if row.private:
+def _check_private(auth: AuthorizationView, ident: str) -> None:
+    """404 if the recipe is somebody else's private one; 403 without ``private`` when it is
+    private."""
+    if brewing.recipe(ident, viewer=auth.user, show_private=True).private:
         require(auth, "private")
-    return row
 
 
-def _write_params(auth: Authorization) -> dict[str, Any]:
+def _write_params(auth: AuthorizationView) -> dict[str, Any]:
     params = check(json_body(), RECIPE_WRITE_PROPS)
     if params.get("private"):
         require(auth, "private")
@@ -171,25 +158,26 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
         params = _write_params(auth)
         if "recipe" not in params:
             raise TaplineError(400, "Error: JSON object property 'recipe' is required")
-        row = store.create_recipe(auth.user, params["recipe"], private=bool(params.get("private")),
-                                  parent_id=params.get("parent"),
-                                  show_private=has_scope(auth, "private"))
-        return _recipe_out(row, params, auth.user, has_scope(auth, "private"))
+        show_private = has_scope(auth, "private")
+        created = store.create_recipe(auth.user, params["recipe"], private=bool(params.get("private")),
+                                      parent_id=params.get("parent"), show_private=show_private)
+        return _recipe_out(brewing.recipe(created.public_id, viewer=auth.user,
+                                          show_private=show_private), params)
 
     @route("/recipes/<ident>", "PUT")
     def update_recipe(ident: str) -> dict:
         auth = bearer("recipe")
         params = _write_params(auth)
-        _own_recipe(auth, ident)
-        row = store.update_recipe(auth.user, ident, data=params.get("recipe"),
-                                  private=params.get("private"), parent_id=params.get("parent"),
-                                  show_private=has_scope(auth, "private"))
-        return _recipe_out(row, params, auth.user, has_scope(auth, "private"))
+        _check_private(auth, ident)
+        show_private = has_scope(auth, "private")
+        store.update_recipe(auth.user, ident, data=params.get("recipe"), private=params.get("private"),
+                            parent_id=params.get("parent"), show_private=show_private)
+        return _recipe_out(brewing.recipe(ident, viewer=auth.user, show_private=show_private), params)
 
     @route("/recipes/<ident>", "DELETE")
     def delete_recipe(ident: str) -> str:
         auth = bearer("recipe:delete")
-        _own_recipe(auth, ident)
+        _check_private(auth, ident)
         store.delete_recipe(auth.user, ident, show_private=has_scope(auth, "private"))
         bottle.response.status = 204
         return ""

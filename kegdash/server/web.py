@@ -26,14 +26,9 @@ from typing import Any
 import bottle
 
 from kegdash import __version__, events, fmt
-from kegdash.accounts.authorizations import (
-    SCOPES,
-    create_authorization,
-    list_authorizations,
-    update_scopes,
-)
-from kegdash.accounts.models import ClientApp, User
-from kegdash.accounts.users import authenticate
+from kegdash.accounts import views as accounts
+from kegdash.accounts.authorizations import SCOPES, grant
+from kegdash.accounts.views import ClientView, Principal
 from kegdash.bar.tap_list import TapListEntry, tap_list
 from kegdash.db import utcnow
 from kegdash.resources import resource_path
@@ -114,7 +109,7 @@ def _login_url(next_path: str) -> str:
 
 @dataclass(frozen=True)
 class GrantRequest:
-    client: ClientApp
+    client: ClientView
     redirect_uri: str
     scopes: list[str]
     state: str
@@ -134,6 +129,12 @@ class GrantRequest:
             fragment += "&state=" + urllib.parse.quote(self.state, safe="")
         return f"{self.redirect_uri}#{fragment}"
 
+    def granted(self, user: Principal) -> str:
+        """Where to send ``user`` once they allowed it: the client's redirect URI with their token
+        for exactly these scopes (an earlier authorization of the client is reused, as Tapline's
+        grant exchange did, so signing in again does not pile up tokens)."""
+        return self.back("access_token:" + grant(user, self.client, self.scopes).token)
+
 
 class GrantRefused(Exception):
     def __init__(self, status: int, message: str) -> None:
@@ -151,7 +152,7 @@ def _registered_uri_usable(uri: str) -> bool:
 def grant_request(get: Any) -> GrantRequest:
     """Check an authorize request (query or form, read through ``get(name)``); else GrantRefused."""
     client_id = get("client_id").strip()
-    client = ClientApp.get_or_none(ClientApp.public_id == client_id) if client_id else None
+    client = accounts.client(client_id)
     if client is None:
         raise GrantRefused(404, "Cannot find client: the application's client_id is unknown.")
     kind = get("type").strip()
@@ -175,18 +176,6 @@ def grant_request(get: Any) -> GrantRequest:
             scopes.append(scope)
     return GrantRequest(client=client, redirect_uri=registered, scopes=scopes,
                         state=get("state")[:500])
-
-
-def grant_token(request: GrantRequest, user: User) -> str:
-    """The user's token for this client with exactly the approved scopes.
-
-    An earlier authorization of the same client is reused with its scopes replaced (as
-    Tapline's grant exchange did), so signing in again does not pile up tokens.
-    """
-    existing = list_authorizations(user, request.client)
-    if existing:
-        return update_scopes(existing[-1], scopes=request.scopes).token
-    return create_authorization(user, request.client, request.scopes).token
 
 
 # --- tap list data --------------------------------------------------------------------------
@@ -221,7 +210,7 @@ def tap_cards() -> list[dict[str, Any]]:
             for entry in tap_list()]
 
 
-def may_see_taps(user: User | None) -> bool:
+def may_see_taps(user: Principal | None) -> bool:
     """The tap list shows what ``GET /api/taps`` shows, so the Kegbot privacy mode applies."""
     mode = get_setting("privacy")
     if mode == "public":
@@ -258,7 +247,7 @@ class WebPages:
             return _page("login.tpl", status=429, title="Log in", session=session, next=next_path,
                          username=username, error="Too many failed attempts. Try again in "
                                                   f"{max(1, round(wait / 60))} min.")
-        user = authenticate(username, password)
+        user = accounts.authenticate(username, password)
         if user is None:
             self.throttle.failed(address, username)
             return _page("login.tpl", status=401, title="Log in", session=session, next=next_path,
@@ -287,7 +276,7 @@ class WebPages:
         if user is None:
             bottle.redirect(_login_url(here), 303)
         if request.client.trusted:
-            bottle.redirect(request.back("access_token:" + grant_token(request, user)), 303)
+            bottle.redirect(request.granted(user), 303)
         scopes = [(scope, SCOPE_WORDS[scope]) for scope in request.scopes]
         origin = urllib.parse.urlsplit(request.redirect_uri)
         return _page("authorize.tpl", title=f"Allow {request.client.name}?", session=session,
@@ -308,7 +297,7 @@ class WebPages:
         if user is None:
             bottle.redirect(_login_url("/account/authorize?" + request.query()), 303)
         if _form("decision") == "approve":
-            bottle.redirect(request.back("access_token:" + grant_token(request, user)), 303)
+            bottle.redirect(request.granted(user), 303)
         bottle.redirect(request.back("error:access_denied"), 303)
 
     def index(self) -> str | dict:

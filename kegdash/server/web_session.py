@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-import secrets
 from dataclasses import dataclass
 
 import bottle
 
-from kegdash.accounts import web_sessions
-from kegdash.accounts.models import User
-from kegdash.site_settings import SiteSetting, get_setting
+from kegdash.accounts import views, web_sessions
+from kegdash.accounts.views import Principal
+from kegdash.site_settings import ensure_secret
 
 COOKIE = "kegdash_session"
 _SECRET_KEY = "web_session_secret"
@@ -35,21 +33,12 @@ class Session:
     """This browser's session id, and its user if it is logged in."""
 
     sid: str
-    user: User | None = None
+    user: Principal | None = None
 
 
 def _secret() -> bytes:
-    """The CSRF key, made on first use; ``on_conflict_ignore`` lets racing processes agree.
-
-    The stored row is read back directly: ``get_setting`` may still serve the cached "unset"
-    for up to a second, and tokens made with an empty key would then stop matching.
-    """
-    value = get_setting(_SECRET_KEY)
-    if not value:
-        SiteSetting.insert(key=_SECRET_KEY, value=json.dumps(secrets.token_hex(32))).on_conflict_ignore()\
-            .execute()
-        value = json.loads(SiteSetting.get_by_id(_SECRET_KEY).value)
-    return bytes.fromhex(value)
+    """The CSRF key: a site setting made on first use, the same in every process."""
+    return bytes.fromhex(ensure_secret(_SECRET_KEY))
 
 
 def current() -> Session | None:
@@ -57,10 +46,10 @@ def current() -> Session | None:
     sid = bottle.request.get_cookie(COOKIE) or ""
     if not web_sessions.well_formed(sid):
         return None
-    return Session(sid=sid, user=web_sessions.session_user(sid))
+    return Session(sid=sid, user=views.by_session(sid))
 
 
-def _start(sid: str, user: User | None) -> Session:
+def _start(sid: str, user: Principal | None) -> Session:
     bottle.response.set_cookie(
         COOKIE, sid, max_age=int(web_sessions.LIFETIME.total_seconds()), path="/", httponly=True,
         samesite="Lax", secure=bottle.request.urlparts.scheme == "https",
@@ -78,7 +67,7 @@ def _end(session: Session | None) -> None:
         web_sessions.end_session(session.sid)
 
 
-def log_in(session: Session | None, user: User) -> Session:
+def log_in(session: Session | None, user: Principal) -> Session:
     """Replace ``session`` by a new logged-in one: a fresh id, so a planted id is never promoted."""
     _end(session)
     return _start(web_sessions.open_session(user), user)
@@ -90,7 +79,7 @@ def log_out(session: Session | None) -> Session:
     return _start(web_sessions.new_session_id(), None)
 
 
-def logged_in_user() -> User | None:
+def logged_in_user() -> Principal | None:
     """The user this browser is logged in as, if any (used by the Kegbot members mode too)."""
     session = current()
     return session.user if session else None

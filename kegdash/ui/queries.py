@@ -17,7 +17,6 @@ from kegdash.accounts.models import User
 from kegdash.apiary import series
 from kegdash.apiary.models import Apiary, Device, Hive, Reading
 from kegdash.bar.models import Beverage, Drink, DrinkingSession, Keg, KegSize, Tap, ThermoLog
-from kegdash.brewing.models import StoredRecipe
 
 SERIES_FIELDS = ("temperature", "humidity", "weight")
 
@@ -204,23 +203,7 @@ def tap_of_keg(keg_id: int) -> int | None:
     return Tap.select(Tap.id).where(Tap.current_keg == keg_id).scalar()
 
 
-def usernames() -> list[str]:
-    return [name for (name,) in User.select(User.username).where(User.is_active)
-            .order_by(User.username).tuples()]
-
-
 # --- recipes and devices ----------------------------------------------------------------------
-
-
-def count_recipes() -> int:
-    return StoredRecipe.select().count()
-
-
-def recipe_rows(offset: int, limit: int) -> list[tuple]:
-    """(id, name, owner, OG, FG, IBU, ABV, modified), most recently changed first."""
-    query = (StoredRecipe.select(StoredRecipe, User.username).join(User)
-             .order_by(StoredRecipe.modified.desc()).offset(offset).limit(limit))
-    return [(r.id, r.name, r.owner.username, r.og, r.fg, r.ibu, r.abv, r.modified) for r in query]
 
 
 def sensor_rows() -> list[tuple]:

@@ -1,4 +1,4 @@
-"""What the Recipes page reads and writes, on top of ``kegdash.brewing.recipes``.
+"""What the Recipes page reads (through ``brewing.views``) and writes (through ``brewing.recipes``).
 
 The window acts as the operator account (site setting ``operator``): it sees every public recipe
 plus the operator's private ones, and every write goes through ``brewing.recipes`` so the feed
@@ -8,23 +8,20 @@ hand from a worker thread to the main thread.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kegdash.accounts.models import User
+from kegdash.accounts import views as accounts
 from kegdash.accounts.users import create_user
+from kegdash.accounts.views import Principal
 from kegdash.brewing import Recipe, to_beerxml
 from kegdash.brewing import recipes as store
-from kegdash.brewing.models import StoredRecipe
+from kegdash.brewing import views as brewing
 from kegdash.site_settings import get_setting
 
-SORTS = {
-    "Newest first": (StoredRecipe.modified.desc(), StoredRecipe.id.desc()),
-    "Oldest first": (StoredRecipe.modified, StoredRecipe.id),
-    "Name A–Z": (StoredRecipe.name.collate("NOCASE"), StoredRecipe.id),
-    "Name Z–A": (StoredRecipe.name.collate("NOCASE").desc(), StoredRecipe.id.desc()),
-}
+SORTS = {"Newest first": "-modified", "Oldest first": "modified", "Name A–Z": "name",
+         "Name Z–A": "-name"}
+"""The list's sort choices and the ``brewing.views.recipe_rows`` order each stands for."""
 
 
 @dataclass(frozen=True)
@@ -47,52 +44,34 @@ class Snapshot:
     deleted: store.DeletedRecipe
 
 
-def operator(create: bool = False) -> User | None:
+def operator(create: bool = False) -> Principal | None:
     """The account the window acts as; created as a superuser on the first write if missing."""
     name = get_setting("operator")
-    user = User.get_or_none(User.username == name)
+    user = accounts.by_username(name)
     if user is None and create:
-        user = create_user(name, is_superuser=True)
+        user = accounts.principal(create_user(name, is_superuser=True))
     return user
-
-
-def _visible(user: User | None):
-    visible = StoredRecipe.private == False  # noqa: E712 (peewee expression)
-    if user is not None:
-        visible = visible | (StoredRecipe.owner == user.id)
-    return visible
-
-
-def _listed(search: str):
-    query = StoredRecipe.select(StoredRecipe, User.username).join(User).where(_visible(operator()))
-    if search.strip():
-        query = query.where(StoredRecipe.name.contains(search.strip()))
-    return query
 
 
 def count_rows(search: str) -> int:
     """How many recipes the list shows for this search."""
-    return _listed(search).count()
+    return brewing.count_recipe_rows(operator(), search)
 
 
 def recipe_rows(search: str, sort: str, offset: int, limit: int) -> list[tuple]:
     """(public id, name, brewer, style, OG, FG, IBU, ABV, visibility, changed) for the list."""
-    query = _listed(search).order_by(*SORTS[sort]).offset(offset).limit(limit)
-    rows = []
-    for row in query:
-        style = (json.loads(row.data or "{}").get("style") or {}).get("name") or ""
-        rows.append((row.public_id, row.name, row.owner.username, style, row.og, row.fg, row.ibu,
-                     row.abv, "private" if row.private else "public", row.modified))
-    return rows
+    return [(row.public_id, row.name, row.brewer, row.style, row.og, row.fg, row.ibu, row.abv,
+             "private" if row.private else "public", row.modified)
+            for row in brewing.recipe_rows(operator(), search, SORTS[sort], offset, limit)]
 
 
 def load(public_id: str) -> Loaded:
     """A recipe for the editor; raises ``store.RecipeNotFound`` if it is gone or not visible."""
     user = operator()
-    row = store.get_recipe(public_id, viewer=user, show_private=True)
-    return Loaded(public_id=row.public_id, recipe=store.stored_recipe(row), private=row.private,
-                  owner=row.owner.username, mine=user is not None and row.owner_id == user.id,
-                  parent_id=row.parent.public_id if row.parent_id else None)
+    view = brewing.recipe(public_id, viewer=user, show_private=True)
+    return Loaded(public_id=view.public_id, recipe=view.recipe, private=view.private,
+                  owner=view.owner.name, mine=user is not None and view.owner.public_id == user.public_id,
+                  parent_id=view.parent.public_id if view.parent is not None else None)
 
 
 def save(recipe: Recipe, *, public_id: str | None, private: bool, parent_id: str | None = None) -> str:
@@ -103,10 +82,9 @@ def save(recipe: Recipe, *, public_id: str | None, private: bool, parent_id: str
     """
     user = operator(create=True)
     if public_id is not None:
-        row = store.get_recipe(public_id, viewer=user, show_private=True)
-        if row.owner_id == user.id:
-            return store.update_recipe(user, public_id, data=recipe.to_dict(), private=private,
-                                       show_private=True).public_id
+        if brewing.recipe(public_id, viewer=user, show_private=True).owner.public_id == user.public_id:
+            store.update_recipe(user, public_id, data=recipe.to_dict(), private=private, show_private=True)
+            return public_id
         parent_id = public_id
     return store.create_recipe(user, recipe.to_dict(), private=private, parent_id=parent_id,
                                show_private=True).public_id

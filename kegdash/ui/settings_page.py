@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from kegdash import fmt
 from kegdash.accounts import key_admin
+from kegdash.accounts.views import active_usernames, api_key_rows
 from kegdash.config import UNITS, ConfigError, Settings, config_path, save_server_address
 from kegdash.server.runner import ServerError
 from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
-from kegdash.ui import queries
 from kegdash.ui.layouts import hint, left_row
 from kegdash.ui.prefs import THEMES, Prefs
 from kegdash.ui.table_model import read_only_table
@@ -263,7 +263,7 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         """Re-read users, keys and hive thresholds (after demo data, or changes made by ``kegdash
         admin``)."""
-        names = queries.usernames()
+        names = active_usernames()
         operator = get_setting("operator")
         self.operator.blockSignals(True)
         self.operator.clear()
@@ -306,7 +306,7 @@ class SettingsPage(QWidget):
     def _show_keys(self) -> None:
         _fill(self.api_keys, [(r.key_id, (r.username, f"{r.prefix}…", fmt.local_time(r.created),
                                           fmt.local_time(r.revoked) if r.revoked else ""))
-                              for r in key_admin.api_key_rows()])
+                              for r in api_key_rows()])
         _fill(self.license_keys, [(r.key_id, (r.owner, f"{r.prefix}…", fmt.local_time(r.created),
                                               "enabled" if r.enabled else "disabled"))
                                   for r in key_admin.license_key_rows()])

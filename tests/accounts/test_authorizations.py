@@ -1,4 +1,4 @@
-"""Authorizations: client checks, tokens, scope edits and revocation."""
+"""Authorizations: client checks, tokens, scope edits, revocation and the browser grant."""
 
 import re
 
@@ -7,65 +7,73 @@ import pytest
 from kegdash.accounts import authorizations as grants
 from kegdash.accounts.keys import create_client
 from kegdash.accounts.users import create_user
+from kegdash.accounts.views import by_token, client_view, principal
 
 
 @pytest.fixture
 def setup(database):
     client, secret = create_client("App")
-    return create_user("anna", password="pw"), client, secret
+    return principal(create_user("anna", password="pw")), client_view(client), secret
 
 
 def test_check_client(setup):
     _, client, secret = setup
-    assert grants.check_client(client.public_id, secret).id == client.id
+    assert grants.check_client(client.public_id, secret) == client
     with pytest.raises(grants.ClientError, match="Invalid client secret"):
         grants.check_client(client.public_id, "wrong")
     with pytest.raises(grants.ClientError, match="Client not found"):
         grants.check_client("0" * 24, secret)
 
 
-def test_token_is_random_hex_and_found_only_exactly(setup):
+def test_token_is_random_hex_with_the_scopes_given_once(setup):
     user, client, _ = setup
     auth = grants.create_authorization(user, client, ["user", "recipe", "user"])
     other = grants.create_authorization(user, client, [])
     assert re.fullmatch(r"[0-9a-f]{40}", auth.token) and auth.token != other.token
-    assert auth.scopes == ["user", "recipe"]
-    assert grants.authorization_for_token(auth.token).id == auth.id
-    assert grants.authorization_for_token(auth.token[:39] + "x") is None
-    assert grants.authorization_for_token(auth.token[:8] + "0" * 32) is None
-    assert grants.authorization_for_token(auth.token.upper()) is None
-    assert grants.authorization_for_token("") is None
+    assert auth.scopes == ("user", "recipe")
+    assert (auth.user, auth.client_id) == (user, client.public_id)
+    assert grants.has_scope(auth, "recipe") and not grants.has_scope(other, "recipe")
 
 
 def test_scope_edits_keep_order_and_refuse_unknown(setup):
     user, client, _ = setup
     auth = grants.create_authorization(user, client, [])
-    assert grants.update_scopes(auth, scopes=["user"]).scopes == ["user"]
-    assert grants.update_scopes(auth, add=["recipe", "private"]).scopes == ["user", "recipe",
-                                                                           "private"]
-    assert grants.update_scopes(auth, remove=["recipe", "private"]).scopes == ["user"]
+
+    def edit(**change):
+        return grants.update_scopes(user, client, auth.public_id, **change).scopes
+
+    assert edit(scopes=["user"]) == ("user",)
+    assert edit(add=["recipe", "private"]) == ("user", "recipe", "private")
+    assert edit(remove=["recipe", "private"]) == ("user",)
     with pytest.raises(grants.ScopeError, match="addScopes"):
-        grants.update_scopes(auth, add=["admin"])
+        edit(add=["admin"])
     with pytest.raises(grants.ScopeError, match="at least one"):
-        grants.update_scopes(auth)
+        edit()
     with pytest.raises(grants.ScopeError, match="Only one"):
-        grants.update_scopes(auth, scopes=[], add=[])
+        edit(scopes=[], add=[])
+    assert grants.get_authorization(user, client, auth.public_id).scopes == ("user",)
 
 
-def test_delete_revokes_at_once_and_lookup_is_per_user(setup):
+def test_delete_revokes_at_once_and_lookup_is_per_user_and_client(setup):
     user, client, _ = setup
-    other = create_user("bob")
+    other = principal(create_user("bob"))
+    elsewhere = client_view(create_client("Other app")[0])
     auth = grants.create_authorization(user, client, ["user"])
     with pytest.raises(grants.AuthorizationNotFound):
-        grants.get_authorization(other, auth.public_id)
+        grants.get_authorization(other, client, auth.public_id)
+    with pytest.raises(grants.AuthorizationNotFound):
+        grants.delete_authorization(user, elsewhere, auth.public_id)
     assert grants.list_authorizations(other, client) == []
-    grants.delete_authorization(grants.get_authorization(user, auth.public_id))
-    assert grants.authorization_for_token(auth.token) is None
+    assert grants.list_authorizations(user, elsewhere) == []
+    assert grants.list_authorizations(user, client) == [auth]
+    grants.delete_authorization(user, client, auth.public_id)
+    assert by_token(auth.token) is None
 
 
-def test_inactive_user_token_refused(setup):
+def test_the_browser_grant_reuses_the_latest_authorization(setup):
     user, client, _ = setup
-    auth = grants.create_authorization(user, client, ["user"])
-    user.is_active = False
-    user.save()
-    assert grants.authorization_for_token(auth.token) is None
+    first = grants.grant(user, client, ["user"])
+    again = grants.grant(user, client, ["recipe", "private"])
+    assert (again.public_id, again.token) == (first.public_id, first.token)
+    assert again.scopes == ("recipe", "private")
+    assert grants.list_authorizations(user, client) == [again]

@@ -2,7 +2,6 @@ import pytest
 
 from kegdash.accounts.key_admin import (
     KeyAdminError,
-    api_key_rows,
     create_api_key,
     create_license_key,
     license_key_rows,
@@ -11,6 +10,7 @@ from kegdash.accounts.key_admin import (
 )
 from kegdash.accounts.keys import user_for_api_key
 from kegdash.accounts.users import AccountError, create_user
+from kegdash.accounts.views import api_key_rows
 from kegdash.apiary.registry import owner_for_license_key
 
 

@@ -134,7 +134,7 @@ def test_undo_after_the_owner_was_removed_says_so(qtbot, page, database):
     public_id = recipe_store.save(Recipe(name="Orphan"), public_id=None, private=False)
     page.reload()
     page.delete_recipes([public_id])
-    recipe_store.operator().delete_instance()
+    User.delete_by_id(recipe_store.operator().id)
     assert page.undo_delete() == []
     assert "Not restored: “Orphan”" in page.message.text() and not page.undo_bar.isVisible()
 

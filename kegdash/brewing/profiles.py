@@ -1,4 +1,9 @@
-"""Tapline's view of users: registration, the user list, following, profile edits, deletion.
+"""Tapline's user profiles: registration, the user list, following, profile edits, deletion.
+
+They live with the brewhouse because each of them feeds the Tapline activity feed (``user-joined``,
+``user-followed``) or counts or deletes recipes; what is purely an account (creating a user,
+passwords, deactivation) stays in ``accounts``, which knows nothing of brewing. The services take
+the acting user as a ``Principal``.
 
 A user's location is ``[longitude, latitude]`` (Tapline's order); the user list can be sorted
 by distance from a point (great-circle, computed here so SQLite needs no maths extension).
@@ -17,6 +22,7 @@ import peewee
 from kegdash.accounts.models import Follow, User
 from kegdash.accounts.passwords import hash_password
 from kegdash.accounts.users import AccountError, create_user
+from kegdash.accounts.views import Principal, principal
 from kegdash.brewing import actions
 from kegdash.brewing.models import StoredRecipe
 from kegdash.db import database
@@ -36,7 +42,7 @@ def gravatar_url(email: str) -> str:
 
 
 def register_user(name: str, email: str, password: str, *, image: str | None = None,
-                  location: Sequence[float] | None = None) -> User:
+                  location: Sequence[float] | None = None) -> Principal:
     """Create a user and record ``user-joined``; AccountError if the name is taken."""
     lon, lat = (location[0], location[1]) if location else (None, None)
     with database.atomic():
@@ -46,7 +52,7 @@ def register_user(name: str, email: str, password: str, *, image: str | None = N
                            image_url=image or gravatar_url(email))
         actions.record_action(user, actions.USER_JOINED,
                               data={"name": user.username, "image": user.image_url})
-    return user
+    return principal(user)
 
 
 def get_user(public_id: str) -> User:
@@ -57,16 +63,27 @@ def get_user(public_id: str) -> User:
     return user
 
 
-def following_ids(user: User) -> list[str]:
+def following_ids(user: User | Principal) -> list[str]:
     """Public ids of the users ``user`` follows, in the order they were followed."""
-    rows = (User.select(User.public_id).join(Follow, on=(Follow.followed == User.id))
-            .where(Follow.follower == user.id).order_by(Follow.created, Follow.id))
-    return [row.public_id for row in rows]
+    return followed_by([user.id]).get(user.id, [])
 
 
-def recipe_counts(users: Sequence[User]) -> dict[int, int]:
-    """Public recipes per user (the original never updated its counter; this one is counted)."""
-    ids = [user.id for user in users]
+def followed_by(user_ids: Sequence[int]) -> dict[int, list[str]]:
+    """User id → public ids of the users they follow, in the order they were followed."""
+    if not user_ids:
+        return {}
+    rows = (Follow.select(Follow.follower, User.public_id)
+            .join(User, on=(Follow.followed == User.id))
+            .where(Follow.follower.in_(list(user_ids))).order_by(Follow.created, Follow.id).tuples())
+    out: dict[int, list[str]] = {}
+    for follower, public_id in rows:
+        out.setdefault(follower, []).append(public_id)
+    return out
+
+
+def recipe_counts(user_ids: Sequence[int]) -> dict[int, int]:
+    """Public recipes per user id (the original never updated its counter; this one is counted)."""
+    ids = list(user_ids)
     if not ids:
         return {}
     rows = (StoredRecipe.select(StoredRecipe.owner, peewee.fn.COUNT(StoredRecipe.id).alias("n"))
@@ -108,7 +125,7 @@ def find_users(
         return list(query.order_by(*order).offset(offset).limit(limit))
     users = list(query.order_by(User.id))
     if key == "recipeCount":
-        counts = recipe_counts(users)
+        counts = recipe_counts([user.id for user in users])
         sign = -1 if sort.startswith("-") else 1
         users.sort(key=lambda u: (sign * counts.get(u.id, 0), u.username))
     else:
@@ -147,7 +164,7 @@ def _unfollow(user: User, targets: Sequence[str]) -> None:
 
 
 def update_user(
-    user: User,
+    user: Principal,
     *,
     name: str | None = None,
     email: str | None = None,
@@ -157,42 +174,42 @@ def update_user(
     following: Sequence[str] | None = None,
     add_following: Sequence[str] | None = None,
     remove_following: Sequence[str] | None = None,
-) -> User:
+) -> None:
     """Apply the given changes in one transaction; AccountError (message names the field) if not."""
     lists = [value is not None for value in (following, add_following, remove_following)]
     if sum(lists) > 1:
         raise AccountError("Only one of following, addFollowing or removeFollowing can be given")
     with database.atomic():
-        if name is not None and name != user.username:
+        account = User.get_by_id(user.id)
+        if name is not None and name != account.username:
             if User.select().where(User.username == name).exists():
                 raise AccountError(f"User name {name} already taken!")
-            user.username = name
+            account.username = name
         if email is not None:
-            user.email = email.lower()
+            account.email = email.lower()
         if image is not None:
-            user.image_url = image
+            account.image_url = image
         if password is not None:
-            user.password_hash = hash_password(password)
+            account.password_hash = hash_password(password)
         if location is not None:
-            user.longitude, user.latitude = location[0], location[1]
-        user.save()
+            account.longitude, account.latitude = location[0], location[1]
+        account.save()
         if following is not None:
             keep = list(dict.fromkeys(following))
-            gone = [uid for uid in following_ids(user) if uid not in keep]
-            _unfollow(user, gone)
-            _follow(user, keep)
+            gone = [uid for uid in following_ids(account) if uid not in keep]
+            _unfollow(account, gone)
+            _follow(account, keep)
         elif add_following is not None:
-            _follow(user, list(dict.fromkeys(add_following)))
+            _follow(account, list(dict.fromkeys(add_following)))
         elif remove_following is not None:
-            _unfollow(user, remove_following)
-    return user
+            _unfollow(account, remove_following)
 
 
-def delete_user(user: User) -> None:
+def delete_user(user: Principal) -> None:
     """Delete the user with their recipes, actions, authorizations and follows (FK cascades),
     and drop other users' feed entries that name them or their recipes."""
     with database.atomic():
         recipe_ids = [row.public_id for row in
                       StoredRecipe.select(StoredRecipe.public_id).where(StoredRecipe.owner == user.id)]
         actions.delete_actions_about([user.public_id, *recipe_ids])
-        user.delete_instance(recursive=False)
+        User.delete().where(User.id == user.id).execute()
