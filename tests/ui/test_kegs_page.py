@@ -105,7 +105,7 @@ def test_end_keg_refusal_is_a_message_not_a_crash(qtbot, window, monkeypatch):
 def test_cancel_drink_through_the_ui(qtbot, window, monkeypatch):
     tap = add_tap("Tap 1", "kegboard.flow0")
     keg = start_keg(tap.id, "Racer 5", size="corny")
-    drink = record_drink(tap.id, ticks=0, volume_ml=400)
+    drink = record_drink(tap.id, ticks=0, volume_ml=400).drink
     page = window.kegs_page
     window.nav.setCurrentRow(1)
     qtbot.waitUntil(lambda: page.drinks.rowCount() == 1)
