@@ -35,7 +35,6 @@ class KegboardProtocol:
         self.decoder = kbsp.KbspDecoder()
         self.detector = PourDetector(self._ml_per_tick, config or PourConfig())
         self.errors: Counter[str] = Counter()
-        self.hello: kbsp.Hello | None = None
         self._taps: dict[str, MeterTap] = {}
         self._taps_loaded = 0.0
         self._port = None
@@ -89,8 +88,6 @@ class KegboardProtocol:
             self._drive_valves(now, force=True)
         elif isinstance(message, kbsp.TemperatureReading):
             self._temperature(message)
-        elif isinstance(message, kbsp.Hello):
-            self.hello = message
 
     def _temperature(self, message: kbsp.TemperatureReading) -> None:
         name = kbsp.qualified_name(message.sensor_name, self.board)
