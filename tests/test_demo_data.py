@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from kegdash.apiary.models import Reading
-from kegdash.bar.models import Drink, Keg, Tap
 from kegdash.accounts.users import create_user
+from kegdash.apiary.models import Reading
 from kegdash.apiary.registry import add_apiary
+from kegdash.bar.models import Drink, Keg, Tap
 from kegdash.bar.taps import add_tap
 from kegdash.brewing.models import StoredRecipe
 from kegdash.demo_data import DemoDataError, has_data, load_demo_data
