@@ -16,7 +16,7 @@ import re
 from kegdash.accounts.keys import issue_api_key
 from kegdash.accounts.models import User
 from kegdash.accounts.users import create_user, get_user
-from kegdash.apiary.models import Device, Reading
+from kegdash.apiary.models import Apiary, Device, Reading
 from kegdash.apiary.registry import add_apiary, add_device, add_hive
 from kegdash.bar.drinks import record_drink
 from kegdash.bar.models import Keg, Tap
@@ -35,6 +35,12 @@ class DemoDataError(RuntimeError):
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "recipe"
+
+
+def has_data() -> bool:
+    """Whether the window has anything to show yet: a tap, a keg, a recipe or an apiary. It
+    asks every domain, so it lives here, above them, beside the data set offered instead."""
+    return any(model.select().exists() for model in (Tap, Keg, StoredRecipe, Apiary))
 
 
 def load_demo_data(now: dt.datetime | None = None, seed: int = 2026) -> dict[str, int]:

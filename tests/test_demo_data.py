@@ -2,9 +2,13 @@ import datetime as dt
 
 import pytest
 
+from kegdash.accounts.users import create_user
 from kegdash.apiary.models import Reading
+from kegdash.apiary.registry import add_apiary
 from kegdash.bar.models import Drink, Keg, Tap
-from kegdash.demo_data import DemoDataError, load_demo_data
+from kegdash.bar.taps import add_tap
+from kegdash.brewing.models import StoredRecipe
+from kegdash.demo_data import DemoDataError, has_data, load_demo_data
 
 NOW = dt.datetime(2026, 7, 1, 12, 0, 0)
 
@@ -33,3 +37,16 @@ def test_demo_data_refuses_a_used_bar(database):
     load_demo_data(now=NOW)
     with pytest.raises(DemoDataError):
         load_demo_data(now=NOW)
+
+
+@pytest.mark.parametrize("thing", ["tap", "recipe", "apiary"])
+def test_any_domain_has_data_once_it_has_something_to_show(database, thing):
+    owner = create_user("owner")
+    assert not has_data()  # a user alone is nothing the window shows
+    if thing == "tap":
+        add_tap("Main", "kegboard.flow0")
+    elif thing == "recipe":
+        StoredRecipe.create(owner=owner, slug="pale", name="Pale")
+    else:
+        add_apiary("Ridge", owner)
+    assert has_data()

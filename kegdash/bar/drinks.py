@@ -9,17 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from typing import Protocol
 
 import peewee
 
 from kegdash import events
 from kegdash.accounts.models import User
+from kegdash.bar import views
 from kegdash.bar.models import AuthToken, Drink, DrinkingSession, Keg
 from kegdash.bar.taps import BarError, NotFound, find_tap
+from kegdash.bar.views import DrinkDetail, DrinkerInfo, DrinkInfo, KegInfo, SessionInfo, SpillDetail
 from kegdash.db import database, serialize_step, utcnow
 from kegdash.prepared import PreparedQuery, slot
 from kegdash.site_settings import get_setting
+
+
+class Someone(Protocol):
+    """Whoever a drink is credited to: a ``Principal``, a ``DrinkerInfo``, anything with an id."""
+
+    @property
+    def id(self) -> int: ...
 
 
 def _timeout() -> dt.timedelta:
@@ -27,48 +36,66 @@ def _timeout() -> dt.timedelta:
 
 
 # A pour is the busiest write of the Kegbot API, so its statements are prepared (prepared.py).
+# Rows come back as tuples in the order of the views' fields (``views.*_COLUMNS``), which is
+# cheaper than building model objects only to copy them into views.
 _LATEST_SESSION = PreparedQuery(lambda: (
-    DrinkingSession.select().order_by(DrinkingSession.end.desc()).limit(1)
+    DrinkingSession.select(DrinkingSession.id, DrinkingSession.start, DrinkingSession.end)
+    .order_by(DrinkingSession.end.desc()).limit(1).tuples()
 ))
 _GROW_SESSION = PreparedQuery(lambda: (
     DrinkingSession.update(start=slot("start", DrinkingSession.start),
                            end=slot("end", DrinkingSession.end),
                            volume_ml=DrinkingSession.volume_ml + slot("volume_ml"))
     .where(DrinkingSession.id == slot("id"))
+    .returning(*views.SESSION_COLUMNS).tuples()
 ))
 _NEW_SESSION = PreparedQuery(lambda: (
     DrinkingSession.insert(start=slot("start", DrinkingSession.start),
                            end=slot("end", DrinkingSession.end), volume_ml=slot("volume_ml"))
-    .returning(DrinkingSession).objects()
+    .returning(*views.SESSION_COLUMNS).tuples()
 ))
 _SERVE_FROM_KEG = PreparedQuery(lambda: (
     Keg.update(served_ml=Keg.served_ml + slot("volume_ml")).where(Keg.id == slot("id"))
-    .returning(Keg).objects()
+    .returning(*views.KEG_COLUMNS).tuples()
+))
+_SPILL_FROM_KEG = PreparedQuery(lambda: (
+    Keg.update(spilled_ml=Keg.spilled_ml + slot("volume_ml")).where(Keg.id == slot("id"))
+    .returning(*views.KEG_COLUMNS).tuples()
 ))
 _NEW_DRINK = PreparedQuery(lambda: (
     Drink.insert(ticks=slot("ticks"), volume_ml=slot("volume_ml"), user=slot("user_id"),
                  keg=slot("keg_id"), tap=slot("tap_id"), session=slot("session_id"),
                  pour_time=slot("pour_time", Drink.pour_time), duration=slot("duration"),
                  auth_token=slot("auth_token"), is_valid=True)
-    .returning(Drink).objects()
+    .returning(*views.DRINK_COLUMNS).tuples()
+))
+_TOKEN_AND_USER = PreparedQuery(lambda: (
+    AuthToken.select(AuthToken.enabled, *views.DRINKER_COLUMNS)
+    .join(User, peewee.JOIN.LEFT_OUTER)
+    .where((AuthToken.device == slot("device")) & (AuthToken.value == slot("value")))
+    .tuples()
 ))
 
 
-def _join_session(pour_time: dt.datetime, volume_ml: float) -> DrinkingSession:
-    """The latest session still open at ``pour_time`` grows; otherwise a new one starts."""
+def _join_session(pour_time: dt.datetime, volume_ml: float) -> SessionInfo:
+    """The latest session still open at ``pour_time`` grows; otherwise a new one starts.
+
+    Under the session lock the latest session is read once to decide; the session as stored
+    afterwards comes back from the write itself (``RETURNING``), so the answer is the row.
+    """
     timeout = _timeout()
     serialize_step("drinking_session")  # two taps pouring at once must not start two sessions
-    session = _LATEST_SESSION.one()
-    if session is not None and session.end > pour_time:
-        session.start = min(session.start, pour_time)
-        session.end = max(session.end, pour_time + timeout)
-        session.volume_ml += volume_ml
-        _GROW_SESSION.execute(start=session.start, end=session.end, volume_ml=volume_ml, id=session.id)
-        return session
-    return _NEW_SESSION.one(start=pour_time, end=pour_time + timeout, volume_ml=volume_ml)
+    latest = _LATEST_SESSION.one()
+    if latest is not None and latest[2] > pour_time:
+        ident, start, end = latest
+        row = _GROW_SESSION.one(start=min(start, pour_time), end=max(end, pour_time + timeout),
+                                volume_ml=volume_ml, id=ident)
+    else:
+        row = _NEW_SESSION.one(start=pour_time, end=pour_time + timeout, volume_ml=volume_ml)
+    return SessionInfo(*row)
 
 
-def resolve_token_user(auth_token: str | None) -> User | None:
+def resolve_token_user(auth_token: str | None) -> DrinkerInfo | None:
     """The active user of an enabled token given as ``device|value``, ``device.value`` or
     ``device/value``; None otherwise (the Kegboard then keeps an authorised tap's valve shut)."""
     if not auth_token:
@@ -76,13 +103,24 @@ def resolve_token_user(auth_token: str | None) -> User | None:
     for sep in ("|", "/", "."):
         if sep in auth_token:
             device, value = auth_token.rsplit(sep, 1)
-            token = AuthToken.get_or_none(
-                (AuthToken.device == device) & (AuthToken.value == value.lower())
-            )
-            if token is not None:
-                usable = token.enabled and token.user_id and token.user.is_active
-                return token.user if usable else None
+            found = _TOKEN_AND_USER.one(device=device, value=value.lower())
+            if found is not None:
+                enabled, *user = found
+                drinker = DrinkerInfo(*user) if user[0] is not None else None
+                return drinker if enabled and drinker and drinker.is_active else None
     return None
+
+
+def _drinker(user: Someone | int) -> DrinkerInfo:
+    """The drinker a caller named; a DrinkerInfo is used as it is (the Kegbot route has just
+    read it), anything else is read by its id."""
+    if isinstance(user, DrinkerInfo):
+        return user
+    user_id = user if isinstance(user, int) else user.id
+    found = views.drinker_by_id(user_id)
+    if found is None:
+        raise NotFound(f"no user {user_id}")
+    return found
 
 
 def _check_ticks(ticks: int) -> None:
@@ -102,40 +140,43 @@ def record_drink(
     *,
     ticks: int,
     volume_ml: float | None = None,
-    user: User | None = None,
+    user: Someone | int | None = None,
     auth_token: str | None = None,
     pour_time: dt.datetime | None = None,
     duration: int = 0,
-) -> Drink:
-    """Record one pour on a tap; the keg's served volume and the session change with it."""
+) -> DrinkDetail:
+    """Record one pour on a tap; the keg's served volume and the session change with it.
+
+    ``user`` (a Principal, a DrinkerInfo or a user id) is credited; without one, the drinker of
+    an enabled ``auth_token``, else nobody (a guest). The answer is built from the rows just
+    written, so it costs no further query.
+    """
     _check_ticks(ticks)
     if duration < 0:
         raise BarError(f"duration must be >= 0, not {duration}")
     with database.atomic():
         tap = find_tap(tap_ident)
         volume = _pour_volume(ticks, tap.ml_per_tick, volume_ml)
-        if user is None:
-            user = resolve_token_user(auth_token)
+        drinker = _drinker(user) if user is not None else resolve_token_user(auth_token)
         when = pour_time or utcnow()
         keg = None
         if tap.current_keg_id is not None:
-            keg = _SERVE_FROM_KEG.one(volume_ml=volume, id=tap.current_keg_id)
+            keg = KegInfo(*_SERVE_FROM_KEG.one(volume_ml=volume, id=tap.current_keg_id))
         session = _join_session(when, volume)
-        drink = _NEW_DRINK.one(
-            ticks=ticks, volume_ml=volume, user_id=user.id if user else None,
+        drink = DrinkInfo(*_NEW_DRINK.one(
+            ticks=ticks, volume_ml=volume, user_id=drinker.id if drinker else None,
             keg_id=keg.id if keg else None, tap_id=tap.id, session_id=session.id,
             pour_time=when, duration=duration, auth_token=auth_token,
-        )
-        # The rows just written, so the caller's answer needs no further queries.
-        drink.user, drink.keg, drink.tap, drink.session = user, keg, tap, session
+        ), username=drinker.username if drinker else None)
     events.bus.publish(events.DrinkPoured(drink_id=drink.id, tap_id=tap.id,
                                           keg_id=keg.id if keg else None, volume_ml=volume))
     if keg is not None:
         events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
-    return drink
+    return DrinkDetail(drink=drink, keg=keg, user=drinker, session=session)
 
 
-def record_spill(tap_ident: str | int, *, ticks: int = 0, volume_ml: float | None = None) -> Keg:
+def record_spill(tap_ident: str | int, *, ticks: int = 0,
+                 volume_ml: float | None = None) -> SpillDetail:
     """Count beer lost without a drink (foam, a calibration pour) against the tap's keg.
 
     A spill on a tap without a keg has nothing to count against, so it is refused rather than
@@ -147,10 +188,9 @@ def record_spill(tap_ident: str | int, *, ticks: int = 0, volume_ml: float | Non
         volume = _pour_volume(ticks, tap.ml_per_tick, volume_ml)
         if tap.current_keg_id is None:
             raise BarError(f"tap {tap.name!r} has no keg to count a spill against")
-        Keg.update(spilled_ml=Keg.spilled_ml + volume).where(Keg.id == tap.current_keg_id).execute()
-        keg = Keg.get_by_id(tap.current_keg_id)
+        keg = KegInfo(*_SPILL_FROM_KEG.one(volume_ml=volume, id=tap.current_keg_id))
     events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
-    return keg
+    return SpillDetail(tap=views.tap_info(tap), keg=keg)
 
 
 def _rebuild_session(session_id: int) -> None:
@@ -169,7 +209,7 @@ def _rebuild_session(session_id: int) -> None:
     ).where(DrinkingSession.id == session_id).execute()
 
 
-def cancel_drink(drink_id: int, *, spilled: bool = False) -> Drink:
+def cancel_drink(drink_id: int, *, spilled: bool = False) -> DrinkInfo:
     """Take back a drink poured in error: its volume returns to the keg (or, if ``spilled``,
     moves to the keg's spilled total) and its session shrinks or disappears. The row stays,
     marked invalid, so the meter's raw ticks are never lost."""
@@ -187,82 +227,9 @@ def cancel_drink(drink_id: int, *, spilled: bool = False) -> Drink:
             Keg.update(change).where(Keg.id == drink.keg_id).execute()
         if drink.session_id is not None:
             _rebuild_session(drink.session_id)
-        drink = Drink.get_by_id(drink.id)
-    events.bus.publish(events.DrinkCancelled(drink_id=drink.id, tap_id=drink.tap_id,
-                                             keg_id=drink.keg_id, volume_ml=drink.volume_ml))
-    if drink.keg_id is not None:
-        events.bus.publish(events.KegChanged(keg_id=drink.keg_id, tap_id=drink.tap_id))
-    return drink
-
-
-@dataclass(frozen=True)
-class DrinkStats:
-    """Totals over a set of valid drinks, as the keg, drinker and session pages show them."""
-
-    total_pours: int = 0
-    total_volume_ml: float = 0.0
-    average_volume_ml: float = 0.0
-    greatest_volume_ml: float = 0.0
-    greatest_volume_id: int | None = None
-    last_drink_id: int | None = None
-    sessions_count: int = 0
-    volume_by_drinker: dict[str | None, float] = field(default_factory=dict)
-    """Username → ml, largest first; ``None`` collects the anonymous (guest) pours."""
-
-
-def _stats(where: peewee.Expression) -> DrinkStats:
-    valid = Drink.select().where(where & Drink.is_valid)
-    pours = valid.count()
-    if pours == 0:
-        return DrinkStats()
-    total = valid.select(peewee.fn.SUM(Drink.volume_ml)).scalar() or 0.0
-    greatest = valid.order_by(Drink.volume_ml.desc(), Drink.id).first()
-    last = valid.order_by(Drink.pour_time.desc(), Drink.id.desc()).first()
-    sessions = (
-        valid.select(peewee.fn.COUNT(Drink.session.distinct()))
-        .where(Drink.session.is_null(False)).scalar()
-    )
-    by_drinker = (
-        Drink.select(User.username, peewee.fn.SUM(Drink.volume_ml).alias("ml"))
-        .join(User, peewee.JOIN.LEFT_OUTER)
-        .where(where & Drink.is_valid)
-        .group_by(User.username)
-        .order_by(peewee.fn.SUM(Drink.volume_ml).desc())
-        .tuples()
-    )
-    return DrinkStats(
-        total_pours=pours,
-        total_volume_ml=total,
-        average_volume_ml=total / pours,
-        greatest_volume_ml=greatest.volume_ml,
-        greatest_volume_id=greatest.id,
-        last_drink_id=last.id,
-        sessions_count=sessions,
-        volume_by_drinker={name: ml for name, ml in by_drinker},
-    )
-
-
-def keg_stats(keg_id: int) -> DrinkStats:
-    """Who drank how much from one keg."""
-    return _stats(Drink.keg == keg_id)
-
-
-def user_stats(user: User) -> DrinkStats:
-    """One drinker's totals across every keg."""
-    return _stats(Drink.user == user.id)
-
-
-def session_stats(session_id: int) -> DrinkStats:
-    """One drinking session's totals, by drinker."""
-    return _stats(Drink.session == session_id)
-
-
-def keg_sessions(keg_id: int) -> list[DrinkingSession]:
-    """The sessions in which this keg was poured, newest first."""
-    return list(
-        DrinkingSession.select()
-        .where(DrinkingSession.id.in_(
-            Drink.select(Drink.session).where((Drink.keg == keg_id) & Drink.is_valid)
-        ))
-        .order_by(DrinkingSession.start.desc(), DrinkingSession.id.desc())
-    )
+        cancelled = views.drink_by_id(drink.id)
+    events.bus.publish(events.DrinkCancelled(drink_id=cancelled.id, tap_id=cancelled.tap_id,
+                                             keg_id=cancelled.keg_id, volume_ml=cancelled.volume_ml))
+    if cancelled.keg_id is not None:
+        events.bus.publish(events.KegChanged(keg_id=cancelled.keg_id, tap_id=cancelled.tap_id))
+    return cancelled

@@ -1,4 +1,5 @@
-"""Setting up the bar: taps, kegs on taps, thermo sensors and drinkers' auth tokens."""
+"""Setting up the bar: taps, kegs on taps, thermo sensors and drinkers' auth tokens, and
+finding a tap or a sensor by what a URL or a board names it."""
 
 from __future__ import annotations
 
@@ -36,6 +37,20 @@ _TAP_BY_ID = PreparedQuery(lambda: Tap.select().where(Tap.id == slot("id")))
 _TAP_BY_NAME = PreparedQuery(lambda: (
     Tap.select().where((Tap.meter_name == slot("name")) | (Tap.name == slot("name"))).limit(1)
 ))
+
+
+def find_sensor(ident: str | int) -> ThermoSensor:
+    """A sensor by numeric id, raw name (``kegboard.thermo-28…``) or nice name."""
+    text = str(ident)
+    ident = parse_id(text)
+    sensor = ThermoSensor.get_or_none(ThermoSensor.id == ident) if ident is not None else None
+    if sensor is None:
+        sensor = ThermoSensor.get_or_none(ThermoSensor.name == text)
+    if sensor is None and text:
+        sensor = ThermoSensor.get_or_none(ThermoSensor.nice_name == text)
+    if sensor is None:
+        raise NotFound(f"no thermo sensor {text!r}")
+    return sensor
 
 
 def add_tap(name: str, meter_name: str, ml_per_tick: float = 0.367107) -> Tap:

@@ -11,31 +11,19 @@ import datetime as dt
 import math
 
 from kegdash import events
+from kegdash.bar import views
 from kegdash.bar.models import ThermoLog, ThermoSensor
-from kegdash.bar.taps import BarError, NotFound
-from kegdash.db import database, parse_id, utcnow
+from kegdash.bar.taps import BarError, NotFound, find_sensor
+from kegdash.bar.views import ThermoLogInfo
+from kegdash.db import database, utcnow
 
 MIN_TEMP_C = -20.0
 MAX_TEMP_C = 80.0
 
 
-def find_sensor(ident: str | int) -> ThermoSensor:
-    """A sensor by numeric id, raw name (``kegboard.thermo-28…``) or nice name."""
-    text = str(ident)
-    ident = parse_id(text)
-    sensor = ThermoSensor.get_or_none(ThermoSensor.id == ident) if ident is not None else None
-    if sensor is None:
-        sensor = ThermoSensor.get_or_none(ThermoSensor.name == text)
-    if sensor is None and text:
-        sensor = ThermoSensor.get_or_none(ThermoSensor.nice_name == text)
-    if sensor is None:
-        raise NotFound(f"no thermo sensor {text!r}")
-    return sensor
-
-
 def record_temperature(
     sensor_ident: str | int, temp_c: float, *, when: dt.datetime | None = None
-) -> ThermoLog:
+) -> ThermoLogInfo:
     """Store a reading for the minute of ``when`` (default now), creating the sensor by name if
     it is new; a second reading within the same minute replaces the first."""
     if isinstance(temp_c, bool) or not isinstance(temp_c, int | float) or not math.isfinite(temp_c):
@@ -59,16 +47,7 @@ def record_temperature(
             )
             .execute()
         )
-        log = ThermoLog.get((ThermoLog.sensor == sensor) & (ThermoLog.time == minute))
+        log = views.thermo_log(sensor.id, minute)
     events.bus.publish(events.TemperatureRecorded(
         sensor_id=sensor.id, sensor_name=sensor.name, temp_c=log.temp_c, time=log.time))
     return log
-
-
-def recent_logs(sensor: ThermoSensor, limit: int = 120) -> list[ThermoLog]:
-    """The newest readings first (120 = the last two hours at one a minute)."""
-    return list(
-        ThermoLog.select().where(ThermoLog.sensor == sensor)
-        .order_by(ThermoLog.time.desc()).limit(limit)
-    )
-

@@ -14,9 +14,9 @@ from collections import Counter
 
 from kegdash import events
 from kegdash.bar.drinks import record_drink, resolve_token_user
-from kegdash.bar.models import Tap
 from kegdash.bar.taps import BarError
 from kegdash.bar.thermo import record_temperature
+from kegdash.bar.views import MeterTap, meter_taps
 from kegdash.hw import kbsp
 from kegdash.hw.pour_detector import PourConfig, PourDetector, PourFinished, PourProgress
 
@@ -35,27 +35,22 @@ class KegboardProtocol:
         self.decoder = kbsp.KbspDecoder()
         self.detector = PourDetector(self._ml_per_tick, config or PourConfig())
         self.errors: Counter[str] = Counter()
-        self.hello: kbsp.Hello | None = None
-        self._taps: dict[str, tuple[int, float, str | None, bool]] = {}
+        self._taps: dict[str, MeterTap] = {}
         self._taps_loaded = 0.0
         self._port = None
         self._open_relays: set[str] = set()
         self._last_valve = 0.0
 
-    # -- tap lookup (meter name → tap id, ml per tick, relay, requires auth) -------------------
-    def _tap_table(self) -> dict[str, tuple[int, float, str | None, bool]]:
+    # -- tap lookup (meter name → tap), re-read every few seconds ------------------------------
+    def _tap_table(self) -> dict[str, MeterTap]:
         if time.monotonic() - self._taps_loaded > TAP_CACHE_S:
-            self._taps = {
-                t.meter_name: (t.id, t.ml_per_tick, t.relay_name, t.requires_auth)
-                for t in Tap.select(Tap.id, Tap.meter_name, Tap.ml_per_tick, Tap.relay_name,
-                                    Tap.requires_auth)
-            }
+            self._taps = meter_taps()
             self._taps_loaded = time.monotonic()
         return self._taps
 
     def _ml_per_tick(self, meter: str) -> float | None:
         entry = self._tap_table().get(meter)
-        return entry[1] if entry else None
+        return entry.ml_per_tick if entry else None
 
     # -- DeviceProtocol -----------------------------------------------------------------------
     def on_connect(self, port) -> None:
@@ -93,8 +88,6 @@ class KegboardProtocol:
             self._drive_valves(now, force=True)
         elif isinstance(message, kbsp.TemperatureReading):
             self._temperature(message)
-        elif isinstance(message, kbsp.Hello):
-            self.hello = message
 
     def _temperature(self, message: kbsp.TemperatureReading) -> None:
         name = kbsp.qualified_name(message.sensor_name, self.board)
@@ -110,7 +103,7 @@ class KegboardProtocol:
                 entry = self._tap_table().get(event.meter)
                 if entry is not None:  # a meter without a tap pours nothing anyone can see
                     events.bus.publish(events.PourProgress(
-                        tap_id=entry[0], meter=event.meter, ticks=event.ticks,
+                        tap_id=entry.tap_id, meter=event.meter, ticks=event.ticks,
                         volume_ml=event.volume_ml))
             elif isinstance(event, PourFinished):
                 self._record(event)
@@ -136,8 +129,9 @@ class KegboardProtocol:
         self._last_valve = now
         token = self.detector.current_token
         authorised = token is not None and resolve_token_user(f"{token[0]}|{token[1]}") is not None
-        for _meter, (_tap_id, _mpt, relay, requires_auth) in self._tap_table().items():
-            if not relay or not requires_auth:
+        for tap in self._tap_table().values():
+            relay = tap.relay_name
+            if not relay or not tap.requires_auth:
                 continue
             if authorised or relay in self._open_relays:
                 command = kbsp.SetOutput(kbsp.relay_output_id(relay), int(authorised))

@@ -12,19 +12,15 @@ import logging
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import bottle
-import peewee
 
 from kegdash import __version__
-from kegdash.accounts.models import User
 from kegdash.bar import drinks as bar_drinks
-from kegdash.bar import thermo
-from kegdash.bar.models import AuthToken, Beverage, Drink, Keg, Tap
-from kegdash.bar.taps import BarError, NotFound, find_tap
+from kegdash.bar import thermo, views
+from kegdash.bar.taps import BarError, NotFound
 from kegdash.db import parse_id, utcnow
-from kegdash.prepared import PreparedQuery
 from kegdash.server import dialect, kegbot_auth
 from kegdash.server import kegbot_objects as obj
 from kegdash.server.dialect import Dialect, new_app
@@ -32,6 +28,7 @@ from kegdash.server.json_plugin import dumps
 from kegdash.server.kegbot_errors import ERROR_CODES, KegbotError, bad_request, not_found
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PAGE_SIZE = 100
 MAX_TICKS = 2**32 - 1  # a Kegboard meter counter is a uint32
@@ -170,52 +167,29 @@ def _id(text: str, what: str) -> int:
     return ident
 
 
-def _keg(ident: str) -> Keg:
-    keg = Keg.get_or_none(Keg.id == _id(ident, "keg"))
-    if keg is None:
-        raise not_found(f"no keg {ident!r}")
-    return keg
+def _found(value: T | None, what: str, ident: str) -> T:
+    if value is None:
+        raise not_found(f"no {what} {ident!r}")
+    return value
 
 
-def _user(username: str) -> User:
-    user = User.get_or_none(User.username == username)
-    if user is None:
-        raise not_found(f"no user {username!r}")
-    return user
+def _start() -> int | None:
+    """The first id of a page (inclusive), newest first."""
+    return _int(request_params(), "start", maximum=2**62)
 
 
-def _drink_query() -> peewee.ModelSelect:
-    return Drink.select(Drink, User).join(User, peewee.JOIN.LEFT_OUTER).switch(Drink)
-
-
-def _page(model: type[peewee.Model], query: peewee.ModelSelect) -> tuple[list, dict[str, Any]]:
-    """Newest first, ``start`` = the first id shown (inclusive), 100 a page."""
-    start = _int(request_params(), "start", maximum=2**62)
-    total = query.count()
-    if start is not None:
-        query = query.where(model.id <= start)
-    rows = list(query.order_by(model.id.desc()).limit(PAGE_SIZE))
-    return rows, {"total": total, "limit": PAGE_SIZE, "pos": rows[0].id if rows else None}
+def _paging(page: views.Page) -> dict[str, Any]:
+    return {"total": page.total, "limit": PAGE_SIZE, "pos": page.items[0].id if page.items else None}
 
 
 def _token(device: str, value: str) -> dict[str, Any]:
-    token = AuthToken.get_or_none(
-        (AuthToken.device == device) & (AuthToken.value == value.lower())
-    )
+    token = views.auth_token(device, value)
     if token is None:
         raise not_found(f"no auth token {device}|{value}")
     return {"result": {"token": obj.auth_token(token)}}
 
 
 # --- the app ------------------------------------------------------------------------------
-
-_TAPS_WITH_KEGS = PreparedQuery(lambda: (  # the most requested query of the API
-    Tap.select(Tap, Keg, Beverage)
-    .join(Keg, peewee.JOIN.LEFT_OUTER, on=(Tap.current_keg == Keg.id))
-    .join(Beverage, peewee.JOIN.LEFT_OUTER, on=(Keg.beverage == Beverage.id))
-    .order_by(Tap.position, Tap.id)
-))
-
 
 def make_app() -> bottle.Bottle:
     app = new_app(DIALECT)
@@ -241,28 +215,26 @@ def make_app() -> bottle.Bottle:
 
     @route("/drinks")
     def drink_list() -> dict:
-        rows, paging = _page(Drink, _drink_query().where(Drink.is_valid))
-        return {"result": {"paging": paging, "drinks": obj.drinks(rows)}}
+        page = views.drink_page(_start(), PAGE_SIZE)
+        return {"result": {"paging": _paging(page), "drinks": obj.drinks(page.items)}}
 
     @route("/drinks/<ident>")
     def drink_detail(ident: str) -> dict:
-        drink = Drink.get_or_none(Drink.id == _id(ident, "drink"))
-        if drink is None:
-            raise not_found(f"no drink {ident!r}")
-        return {"result": obj.drink_detail(drink)}
+        detail = _found(views.drink_detail(_id(ident, "drink")), "drink", ident)
+        return {"result": obj.drink_detail(detail)}
 
     @route("/taps")
     def tap_list() -> dict:
-        return {"result": {"taps": [obj.tap_detail(t) for t in _TAPS_WITH_KEGS.all()]}}
+        return {"result": {"taps": [obj.tap_detail(t) for t in views.tap_details()]}}
 
     @route("/taps/<ident>")
     def tap_detail(ident: str) -> dict:
-        return {"result": obj.tap_detail(find_tap(ident))}
+        return {"result": obj.tap_detail(views.tap_detail(ident))}
 
     @route("/taps/<ident>", "POST")
     @route("/tap/<ident>", "POST")
     def record_drink(ident: str) -> dict:
-        tap = find_tap(ident)
+        tap_id = views.tap_id(ident)
         params = request_params()
         ticks = _int(params, "ticks", maximum=MAX_TICKS, required=True)
         volume_ml = _float(params, "volume_ml")
@@ -270,61 +242,56 @@ def make_app() -> bottle.Bottle:
             raise bad_request(f"volume_ml must be above 0 and at most {MAX_VOLUME_ML:g}, "
                               f"not {volume_ml}")
         if _bool(params, "spilled"):
-            keg = bar_drinks.record_spill(tap.id, ticks=ticks, volume_ml=volume_ml)
-            return {"result": {"tap": obj.tap(Tap.get_by_id(tap.id)), "keg": obj.keg(keg)}}
+            spill = bar_drinks.record_spill(tap_id, ticks=ticks, volume_ml=volume_ml)
+            return {"result": {"tap": obj.tap(spill.tap), "keg": obj.keg(spill.keg)}}
         username = _text(params, "username")
         auth_token = _text(params, "auth_token")
         user = None
         if username is not None:
-            user = User.get_or_none(User.username == username)
+            user = views.drinker(username)
             if user is None or not user.is_active:
                 raise bad_request(f"no active user {username!r}")
         when = _pour_time(params)
         duration = _int(params, "duration", maximum=MAX_DURATION_S) or 0
-        drink = bar_drinks.record_drink(
-            tap.id, ticks=ticks, volume_ml=volume_ml, user=user, auth_token=auth_token,
+        detail = bar_drinks.record_drink(
+            tap_id, ticks=ticks, volume_ml=volume_ml, user=user, auth_token=auth_token,
             pour_time=when, duration=duration,
         )
-        return {"result": obj.drink_detail(drink)}  # carries the keg, user and session it changed
+        return {"result": obj.drink_detail(detail)}  # carries the keg, user and session it changed
 
     @route("/kegs")
     def keg_list() -> dict:
-        rows, paging = _page(Keg, Keg.select())
-        return {"result": {"paging": paging, "kegs": [obj.keg(k) for k in rows]}}
+        page = views.keg_page(_start(), PAGE_SIZE)
+        return {"result": {"paging": _paging(page), "kegs": [obj.keg(k) for k in page.items]}}
 
     @route("/kegs/<ident>")
     def keg_detail(ident: str) -> dict:
-        keg = _keg(ident)
+        detail = _found(views.keg_detail(_id(ident, "keg")), "keg", ident)
         return {"result": {
-            "keg": obj.keg(keg),
-            "type": obj.beer_type(keg.beverage),
-            "size": obj.keg_size(keg.size),
-            "drinks": obj.drinks(_keg_drinks(keg)),
+            "keg": obj.keg(detail.keg),
+            "type": obj.beer_type(detail.beverage),
+            "size": obj.keg_size(detail.size),
+            "drinks": obj.drinks(detail.drinks),
         }}
-
-    def _keg_drinks(keg: Keg) -> peewee.ModelSelect:
-        return (_drink_query().where((Drink.keg == keg.id) & Drink.is_valid)
-                .order_by(Drink.pour_time.desc(), Drink.id.desc()))
 
     @route("/kegs/<ident>/drinks")
     def keg_drinks(ident: str) -> dict:
-        return {"result": {"drinks": obj.drinks(_keg_drinks(_keg(ident)))}}
+        drinks = _found(views.keg_drinks(_id(ident, "keg")), "keg", ident)
+        return {"result": {"drinks": obj.drinks(drinks)}}
 
     @route("/kegs/<ident>/sessions")
     def keg_sessions(ident: str) -> dict:
-        sessions = bar_drinks.keg_sessions(_keg(ident).id)
+        sessions = _found(views.keg_sessions(_id(ident, "keg")), "keg", ident)
         return {"result": {"sessions": [obj.session(s) for s in sessions]}}
 
     @route("/users/<username>")
     def user_detail(username: str) -> dict:
-        return {"result": {"user": obj.user(_user(username))}}
+        return {"result": {"user": obj.user(_found(views.drinker(username), "user", username))}}
 
     @route("/users/<username>/drinks")
     def user_drinks(username: str) -> dict:
-        user = _user(username)
-        rows = (_drink_query().where((Drink.user == user.id) & Drink.is_valid)
-                .order_by(Drink.pour_time.desc(), Drink.id.desc()))
-        return {"result": {"drinks": obj.drinks(rows)}}
+        drinks = _found(views.drinker_drinks(username), "user", username)
+        return {"result": {"drinks": obj.drinks(drinks)}}
 
     @route("/auth-tokens/<ident>", ["GET", "POST"], protected=True)
     def token_dotted(ident: str) -> dict:
@@ -339,8 +306,7 @@ def make_app() -> bottle.Bottle:
 
     @route("/thermo-sensors/<ident>")
     def thermo_detail(ident: str) -> dict:
-        sensor = thermo.find_sensor(ident)
-        return {"result": obj.thermo_detail(sensor, thermo.recent_logs(sensor))}
+        return {"result": obj.thermo_detail(views.thermo_detail(ident))}
 
     @route("/thermo-sensors/<ident>", "POST")
     @route("/thermo-sensor/<ident>", "POST")
@@ -348,8 +314,7 @@ def make_app() -> bottle.Bottle:
         temp_c = _float(request_params(), "temp_c")
         if temp_c is None:
             raise bad_request("temp_c is required")
-        log_row = thermo.record_temperature(ident, temp_c)
-        sensor = log_row.sensor
-        return {"result": obj.thermo_detail(sensor, thermo.recent_logs(sensor))}
+        reading = thermo.record_temperature(ident, temp_c)
+        return {"result": obj.thermo_detail(views.thermo_detail(reading.sensor_id))}
 
     return app

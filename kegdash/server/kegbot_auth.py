@@ -18,8 +18,7 @@ from typing import Any
 
 import bottle
 
-from kegdash.accounts.keys import user_for_api_key
-from kegdash.accounts.models import User
+from kegdash.accounts.views import Principal, by_api_key
 from kegdash.server.kegbot_errors import KegbotError
 from kegdash.server.web_session import logged_in_user
 from kegdash.site_settings import get_setting
@@ -36,8 +35,9 @@ def request_key(params: Mapping[str, Any]) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def authorize(key: str | None, *, protected: bool) -> User | None:
-    """The key's user if this request may go on, else raise KegbotError.
+def authorize(key: str | None, *, protected: bool) -> Principal | None:
+    """Who is asking (the key's owner or the logged-in browser's user; None for a guest in
+    ``public`` mode) if this request may go on, else raise KegbotError.
 
     ``protected`` endpoints (every POST, auth tokens) need a staff key; in ``members`` mode
     every endpoint needs a key (any active user's) or a logged-in browser session, in
@@ -51,10 +51,10 @@ def authorize(key: str | None, *, protected: bool) -> User | None:
         if user is None:
             raise KegbotError(401, "NoAuthTokenError", "This resource requires an API key.")
         return user
-    user = user_for_api_key(key)
+    user = by_api_key(key)
     if user is None or not user.is_active:
         raise KegbotError(401, "BadAuthTokenError", "The API key is not valid.")
-    if (protected or mode == "staff") and not (user.is_staff or user.is_superuser):
+    if (protected or mode == "staff") and not user.is_privileged:
         raise KegbotError(403, "PermissionDeniedError",
                         "This API key does not have permission to perform this operation.")
     return user

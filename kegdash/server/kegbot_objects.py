@@ -1,4 +1,5 @@
-"""Kegbot's wire objects (seed 001's JSON examples, ``spec/kegbot.md`` decision 8).
+"""Kegbot's wire objects (seed 001's JSON examples, ``spec/kegbot.md`` decision 8), written from
+the bar's views (``bar/views.py``).
 
 Drink, keg, keg-size and beverage ids are integers; tap, session and thermo-sensor ids are
 strings; times are ``YYYY-MM-DDTHH:MM:SSZ`` in UTC. Users never carry e-mail, password or
@@ -11,17 +12,19 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from kegdash.accounts.models import User
-from kegdash.bar.models import (
-    AuthToken,
-    Beverage,
-    Drink,
-    DrinkingSession,
-    Keg,
-    KegSize,
-    Tap,
-    ThermoLog,
-    ThermoSensor,
+from kegdash.bar.views import (
+    AuthTokenInfo,
+    BeverageInfo,
+    DrinkDetail,
+    DrinkerInfo,
+    DrinkInfo,
+    KegInfo,
+    KegSizeInfo,
+    SessionInfo,
+    TapDetail,
+    TapInfo,
+    ThermoDetail,
+    ThermoLogInfo,
 )
 
 Obj = dict[str, Any]
@@ -35,10 +38,8 @@ def _str_id(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
-def drink(d: Drink, username: str | None = None) -> Obj:
-    """A Drink; pass ``username`` when already known to spare a query."""
-    if username is None and d.user_id is not None:
-        username = d.user.username
+def drink(d: DrinkInfo) -> Obj:
+    """A Drink; its ``user_id`` is the drinker's username, as in the seed."""
     obj: Obj = {
         "id": d.id,
         "ticks": d.ticks,
@@ -48,20 +49,19 @@ def drink(d: Drink, username: str | None = None) -> Obj:
         "duration": d.duration,
         "is_valid": d.is_valid,
         "keg_id": d.keg_id,
-        "user_id": username,
+        "user_id": d.username,
         "tap_id": _str_id(d.tap_id),
     }
-    if username is None:
+    if d.username is None:
         obj["user"] = None
     return obj
 
 
-def drinks(rows: Iterable[Drink]) -> list[Obj]:
-    """Drinks selected together with their users (``Drink.select(Drink, User)``)."""
-    return [drink(d, d.user.username if d.user_id is not None else None) for d in rows]
+def drinks(items: Iterable[DrinkInfo]) -> list[Obj]:
+    return [drink(d) for d in items]
 
 
-def keg(k: Keg) -> Obj:
+def keg(k: KegInfo) -> Obj:
     return {
         "id": k.id,
         "type_id": k.beverage_id,
@@ -78,11 +78,11 @@ def keg(k: Keg) -> Obj:
     }
 
 
-def keg_size(s: KegSize) -> Obj:
+def keg_size(s: KegSizeInfo) -> Obj:
     return {"id": s.id, "name": s.name, "volume_ml": s.volume_ml}
 
 
-def beer_type(b: Beverage) -> Obj:
+def beer_type(b: BeverageInfo) -> Obj:
     """A BeerType; kegdash keeps styles as names, so ``style_id`` is the style's name."""
     return {
         "id": b.id,
@@ -94,7 +94,7 @@ def beer_type(b: Beverage) -> Obj:
     }
 
 
-def tap(t: Tap) -> Obj:
+def tap(t: TapInfo) -> Obj:
     return {
         "id": str(t.id),
         "name": t.name,
@@ -106,17 +106,16 @@ def tap(t: Tap) -> Obj:
     }
 
 
-def tap_detail(t: Tap) -> Obj:
+def tap_detail(t: TapDetail) -> Obj:
     """``{tap, keg, beverage}``; keg and beverage are null for an empty tap."""
-    current = t.current_keg if t.current_keg_id is not None else None  # joined by the caller
     return {
-        "tap": tap(t),
-        "keg": keg(current) if current is not None else None,
-        "beverage": beer_type(current.beverage) if current is not None else None,
+        "tap": tap(t.tap),
+        "keg": keg(t.keg) if t.keg is not None else None,
+        "beverage": beer_type(t.beverage) if t.beverage is not None else None,
     }
 
 
-def session(s: DrinkingSession | None) -> Obj | None:
+def session(s: SessionInfo | None) -> Obj | None:
     if s is None:
         return None
     return {
@@ -127,7 +126,7 @@ def session(s: DrinkingSession | None) -> Obj | None:
     }
 
 
-def user(u: User | None) -> Obj | None:
+def user(u: DrinkerInfo | None) -> Obj | None:
     if u is None:
         return None
     return {
@@ -140,29 +139,29 @@ def user(u: User | None) -> Obj | None:
     }
 
 
-def drink_detail(d: Drink) -> Obj:
+def drink_detail(d: DrinkDetail) -> Obj:
     """``{drink, keg, user, session}``, the shape of ``/drinks/<id>`` and of a new drink."""
     return {
-        "drink": drink(d),
-        "keg": keg(d.keg) if d.keg_id is not None else None,
-        "user": user(d.user) if d.user_id is not None else None,
-        "session": session(d.session) if d.session_id is not None else None,
+        "drink": drink(d.drink),
+        "keg": keg(d.keg) if d.keg is not None else None,
+        "user": user(d.user),
+        "session": session(d.session),
     }
 
 
-def auth_token(t: AuthToken) -> Obj:
+def auth_token(t: AuthTokenInfo) -> Obj:
     return {
         "id": f"{t.device}|{t.value}",
         "auth_device": t.device,
         "token_value": t.value,
         "enabled": t.enabled,
         "created_time": iso(t.created),
-        "username": t.user.username if t.user_id is not None else None,
+        "username": t.username,
         "nice_name": t.nice_name,
     }
 
 
-def thermo_log(log: ThermoLog) -> Obj:
+def thermo_log(log: ThermoLogInfo) -> Obj:
     return {
         "id": log.id,
         "sensor_id": str(log.sensor_id),
@@ -171,8 +170,9 @@ def thermo_log(log: ThermoLog) -> Obj:
     }
 
 
-def thermo_detail(sensor: ThermoSensor, logs: list[ThermoLog]) -> Obj:
+def thermo_detail(detail: ThermoDetail) -> Obj:
     """``{sensor, last_temp, last_time, logs}`` with ``logs`` newest first."""
+    sensor, logs = detail.sensor, detail.logs
     last = logs[0] if logs else None
     return {
         "sensor": {

@@ -29,12 +29,12 @@ from kegdash import __version__, events, fmt
 from kegdash.accounts import views as accounts
 from kegdash.accounts.authorizations import SCOPES, grant
 from kegdash.accounts.views import ClientView, Principal
-from kegdash.bar.tap_list import TapListEntry, tap_list
 from kegdash.db import utcnow
 from kegdash.resources import resource_path
 from kegdash.server import web_session
 from kegdash.server.web_throttle import LoginThrottle
 from kegdash.site_settings import get_setting
+from kegdash.tap_board import BoardTap, board
 
 SCOPE_WORDS = {
     "user": "Change your public profile (name, picture, location, who you follow) and post "
@@ -180,34 +180,38 @@ def grant_request(get: Any) -> GrantRequest:
 
 # --- tap list data --------------------------------------------------------------------------
 
-def tap_card(entry: TapListEntry, pouring_ml: float | None, now: dt.datetime) -> dict[str, Any]:
-    """Display strings for one tap: the page and the poll share them, so both always agree."""
-    card: dict[str, Any] = {"id": entry.tap_id, "name": entry.name, "empty": entry.keg_id is None,
-                            "temp": f"{entry.temp_c:.1f} °C" if entry.temp_c is not None else ""}
-    if entry.keg_id is None:
+def tap_card(entry: BoardTap, pouring_ml: float | None, now: dt.datetime) -> dict[str, Any]:
+    """Display strings for one tap: the page and the poll share them, so both always agree.
+    Never who poured: the list hangs on a public TV."""
+    tap, recipe = entry.card, entry.recipe
+    card: dict[str, Any] = {"id": tap.tap_id, "name": tap.name, "empty": tap.keg_id is None,
+                            "temp": f"{tap.temp_c:.1f} °C" if tap.temp_c is not None else ""}
+    if tap.keg_id is None:
         return {**card, "beverage": "No keg on tap", "style": "", "abv": "", "ibu": "", "color": "",
                 "colorName": "", "fraction": 0, "level": "", "pour": "", "pouring": False}
     if pouring_ml is not None:
         pour = f"Pouring… {pouring_ml:.0f} ml"
-    elif entry.last_pour_ml is not None and entry.last_pour_time is not None:
-        pour = f"Last pour {entry.last_pour_ml:.0f} ml, {fmt.ago(entry.last_pour_time, now)}"
+    elif tap.last_pour_ml is not None and tap.last_pour_time is not None:
+        pour = f"Last pour {tap.last_pour_ml:.0f} ml, {fmt.ago(tap.last_pour_time, now)}"
     else:
         pour = "Fresh keg"
+    ibu, color, color_name = (recipe.ibu, recipe.color_css, recipe.color_name) if recipe else (None,) * 3
     return {
-        **card, "beverage": entry.beverage, "style": entry.style,
-        "abv": f"{entry.abv:.1f} %" if entry.abv is not None else "",
-        "ibu": f"{entry.ibu:.0f}" if entry.ibu is not None else "",
-        "color": entry.color_css or "", "colorName": entry.color_name or "",
-        "fraction": round(entry.fraction, 4),
-        "level": f"{entry.fraction * 100:.0f} % · {fmt.volume(entry.remaining_ml, 'metric')} left",
+        **card, "beverage": tap.beverage, "style": tap.style,
+        "abv": f"{tap.abv:.1f} %" if tap.abv is not None else "",
+        "ibu": f"{ibu:.0f}" if ibu is not None else "",
+        "color": color or "", "colorName": color_name or "",
+        "fraction": round(tap.fraction, 4),
+        "level": f"{tap.fraction * 100:.0f} % · {fmt.volume(tap.remaining_ml, 'metric')} left",
         "pour": pour, "pouring": pouring_ml is not None,
     }
 
 
 def tap_cards() -> list[dict[str, Any]]:
     now, live = utcnow(), events.pours.current()
-    return [tap_card(entry, live[entry.tap_id].volume_ml if entry.tap_id in live else None, now)
-            for entry in tap_list()]
+    return [tap_card(entry, live[entry.card.tap_id].volume_ml if entry.card.tap_id in live else None,
+                     now)
+            for entry in board()]
 
 
 def may_see_taps(user: Principal | None) -> bool:

@@ -1,10 +1,12 @@
-"""Operator dialogs that change the bar. Each one calls the domain in ``accept()``: a refusal
-(``BarError``) is shown inside the dialog, which stays open with the input kept, and the database
-is left as it was."""
+"""Operator dialogs that change the bar. OK runs the change on the window's task runner; a
+refusal (``BarError``) is shown inside the dialog, which stays open with the input kept, and the
+database is left as it was. The dialog closes (``accepted``) once the change is made."""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,16 +21,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kegdash.bar.models import Tap
+from kegdash.bar import views as bar_views
 from kegdash.bar.taps import BarError, add_tap, start_keg
-from kegdash.ui import queries
+from kegdash.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def refusal(error: BaseException) -> str:
+    """What to tell the operator when a change failed: the domain's own words for a refusal;
+    anything else is a fault, logged in full."""
+    if isinstance(error, BarError):
+        return str(error)
+    log.error("the change failed: %s", error, exc_info=error)
+    return "The change failed; see the log for details."
 
 
 class ActionDialog(QDialog):
-    """A form, an inline error line and OK/Cancel; subclasses implement ``perform``."""
+    """A form, an inline error line and OK/Cancel; subclasses implement ``change``."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.runner = runner
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.form = QFormLayout()
@@ -45,23 +59,29 @@ class ActionDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
-    def perform(self) -> None:
+    def change(self) -> Callable[[], object]:
+        """The domain call to make, with the form's values already read (on the GUI thread)."""
         raise NotImplementedError
 
     def accept(self) -> None:
-        try:
-            self.perform()
-        except BarError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
+        """Make the change off the GUI thread; OK stays disabled until it is made or refused."""
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.runner.submit(self.change(), self._made, self._refused)
+
+    def _made(self, _result: object) -> None:
         super().accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        self.error.setText(refusal(error))
+        self.error.show()
 
 
 class AddTapDialog(ActionDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add a tap", parent)
-        count = Tap.select().count()
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__("Add a tap", runner, parent)
+        count = bar_views.tap_count()
         self.name = QLineEdit(f"Tap {count + 1}")
         self.meter = QLineEdit(f"kegboard.flow{count}")
         self.meter.setToolTip("The flow meter feeding this tap: <board>.<meter>, e.g. kegboard.flow0")
@@ -71,22 +91,24 @@ class AddTapDialog(ActionDialog):
         self.form.addRow("Meter", self.meter)
         self.form.addRow("ml per tick", self.ml_per_tick)
 
-    def perform(self) -> None:
-        add_tap(self.name.text(), self.meter.text(), self.ml_per_tick.value())
+    def change(self) -> Callable[[], object]:
+        name, meter, ml_per_tick = self.name.text(), self.meter.text(), self.ml_per_tick.value()
+        return lambda: add_tap(name, meter, ml_per_tick)
 
 
 class StartKegDialog(ActionDialog):
     """A new, full keg on a free tap: beverage (new or known), style, ABV and keg size."""
 
-    def __init__(self, parent: QWidget | None = None, tap_id: int | None = None) -> None:
-        super().__init__("Start a keg", parent)
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None,
+                 tap_id: int | None = None) -> None:
+        super().__init__("Start a keg", runner, parent)
         self.tap = QComboBox()
-        for ident, name in queries.free_taps():
-            self.tap.addItem(name, ident)
+        for tap in bar_views.free_taps():
+            self.tap.addItem(tap.name, tap.id)
         if tap_id is not None and self.tap.findData(tap_id) >= 0:
             self.tap.setCurrentIndex(self.tap.findData(tap_id))
         self.beverage = QComboBox(editable=True)
-        self.beverage.addItems(queries.beverage_names())
+        self.beverage.addItems(bar_views.beverage_names())
         self.beverage.setCurrentText("")
         self.beverage.lineEdit().setPlaceholderText("e.g. Racer 5 IPA")
         self.style = QLineEdit()
@@ -94,8 +116,8 @@ class StartKegDialog(ActionDialog):
         self.abv.setSpecialValueText("unknown")
         self.abv.setValue(-0.1)
         self.size = QComboBox(editable=True)
-        for slug, name, volume_ml in queries.keg_sizes():
-            self.size.addItem(f"{name} ({volume_ml / 1000:.1f} L)", slug)
+        for size in bar_views.keg_sizes():
+            self.size.addItem(f"{size.name} ({size.volume_ml / 1000:.1f} L)", size.slug)
         corny = self.size.findData("corny")
         self.size.setCurrentIndex(max(corny, 0))
         self.size.setToolTip("Pick a size, or type litres such as 20L")
@@ -117,7 +139,8 @@ class StartKegDialog(ActionDialog):
             return self.size.itemData(index)
         return re.sub(r"\s+", "", text)
 
-    def perform(self) -> None:
+    def change(self) -> Callable[[], object]:
+        tap, beverage, size = self.tap.currentData(), self.beverage.currentText(), self.size_spec()
         abv = None if self.abv.value() < 0 else self.abv.value()
-        start_keg(self.tap.currentData(), self.beverage.currentText(), size=self.size_spec(), abv=abv,
-                  style=self.style.text().strip())
+        style = self.style.text().strip()
+        return lambda: start_keg(tap, beverage, size=size, abv=abv, style=style)

@@ -6,26 +6,22 @@ operator has chosen once (remembered in QSettings); a demo database is never emp
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kegdash.apiary.models import Apiary
-from kegdash.bar.models import Keg, Tap
-from kegdash.brewing.models import StoredRecipe
-from kegdash.demo_data import DemoDataError, load_demo_data
+from kegdash.demo_data import DemoDataError, has_data, load_demo_data
 from kegdash.ui.about import info_form, where_data_lives
 from kegdash.ui.layouts import hint
+
+log = logging.getLogger(__name__)
 
 DISMISSED_KEY = "firstRun/dismissed"
 
 
-def database_is_empty() -> bool:
-    """No taps, kegs, recipes or apiaries: nothing the window could show yet."""
-    return not any(model.select().exists() for model in (Tap, Keg, StoredRecipe, Apiary))
-
-
 def should_offer() -> bool:
-    return not QSettings().value(DISMISSED_KEY, False, type=bool) and database_is_empty()
+    return not QSettings().value(DISMISSED_KEY, False, type=bool) and not has_data()
 
 
 class FirstRunDialog(QDialog):
@@ -68,22 +64,35 @@ class FirstRunDialog(QDialog):
         self.fresh_button.clicked.connect(self.start_fresh)
 
     def load_demo(self) -> None:
-        """Fill the database; the window's event bridge is muted meanwhile, since the pages reload
-        once afterwards instead of redrawing for each of the hundreds of demo pours."""
+        """Fill the database on the window's task runner. The window's event bridge is muted
+        meanwhile, since the pages reload once afterwards instead of redrawing for each of the
+        hundreds of demo pours."""
         window = self.parentWidget()
-        bridge = window.bridge
-        bridge.blockSignals(True)
-        try:
-            load_demo_data()
-        except DemoDataError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
-            return
-        finally:
-            bridge.blockSignals(False)
+        self.message.hide()
+        self._busy(True)
+        window.bridge.blockSignals(True)
+        window.runner.submit(load_demo_data, self._loaded, self._not_loaded)
+
+    def _busy(self, busy: bool) -> None:
+        self.demo_button.setText("Loading…" if busy else "Load demo data")
+        self.demo_button.setEnabled(not busy)
+        self.fresh_button.setEnabled(not busy)
+
+    def _loaded(self, _counts: dict[str, int]) -> None:
+        window = self.parentWidget()
+        window.bridge.blockSignals(False)
         window.reload_pages()
         self._remember()
         self.accept()
+
+    def _not_loaded(self, error: BaseException) -> None:
+        self.parentWidget().bridge.blockSignals(False)
+        self._busy(False)
+        if not isinstance(error, DemoDataError):
+            log.error("loading the demo data failed: %s", error, exc_info=error)
+        self.message.setText(str(error) if isinstance(error, DemoDataError)
+                             else "Loading the demo data failed; see the log for details.")
+        self.message.show()
 
     def start_fresh(self) -> None:
         self._remember()

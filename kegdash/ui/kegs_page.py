@@ -1,8 +1,9 @@
 """Kegs & drinks: keg history, drinks (all or one keg's), sessions, per-drinker totals, and the
 operator's actions (add a tap, start or end a keg, cancel a drink).
 
-Tables are model/view with rows fetched a page at a time; the domain's refusals are shown in a
-message line on the page, never raised into Qt.
+Tables are model/view with rows fetched a page at a time (each page one indexed query of the
+bar's views); the operator's changes run on the window's task runner, and the domain's
+refusals are shown in a message line on the page, never raised into Qt.
 """
 
 from __future__ import annotations
@@ -23,17 +24,49 @@ from PySide6.QtWidgets import (
 )
 
 from kegdash import events, fmt
+from kegdash.bar import views as bar_views
 from kegdash.bar.drinks import cancel_drink
-from kegdash.bar.taps import BarError, end_keg
-from kegdash.ui import queries
+from kegdash.bar.taps import end_keg
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.dialogs import ActionDialog, AddTapDialog, StartKegDialog
+from kegdash.ui.dialogs import ActionDialog, AddTapDialog, StartKegDialog, refusal
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.table_model import Column, LazyTableModel
 from kegdash.ui.tasks import TaskRunner
 
 REFRESH_MS = 300
 """Changes arriving in a burst (a busy bar) reload the tables once."""
+NOT_ON_A_TAP = "Select a keg that is on a tap first."
+
+
+def _end_keg(keg_id: int) -> bool:
+    """End a keg through its tap; False if it has left its tap meanwhile."""
+    tap_id = bar_views.tap_of_keg(keg_id)
+    if tap_id is None:
+        return False
+    end_keg(tap_id)
+    return True
+
+
+# The tables' rows: the row's id first, then one value per column.
+
+def _keg_rows(offset: int, limit: int) -> list[tuple]:
+    return [(k.id, k.tap, k.beverage, k.size, k.started, k.finished, k.served_ml, k.spilled_ml,
+             k.fraction, k.status) for k in bar_views.keg_rows(offset, limit)]
+
+
+def _drink_rows(keg_id: int | None, offset: int, limit: int) -> list[tuple]:
+    return [(d.id, d.pour_time, d.tap, d.beverage, d.volume_ml, d.drinker or "guest", d.is_valid)
+            for d in bar_views.drink_rows(keg_id, offset, limit)]
+
+
+def _session_rows(offset: int, limit: int) -> list[tuple]:
+    return [(s.id, s.start, s.end, s.volume_ml, s.drinks, s.drinkers)
+            for s in bar_views.session_rows(offset, limit)]
+
+
+def _drinker_rows(offset: int, limit: int) -> list[tuple]:
+    return [(t.drinker or "guest", t.drinker or "guest", t.drinks, t.volume_ml, t.last_pour)
+            for t in bar_views.drinker_totals(offset, limit)]
 
 
 def _table(model: LazyTableModel) -> QTableView:
@@ -60,20 +93,20 @@ class KegsPage(QWidget):
             Column("Tap"), Column("Beverage"), Column("Size"), Column("Started", fmt.local_time),
             Column("Ended", fmt.local_time), Column("Served", vol, True), Column("Spilled", vol, True),
             Column("Left", lambda f: f"{f * 100:.0f} %", True), Column("Status"),
-        ], queries.keg_rows)
+        ], _keg_rows)
         self.drinks = LazyTableModel([
             Column("Time", fmt.local_time), Column("Tap"), Column("Beverage"),
             Column("Volume", vol, True), Column("Drinker"),
             Column("Valid", lambda v: "yes" if v else "cancelled"),
-        ], lambda offset, limit: queries.drink_rows(self.keg_id, offset, limit))
+        ], lambda offset, limit: _drink_rows(self.keg_id, offset, limit))
         self.sessions = LazyTableModel([
             Column("Start", fmt.local_time), Column("End", fmt.local_time), Column("Volume", vol, True),
             Column("Drinks", str, True), Column("Drinkers", str, True),
-        ], queries.session_rows)
+        ], _session_rows)
         self.drinkers = LazyTableModel([
             Column("Drinker"), Column("Drinks", str, True), Column("Total", vol, True),
             Column("Last pour", fmt.local_time),
-        ], queries.drinker_rows)
+        ], _drinker_rows)
         self.keg_id: int | None = None
 
         self.add_tap_button = QPushButton("Add tap…")
@@ -175,13 +208,17 @@ class KegsPage(QWidget):
         self._update_buttons()
 
     def _show_drinks_title(self) -> None:
-        total = queries.count_drinks(self.keg_id)
+        total = bar_views.count_drinks(self.keg_id)
         which = f"of keg {self.keg_id}" if self.keg_id else "of every keg"
         self.drinks_title.setText(f"{total} drinks {which}")
 
+    def _selected_keg_on_tap(self) -> bool:
+        """As the table last read it; ending the keg checks again."""
+        rows = self.keg_view.selectionModel().selectedRows()
+        return bool(rows) and bool(self.kegs.row_values(rows[0].row())[0])
+
     def _update_buttons(self) -> None:
-        keg = self.selected_keg()
-        self.end_keg_button.setEnabled(keg is not None and queries.tap_of_keg(keg) is not None)
+        self.end_keg_button.setEnabled(self._selected_keg_on_tap())
         self.cancel_drink_button.setEnabled(self.selected_drink() is not None)
 
     # --- actions -------------------------------------------------------------------------------
@@ -204,26 +241,30 @@ class KegsPage(QWidget):
         dialog.open()
 
     def open_add_tap(self) -> None:
-        self._open(AddTapDialog(self), "Tap added.")
+        self._open(AddTapDialog(self.runner, self), "Tap added.")
 
     def open_start_keg(self) -> None:
-        self._open(StartKegDialog(self), "Keg started.")
+        self._open(StartKegDialog(self.runner, self), "Keg started.")
+
+    def _refused(self, error: BaseException) -> None:
+        self.show_message(refusal(error), "error")
 
     def end_selected_keg(self) -> None:
         keg = self.selected_keg()
-        tap = queries.tap_of_keg(keg) if keg is not None else None
-        if tap is None:
-            self.show_message("Select a keg that is on a tap first.", "error")
+        if keg is None or not self._selected_keg_on_tap():
+            self.show_message(NOT_ON_A_TAP, "error")
             return
         if not self.confirm(f"End keg {keg}? It leaves its tap and cannot be put back."):
             return
-        try:
-            end_keg(tap)
-        except BarError as exc:
-            self.show_message(str(exc), "error")
-            return
-        self.show_message(f"Keg {keg} ended.")
-        self.reload()
+
+        def ended(done: bool) -> None:
+            if not done:
+                self.show_message(NOT_ON_A_TAP, "error")
+                return
+            self.show_message(f"Keg {keg} ended.")
+            self.reload()
+
+        self.runner.submit(lambda: _end_keg(keg), ended, self._refused)
 
     def cancel_selected_drink(self) -> None:
         drink = self.selected_drink()
@@ -232,10 +273,9 @@ class KegsPage(QWidget):
             return
         if not self.confirm(f"Cancel drink {drink}? Its volume goes back to the keg."):
             return
-        try:
-            cancel_drink(drink)
-        except BarError as exc:
-            self.show_message(str(exc), "error")
-            return
-        self.show_message(f"Drink {drink} cancelled.")
-        self.reload()
+
+        def cancelled(_drink: object) -> None:
+            self.show_message(f"Drink {drink} cancelled.")
+            self.reload()
+
+        self.runner.submit(lambda: cancel_drink(drink), cancelled, self._refused)

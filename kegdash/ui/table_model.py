@@ -32,11 +32,6 @@ class LazyTableModel(QAbstractTableModel):
         self._rows: list[tuple] = []
         self._exhausted = False
 
-    def set_fetch(self, fetch: Fetch) -> None:
-        """Show another query (e.g. the drinks of another keg) from its first page."""
-        self._fetch = fetch
-        self.reload()
-
     def reload(self) -> None:
         """Throw the loaded rows away and fetch the first page again (after a change)."""
         self.beginResetModel()

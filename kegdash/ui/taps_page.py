@@ -1,7 +1,10 @@
 """Taps at a glance: one card per tap, readable from across the room, and the latest pours.
 
 A pour in progress grows on its card from the (coalesced) pour-progress events and, when the
-drink is recorded, lands at the top of the recent-drinks list.
+drink is recorded, lands at the top of the recent-drinks list. Cards come from the tap board
+(``kegdash.tap_board``, the same one the web tap list shows) and every read runs on the
+window's task runner; when reads overlap, the newest one asked for wins, so a slow, older
+answer never paints over a newer one.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kegdash import events, fmt
+from kegdash import events, fmt, tap_board
+from kegdash.bar import views as bar_views
 from kegdash.site_settings import get_setting
-from kegdash.ui import queries
+from kegdash.tap_board import BoardTap
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
-from kegdash.ui.queries import DrinkView, TapView
 from kegdash.ui.tasks import TaskRunner
 
 POUR_IDLE_MS = 15_000
@@ -42,14 +45,15 @@ def _restyle(widget: QWidget) -> None:
         child.style().polish(child)
 
 
-class TapCard(QFrame):
+class TapCardWidget(QFrame):
     """One tap: what is on it, how much is left, the last pour, its temperature, a live pour."""
 
-    def __init__(self, view: TapView, units: str, low_fraction: float) -> None:
+    def __init__(self, entry: BoardTap, units: str, low_fraction: float, asked: int) -> None:
         super().__init__()
         self.setObjectName("tapCard")
         self.setMinimumWidth(260)
-        self.view = view
+        self.view = entry.card
+        self.asked = asked  # the number of the read this card shows (TapsPage._ask)
         self.state = ""
         self.pouring_ml: float | None = None
         layout = QVBoxLayout(self)
@@ -75,10 +79,10 @@ class TapCard(QFrame):
         self._idle.setSingleShot(True)
         self._idle.setInterval(POUR_IDLE_MS)
         self._idle.timeout.connect(self.pour_done)
-        self.show_view(view, units, low_fraction)
+        self.show_entry(entry, units, low_fraction)
 
-    def show_view(self, view: TapView, units: str, low_fraction: float) -> None:
-        self.view = view
+    def show_entry(self, entry: BoardTap, units: str, low_fraction: float) -> None:
+        view = self.view = entry.card
         self.units = units
         temp = f"  ·  {fmt.temperature(view.temp_c, units)}" if view.temp_c is not None else ""
         self.title.setText(f"{view.name.upper()}{temp}")
@@ -91,7 +95,9 @@ class TapCard(QFrame):
             state = "kicked" if view.fraction <= 0 else "low" if view.fraction < low_fraction else "ok"
             self.beverage.setText(view.beverage)
             abv = f"{view.abv:.1f} % ABV" if view.abv is not None else "ABV unknown"
-            self.style_label.setText(" · ".join(part for part in (view.style, abv) if part))
+            ibu = entry.recipe.ibu if entry.recipe is not None else None
+            self.style_label.setText(" · ".join(
+                part for part in (view.style, abv, f"{ibu:.0f} IBU" if ibu is not None else "") if part))
             if view.last_pour_time is None:
                 self.last_pour.setText("No pours yet")
             else:
@@ -151,8 +157,11 @@ class TapsPage(QWidget):
         super().__init__()
         self.prefs = prefs
         self.runner = runner
-        self.cards: dict[int, TapCard] = {}
-        self.low_fraction = float(get_setting("low_keg_fraction"))
+        self.cards: dict[int, TapCardWidget] = {}
+        self.low_fraction = 0.0  # a site setting, so read with the cards, off the GUI thread
+        self._asked = 0
+        self._board_shown = 0
+        self._recent_shown = 0
         outer = QHBoxLayout(self)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -163,6 +172,7 @@ class TapsPage(QWidget):
         scroll.setWidget(self.grid_host)
         self.empty_hint = QLabel("No taps yet. Add one on the Kegs & drinks page.", objectName="hint")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.hide()
         side = QVBoxLayout()
         side.addWidget(QLabel("Recent drinks", objectName="pageTitle"))
         self.recent = QListWidget(objectName="recentDrinks")
@@ -180,42 +190,85 @@ class TapsPage(QWidget):
         prefs.changed.connect(self._on_prefs)
         self.reload()
 
+    def _ask(self) -> int:
+        """Number a read; an answer is shown only if nothing newer has been shown instead."""
+        self._asked += 1
+        return self._asked
+
     def reload(self) -> None:
-        """Rebuild every card (taps added or removed) and the recent-drinks list."""
-        self.low_fraction = float(get_setting("low_keg_fraction"))
-        for card in self.cards.values():
-            self.grid.removeWidget(card)
-            card.deleteLater()
-        self.cards.clear()
-        views = queries.tap_views()
-        columns = 2 if len(views) <= 4 else 3
-        for index, view in enumerate(views):
-            card = TapCard(view, self.prefs.units, self.low_fraction)
-            self.cards[view.tap_id] = card
-            self.grid.addWidget(card, index // columns, index % columns)
-        self.empty_hint.setVisible(not views)
-        self.recent.clear()
-        for drink in queries.recent_drinks(RECENT_DRINKS):
-            self.recent.addItem(self._drink_item(drink))
+        """Re-read every card (taps added or removed) and the recent-drinks list."""
+        self.refresh_cards()
+        self.refresh_recent()
 
     def refresh_cards(self) -> None:
-        self.low_fraction = float(get_setting("low_keg_fraction"))
-        for tap_id in list(self.cards):
-            self.refresh_card(tap_id)
+        asked = self._ask()
+        self.runner.submit(lambda: (tap_board.board(), float(get_setting("low_keg_fraction"))),
+                           lambda found: self._show_board(asked, *found))
 
-    def refresh_card(self, tap_id: int) -> None:
-        card = self.cards.get(tap_id)
-        if card is None:
-            self.reload()
+    def refresh_card(self, tap_id: int, *, end_pour: bool = False) -> None:
+        """Re-read one card; ``end_pour`` clears its pour in progress once the read shows the
+        recorded drink, so the gauge never springs back in between."""
+        if tap_id not in self.cards:
+            self.refresh_cards()
             return
-        card.show_view(queries.tap_view(tap_id), self.prefs.units, self.low_fraction)
+        asked = self._ask()
+        self.runner.submit(lambda: tap_board.board_tap(tap_id),
+                           lambda entry: self._show_card(asked, tap_id, entry, end_pour))
 
-    def _drink_item(self, drink: DrinkView) -> QListWidgetItem:
+    def refresh_recent(self) -> None:
+        asked = self._ask()
+        self.runner.submit(lambda: bar_views.recent_drinks(RECENT_DRINKS),
+                           lambda drinks: self._show_recent(asked, drinks))
+
+    def _show_board(self, asked: int, board: list[BoardTap], low_fraction: float) -> None:
+        """Cards for every tap in board order; a card keeps its pour in progress, and one that
+        already shows a newer read of its own keeps that."""
+        if asked < self._board_shown:
+            return
+        self._board_shown = asked
+        self.low_fraction = low_fraction
+        units = self.prefs.units
+        for card in self.cards.values():
+            self.grid.removeWidget(card)
+        shown = {entry.card.tap_id for entry in board}
+        for tap_id in [t for t in self.cards if t not in shown]:
+            self.cards.pop(tap_id).deleteLater()
+        columns = 2 if len(board) <= 4 else 3
+        for index, entry in enumerate(board):
+            card = self.cards.get(entry.card.tap_id)
+            if card is None:
+                card = self.cards[entry.card.tap_id] = TapCardWidget(entry, units, low_fraction, asked)
+            elif asked > card.asked:
+                card.asked = asked
+                card.show_entry(entry, units, low_fraction)
+            self.grid.addWidget(card, index // columns, index % columns)
+        self.empty_hint.setVisible(not board)
+
+    def _show_card(self, asked: int, tap_id: int, entry: BoardTap | None, end_pour: bool) -> None:
+        card = self.cards.get(tap_id)
+        if entry is None or card is None:
+            self.refresh_cards()  # the tap went, or its card did while it was read
+            return
+        if asked > card.asked:
+            card.asked = asked
+            card.show_entry(entry, self.prefs.units, self.low_fraction)
+        if end_pour:
+            card.pour_done()
+
+    def _show_recent(self, asked: int, drinks: list[bar_views.DrinkRow]) -> None:
+        if asked < self._recent_shown:
+            return
+        self._recent_shown = asked
+        self.recent.clear()
+        for drink in drinks:
+            self.recent.addItem(self._drink_item(drink))
+
+    def _drink_item(self, drink: bar_views.DrinkRow) -> QListWidgetItem:
         when = fmt.local_time(drink.pour_time)[-5:]
         text = (f"{when}  {drink.tap} · {drink.beverage or 'no keg'}\n"
-                f"        {fmt.volume(drink.volume_ml, self.prefs.units)} · {drink.user}")
+                f"        {fmt.volume(drink.volume_ml, self.prefs.units)} · {drink.drinker or 'guest'}")
         item = QListWidgetItem(text)
-        item.setData(Qt.ItemDataRole.UserRole, drink.drink_id)
+        item.setData(Qt.ItemDataRole.UserRole, drink.id)
         return item
 
     def on_event(self, event: events.Event) -> None:
@@ -230,15 +283,9 @@ class TapsPage(QWidget):
             if card is not None:
                 card.pour_progress(event.volume_ml)
         elif isinstance(event, events.DrinkPoured):
-            card = self.cards.get(event.tap_id)
-            if card is not None:
-                card.pour_done()
-                self.refresh_card(card.view.tap_id)
-            drink = queries.drink_view(event.drink_id)
-            if drink is not None:
-                self.recent.insertItem(0, self._drink_item(drink))
-                while self.recent.count() > RECENT_DRINKS:
-                    self.recent.takeItem(self.recent.count() - 1)
+            if event.tap_id in self.cards:
+                self.refresh_card(event.tap_id, end_pour=True)
+            self.refresh_recent()
         elif isinstance(event, events.TemperatureRecorded):
             self.refresh_cards()
 

@@ -5,9 +5,10 @@ import pytest
 
 from kegdash.accounts.models import User
 from kegdash.accounts.users import create_user, deactivate_user, reactivate_user
+from kegdash.accounts.views import principal
 from kegdash.bar.drinks import record_drink, resolve_token_user
 from kegdash.bar.models import Drink, DrinkingSession, Keg
-from kegdash.bar.taps import BarError, add_auth_token, add_tap, start_keg
+from kegdash.bar.taps import BarError, NotFound, add_auth_token, add_tap, start_keg
 from kegdash.db import database as db_proxy
 
 T0 = dt.datetime(2026, 6, 1, 18, 0, 0)
@@ -21,7 +22,7 @@ def tap(database):
 
 
 def test_volume_from_ticks_and_keg_accounting(tap):
-    drink = record_drink(tap.id, ticks=1000, pour_time=T0)
+    drink = record_drink(tap.id, ticks=1000, pour_time=T0).drink
     assert drink.volume_ml == 500.0
     keg = Keg.get_by_id(drink.keg_id)
     assert keg.served_ml == 500.0
@@ -29,7 +30,7 @@ def test_volume_from_ticks_and_keg_accounting(tap):
 
 
 def test_volume_override(tap):
-    assert record_drink(tap.id, ticks=10, volume_ml=355.0).volume_ml == 355.0
+    assert record_drink(tap.id, ticks=10, volume_ml=355.0).drink.volume_ml == 355.0
 
 
 @pytest.mark.parametrize("ticks", [-1, 1.5, True, "10"])
@@ -48,13 +49,13 @@ def test_zero_volume_refused(tap):
 
 def test_no_keg_records_without_keg(database):
     add_tap("Dry", "kegboard.flow1")
-    assert record_drink("Dry", ticks=100).keg_id is None
+    assert record_drink("Dry", ticks=100).drink.keg_id is None
 
 
 def test_sessions_join_within_timeout_and_split_after(tap):
-    a = record_drink(tap.id, ticks=100, pour_time=T0)
-    b = record_drink(tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=179))
-    c = record_drink(tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=179 + 181))
+    a = record_drink(tap.id, ticks=100, pour_time=T0).drink
+    b = record_drink(tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=179)).drink
+    c = record_drink(tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=179 + 181)).drink
     assert a.session_id == b.session_id != c.session_id
     first = DrinkingSession.get_by_id(a.session_id)
     assert first.volume_ml == 100.0
@@ -65,9 +66,9 @@ def test_token_resolves_user_and_is_stored(tap):
     mikey = create_user("mikey")
     add_auth_token("core.rfid", "0A1B", mikey)
     for spelling in ("core.rfid|0a1b", "core.rfid.0a1b", "core.rfid/0A1B"):
-        drink = record_drink(tap.id, ticks=10, auth_token=spelling)
-        assert drink.user_id == mikey.id and drink.auth_token == spelling
-    assert record_drink(tap.id, ticks=10, auth_token="core.rfid|ffff").user_id is None
+        drink = record_drink(tap.id, ticks=10, auth_token=spelling).drink
+        assert drink.user_id == mikey.id and Drink.get_by_id(drink.id).auth_token == spelling
+    assert record_drink(tap.id, ticks=10, auth_token="core.rfid|ffff").drink.user_id is None
 
 
 def test_a_deactivated_users_token_opens_nothing_until_reactivated(tap):
@@ -75,7 +76,7 @@ def test_a_deactivated_users_token_opens_nothing_until_reactivated(tap):
     add_auth_token("core.rfid", "0A1B", mikey)
     deactivate_user(mikey)
     assert resolve_token_user("core.rfid|0a1b") is None
-    assert record_drink(tap.id, ticks=10, auth_token="core.rfid|0a1b").user_id is None
+    assert record_drink(tap.id, ticks=10, auth_token="core.rfid|0a1b").drink.user_id is None
     reactivate_user(User.get_by_id(mikey.id))
     assert resolve_token_user("core.rfid|0a1b").id == mikey.id
 
@@ -105,3 +106,13 @@ def test_concurrent_pours_on_two_taps_lose_no_volume(tap):
         total = sum(d.volume_ml for d in Drink.select().where(Drink.keg == keg))
         assert keg.served_ml == pytest.approx(total)
         assert Drink.select().where(Drink.keg == keg).count() == 100
+
+
+def test_a_principal_or_a_user_id_is_credited(tap):
+    mikey = create_user("mikey")
+    by_principal = record_drink(tap.id, ticks=10, user=principal(mikey))
+    assert by_principal.drink.user_id == mikey.id and by_principal.user.username == "mikey"
+    assert record_drink(tap.id, ticks=10, user=mikey.id).drink.username == "mikey"
+    with pytest.raises(NotFound):
+        record_drink(tap.id, ticks=10, user=999)
+    assert Drink.select().count() == 2 and Keg.get().served_ml == 10.0

@@ -4,8 +4,8 @@ import pytest
 
 from kegdash import events
 from kegdash.bar.models import ThermoLog, ThermoSensor
-from kegdash.bar.taps import BarError, NotFound, add_thermo_sensor
-from kegdash.bar.thermo import find_sensor, recent_logs, record_temperature
+from kegdash.bar.taps import BarError, NotFound, add_thermo_sensor, find_sensor
+from kegdash.bar.thermo import record_temperature
 from kegdash.db import database as db_proxy
 
 T0 = dt.datetime(2026, 6, 1, 18, 0, 0)
@@ -56,14 +56,6 @@ def test_find_sensor_by_id_name_or_nice_name(database):
         find_sensor("kegboard.thermo-unknown")
     record_temperature("keezer", 2.0, when=T0)
     assert ThermoSensor.select().count() == 1  # the nice name found the existing sensor
-
-
-def test_recent_logs_newest_first_and_limited(database):
-    for minute in range(5):
-        record_temperature(NAME, float(minute), when=T0 + dt.timedelta(minutes=minute))
-    sensor = find_sensor(NAME)
-    assert [log.temp_c for log in recent_logs(sensor, limit=3)] == [4.0, 3.0, 2.0]
-    assert len(recent_logs(sensor)) == 5
 
 
 def test_event_after_commit(database):

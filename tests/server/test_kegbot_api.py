@@ -431,7 +431,7 @@ def test_cancelled_drinks_leave_the_lists(http, bar):
 
 @pytest.mark.parametrize("suffix", ["", "/"])
 def test_drink_detail(http, bar, suffix):
-    drink = record_drink(bar.tap.id, ticks=1321, user=bar.capn, pour_time=T0, duration=15)
+    drink = record_drink(bar.tap.id, ticks=1321, user=bar.capn, pour_time=T0, duration=15).drink
     status, body = get(http, f"/api/drinks/{drink.id}{suffix}")
     assert status == 200
     result = body["result"]
@@ -449,7 +449,7 @@ def test_drink_detail(http, bar, suffix):
 
 
 def test_anonymous_drink_detail_has_null_user(http, bar):
-    drink = record_drink(bar.tap.id, ticks=100)
+    drink = record_drink(bar.tap.id, ticks=100).drink
     _, body = get(http, f"/api/drinks/{drink.id}")
     assert body["result"]["user"] is None and body["result"]["drink"]["user_id"] is None
 
@@ -479,8 +479,8 @@ def test_keg_list_pages_newest_first(http, bar):
 
 
 def test_keg_detail(http, bar):
-    a = record_drink(bar.tap.id, ticks=150, user=bar.capn, pour_time=T0)
-    b = record_drink(bar.tap.id, ticks=1190, pour_time=T0 + dt.timedelta(minutes=5))
+    a = record_drink(bar.tap.id, ticks=150, user=bar.capn, pour_time=T0).drink
+    b = record_drink(bar.tap.id, ticks=1190, pour_time=T0 + dt.timedelta(minutes=5)).drink
     status, body = get(http, f"/api/kegs/{bar.keg.id}/")
     assert status == 200
     result = body["result"]
@@ -499,9 +499,9 @@ def test_keg_detail(http, bar):
 
 
 def test_keg_sessions(http, bar):
-    first = record_drink(bar.tap.id, ticks=100, pour_time=T0)
+    first = record_drink(bar.tap.id, ticks=100, pour_time=T0).drink
     record_drink(bar.tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=30))
-    late = record_drink(bar.tap.id, ticks=100, pour_time=T0 + dt.timedelta(days=1))
+    late = record_drink(bar.tap.id, ticks=100, pour_time=T0 + dt.timedelta(days=1)).drink
     record_drink(bar.empty.id, ticks=100, pour_time=T0 + dt.timedelta(days=3))
     for suffix in ("", "/"):
         status, body = get(http, f"/api/kegs/{bar.keg.id}/sessions{suffix}")
@@ -533,9 +533,9 @@ def test_user_detail_never_shows_private_data(http, bar, suffix):
 
 
 def test_user_drinks(http, bar):
-    mine = record_drink(bar.tap.id, ticks=100, user=bar.capn, pour_time=T0)
+    mine = record_drink(bar.tap.id, ticks=100, user=bar.capn, pour_time=T0).drink
     record_drink(bar.tap.id, ticks=100, pour_time=T0 + dt.timedelta(minutes=1))
-    later = record_drink(bar.tap.id, ticks=50, user=bar.capn, pour_time=T0 + dt.timedelta(hours=9))
+    later = record_drink(bar.tap.id, ticks=50, user=bar.capn, pour_time=T0 + dt.timedelta(hours=9)).drink
     status, body = get(http, "/api/users/capn/drinks/")
     assert status == 200
     assert [d["id"] for d in body["result"]["drinks"]] == [later.id, mine.id]

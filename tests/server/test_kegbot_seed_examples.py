@@ -34,7 +34,7 @@ def test_seed_curl_examples(api_server, database):
     keg = start_keg(tap.id, "Racer 5", size="half-barrel")
     add_auth_token("rfid", "1234", mikey)
     add_auth_token("test", "testval", mikey)
-    first = record_drink(tap.id, ticks=1321, user=mikey)
+    first = record_drink(tap.id, ticks=1321, user=mikey).drink
     auth = ["-H", f"X-Kegbot-Api-Key: {key}"]
 
     # seed 000, "Quick Examples"

@@ -83,6 +83,12 @@ def test_a_pour_through_the_api_shows_without_the_drinker(http, bar):
     assert "secret-drinker" not in page and "secret-drinker" not in json.dumps(state(http))
 
 
+def test_an_over_poured_keg_shows_empty_never_below(http, bar):
+    record_drink(2, ticks=0, volume_ml=18927.06 + 500)
+    pale = state(http)[1]
+    assert pale["fraction"] == 0 and pale["level"] == "0 % · 0 ml left"
+
+
 def test_pour_progress_is_live_until_the_drink_is_recorded(http, bar):
     events.bus.publish(events.PourProgress(tap_id=2, meter="kegboard.flow1", ticks=300,
                                            volume_ml=123.4))

@@ -4,7 +4,8 @@ from PySide6.QtWidgets import QLabel
 import kegdash
 from kegdash.bar.taps import add_tap
 from kegdash.config import config_dir, data_dir
-from kegdash.ui.first_run import DISMISSED_KEY, database_is_empty, offer_first_run
+from kegdash.demo_data import has_data
+from kegdash.ui.first_run import DISMISSED_KEY, offer_first_run
 
 API = "http://127.0.0.1:8000"
 DATABASE = "sqlite:///test.sqlite"
@@ -22,16 +23,18 @@ def test_empty_database_offers_demo_data_and_says_where_data_lives(qtbot, window
     assert str(config_dir() / "config.toml") in shown and str(data_dir()) in shown
     assert window.taps_page.cards == {}
     dialog.demo_button.click()
-    assert not dialog.isVisible()
-    assert len(window.taps_page.cards) == 4 and window.recipes_page.model.rowCount() == 2
+    assert dialog.demo_button.text() == "Loading…" and not dialog.fresh_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+    qtbot.waitUntil(lambda: len(window.taps_page.cards) == 4)
+    assert window.recipes_page.model.rowCount() == 2
     assert window.hives_page.hive.count() == 3 and window.settings_page.api_key_user.count() == 5
-    assert not database_is_empty() and offer_first_run(window, API, DATABASE) is None
+    assert has_data() and offer_first_run(window, API, DATABASE) is None
 
 
 def test_start_fresh_is_remembered(qtbot, window):
     dialog = offer_first_run(window, API, DATABASE)
     dialog.fresh_button.click()
-    assert not dialog.isVisible() and database_is_empty()
+    assert not dialog.isVisible() and not has_data()
     assert QSettings().value(DISMISSED_KEY, type=bool)
     assert offer_first_run(window, API, DATABASE) is None
 

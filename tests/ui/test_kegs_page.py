@@ -25,6 +25,7 @@ def test_add_tap_start_and_end_keg_through_the_ui(qtbot, window, monkeypatch):
     dialog.name.setText("Front tap")
     dialog.meter.setText("kegboard.flow0")
     click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     tap = Tap.get(Tap.name == "Front tap")
     assert tap.meter_name == "kegboard.flow0" and not dialog.isVisible()
     qtbot.waitUntil(lambda: tap.id in window.taps_page.cards)
@@ -37,6 +38,7 @@ def test_add_tap_start_and_end_keg_through_the_ui(qtbot, window, monkeypatch):
     dialog.abv.setValue(7.0)
     dialog.size.setCurrentIndex(dialog.size.findData("sixth"))
     click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     keg = Keg.get_by_id(Tap.get_by_id(tap.id).current_keg_id)
     assert (keg.beverage.name, keg.beverage.abv, keg.size.slug) == ("Racer 5", 7.0, "sixth")
     assert page.kegs.rowCount() == 1 and page.kegs.row_values(0)[:2] == ("Front tap", "Racer 5")
@@ -45,6 +47,7 @@ def test_add_tap_start_and_end_keg_through_the_ui(qtbot, window, monkeypatch):
     assert page.end_keg_button.isEnabled()
     monkeypatch.setattr(page, "confirm", lambda text: True)
     qtbot.mouseClick(page.end_keg_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text() == f"Keg {keg.id} ended.")
     assert Keg.get_by_id(keg.id).status == Keg.OFFLINE
     assert Tap.get_by_id(tap.id).current_keg_id is None
     assert page.message.text() == f"Keg {keg.id} ended."
@@ -58,6 +61,7 @@ def test_custom_litre_size_is_accepted(qtbot, window):
     dialog.beverage.setCurrentText("Cider")
     dialog.size.setCurrentText("20 L")
     click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     keg = Keg.get_by_id(Tap.get_by_id(tap.id).current_keg_id)
     assert keg.full_volume_ml == 20000
 
@@ -70,11 +74,13 @@ def test_bad_input_shows_a_message_and_changes_nothing(qtbot, window):
     dialog = page.dialog
     dialog.beverage.setCurrentText("   ")
     click_ok(qtbot, dialog)
+    qtbot.waitUntil(dialog.error.isVisible)
     assert dialog.isVisible() and dialog.error.isVisible()
     assert "beverage name" in dialog.error.text()
     dialog.beverage.setCurrentText("Mystery")
     dialog.size.setCurrentText("a bucket")
     click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: "unknown keg size" in dialog.error.text())
     assert dialog.isVisible() and "unknown keg size" in dialog.error.text()
     assert Keg.select().count() == 0 and KegSize.select().count() == sizes
     dialog.reject()
@@ -84,6 +90,7 @@ def test_bad_input_shows_a_message_and_changes_nothing(qtbot, window):
     dialog.name.setText("Tap 1")
     dialog.meter.setText("kegboard.flow5")
     click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: "exists already" in dialog.error.text())
     assert dialog.isVisible() and "exists already" in dialog.error.text()
     assert Tap.select().count() == 1
     dialog.reject()
@@ -98,6 +105,7 @@ def test_end_keg_refusal_is_a_message_not_a_crash(qtbot, window, monkeypatch):
     monkeypatch.setattr(page, "confirm", lambda text: True)
     Tap.update(current_keg=None).where(Tap.id == tap.id).execute()
     page.end_selected_keg()
+    qtbot.waitUntil(lambda: not page.message.isHidden())
     assert page.message.property("kind") == "error" and not page.message.isHidden()
     assert "on a tap" in page.message.text()
 
@@ -105,13 +113,14 @@ def test_end_keg_refusal_is_a_message_not_a_crash(qtbot, window, monkeypatch):
 def test_cancel_drink_through_the_ui(qtbot, window, monkeypatch):
     tap = add_tap("Tap 1", "kegboard.flow0")
     keg = start_keg(tap.id, "Racer 5", size="corny")
-    drink = record_drink(tap.id, ticks=0, volume_ml=400)
+    drink = record_drink(tap.id, ticks=0, volume_ml=400).drink
     page = window.kegs_page
     window.nav.setCurrentRow(1)
     qtbot.waitUntil(lambda: page.drinks.rowCount() == 1)
     select_row(page.drink_view, 0)
     monkeypatch.setattr(page, "confirm", lambda text: True)
     qtbot.mouseClick(page.cancel_drink_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text() == f"Drink {drink.id} cancelled.")
     assert not Drink.get_by_id(drink.id).is_valid
     assert Keg.get_by_id(keg.id).served_ml == 0
     qtbot.waitUntil(lambda: page.drinks.rowCount() == 1 and page.drinks.row_values(0)[-1] is False)

@@ -49,6 +49,7 @@ def test_screenshot_of_each_page_with_demo_data(qtbot, make_window, tmp_path):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: len(window.taps_page.cards) == 4)  # the cards are read off the GUI thread
     for row, name in enumerate(PAGES):
         window.nav.setCurrentRow(row)
         if name == "Hives":

@@ -35,7 +35,8 @@ def test_simulated_pour_animates_its_card_and_lands_in_recent_drinks(qtbot, wind
     start_keg(first.id, "Racer 5", size="corny")
     start_keg(second.id, "Hefeweizen", size="corny")
     page = window.taps_page
-    qtbot.waitUntil(lambda: page.cards[second.id].view.keg_id is not None)
+    qtbot.waitUntil(lambda: second.id in page.cards and page.cards[second.id].view.keg_id is not None
+                    and first.id in page.cards)
     card, other = page.cards[second.id], page.cards[first.id]
 
     def pour():
@@ -68,12 +69,14 @@ def test_drink_through_the_http_api_appears_on_the_right_card(qtbot, window, htt
     status, answer = http.json("POST", f"/api/taps/{tap.id}", data=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "X-Kegbot-Api-Key": key})
     assert status == 200, answer
+    qtbot.waitUntil(lambda: tap.id in window.taps_page.cards)
     card = window.taps_page.cards[tap.id]
     qtbot.waitUntil(lambda: card.view.last_pour_ml is not None)
     keg = Keg.get_by_id(card.view.keg_id)
     assert card.view.remaining_ml == pytest.approx(keg.remaining_ml)
     assert card.gauge.value() == round(keg.percent_full * 100)
     assert f"{keg.remaining_ml / 1000:.1f} L" in card.gauge.format()
+    qtbot.waitUntil(lambda: window.taps_page.recent.count() == 1)
     assert "Pilsner" in window.taps_page.recent.item(0).text()
 
 
@@ -85,9 +88,11 @@ def test_low_kicked_and_empty_kegs_look_different(qtbot, window):
     record_drink(low.id, ticks=0, volume_ml=9300)
     record_drink(kicked.id, ticks=0, volume_ml=10100)
     cards = window.taps_page.cards
-    qtbot.waitUntil(lambda: cards[kicked.id].state == "kicked")
+    qtbot.waitUntil(lambda: len(cards) == 4 and [cards[t.id].state for t in (low, kicked, full, empty)]
+                    == ["low", "kicked", "ok", "empty"])
     assert cards[low.id].state == "low" and cards[low.id].badge.text() == "LOW"
     assert cards[kicked.id].badge.text() == "KICKED" and cards[kicked.id].left.text() == "Empty"
+    assert cards[kicked.id].view.remaining_ml == 0 and cards[kicked.id].view.fraction == 0  # over-poured
     assert cards[full.id].state == "ok" and cards[full.id].badge.isHidden()
     assert cards[empty.id].state == "empty" and cards[empty.id].beverage.text() == "No keg on tap"
     assert cards[low.id].property("state") == "low"
@@ -101,6 +106,9 @@ def test_low_kicked_and_empty_kegs_look_different(qtbot, window):
 def test_us_units_show_pints_and_fahrenheit(qtbot, window):
     tap = add_tap("Tap 1", "kegboard.flow0")
     start_keg(tap.id, "Stout", size="corny")
+    qtbot.waitUntil(lambda: tap.id in window.taps_page.cards
+                    and window.taps_page.cards[tap.id].view.keg_id is not None)
     window.prefs.set_units("us")
     card = window.taps_page.cards[tap.id]
-    assert "5.0 gal" in card.gauge.format() and card.left.text() == "≈ 40 pints left"
+    qtbot.waitUntil(lambda: "5.0 gal" in card.gauge.format())
+    assert card.left.text() == "≈ 40 pints left"
