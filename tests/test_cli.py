@@ -92,7 +92,7 @@ def test_export_readings_csv(kd, tmp_path):
     kd("demo-data")
     code, out, _ = kd("admin", "export-readings", "--device", "aa:bb:02")
     rows = list(csv.DictReader(out.splitlines()))
-    assert code == 0 and len(rows) > 2000 and {r["device_id"] for r in rows} == {"aa:bb:02"}
+    assert code == 0 and len(rows) > 2000 and {r["device_id"] for r in rows} == {"AA:BB:02"}
     assert 30 < float(rows[0]["temperature_c"]) < 40 and rows[0]["humidity_pct"]
     first_ts = int(rows[0]["timestamp"])
     target = tmp_path / "out.csv"
@@ -258,7 +258,7 @@ def test_simulate_prints_a_pty_that_carries_valid_traffic(tmp_path, kind):
         else:
             decoder = hv1.Hv1Decoder()
             readings = decoder.feed(bytes(data), int(time.time()))
-            assert readings and {r.device_id for r in readings} <= {"aa:bb:01", "aa:bb:02", "aa:bb:03"}
+            assert readings and {r.device_id for r in readings} <= {"AA:BB:01", "AA:BB:02", "AA:BB:03"}
             assert decoder.stats.bad_checksum == 0
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)

@@ -19,7 +19,7 @@ import peewee
 from kegdash import events
 from kegdash.accounts.models import User
 from kegdash.apiary.models import Device, Reading
-from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS, Value
+from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS, Value, normalise_device_id
 from kegdash.db import database
 from kegdash.prepared import PreparedQuery, slot
 
@@ -57,7 +57,7 @@ _MARK_LAST_READING = PreparedQuery(lambda: (
 
 def _device_for(owner: User, clean: Mapping[str, Value]) -> tuple[Device, bool]:
     """The owner's device with this ``api_id``, created unassigned if new; metadata refreshed."""
-    api_id = str(clean["device_id"])
+    api_id = normalise_device_id(str(clean["device_id"]))
     wanted = {
         "vendor": VENDOR_NAMES.get(str(clean["vendor_id"]), str(clean["vendor_id"]))
         if "vendor_id" in clean else None,

@@ -7,6 +7,7 @@ import peewee
 from kegdash.accounts.models import User
 from kegdash.accounts.passwords import fingerprint, new_secret
 from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey
+from kegdash.apiary.reading_fields import normalise_device_id
 from kegdash.db import database
 from kegdash.prepared import PreparedQuery, slot
 
@@ -70,17 +71,19 @@ def add_hive(apiary_uuid: str, name: str) -> Hive:
 def add_device(
     hive_uuid: str, api_id: str, *, vendor: str = "", model: str = "", name: str = ""
 ) -> Device:
-    """Register a sensor in a hive; its owner is the apiary's owner."""
+    """Register a sensor in a hive; its owner is the apiary's owner. A MAC-style id is stored
+    in its one spelling (``normalise_device_id``); the name defaults to the id as written."""
     hive = Hive.select(Hive, Apiary).join(Apiary).where(Hive.uuid == hive_uuid).first()
     if hive is None:
         raise ApiaryError(f"no hive {hive_uuid!r}")
-    if not api_id.strip() or len(api_id) > 64:
+    written = api_id.strip()
+    if not written or len(api_id) > 64:
         raise ApiaryError(f"invalid device id {api_id!r}")
     try:
         with database.atomic():
             return Device.create(
-                hive=hive, owner=hive.apiary.owner, api_id=api_id.strip(), vendor=vendor,
-                model=model, name=name or api_id.strip(),
+                hive=hive, owner=hive.apiary.owner, api_id=normalise_device_id(written),
+                vendor=vendor, model=model, name=name or written,
             )
     except peewee.IntegrityError:
         raise ApiaryError(f"device {api_id!r} is already registered to this owner") from None

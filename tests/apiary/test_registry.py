@@ -57,3 +57,15 @@ def test_duplicate_reading_key_refused(database):
     Reading.create(device=device, ts=1_700_000_000, temperature=35.0)
     with pytest.raises(peewee.IntegrityError):
         Reading.create(device=device, ts=1_700_000_000, temperature=36.0)
+
+
+def test_mac_style_ids_are_one_device_however_written(database):
+    owner = create_user("beeman")
+    hive = add_hive(add_apiary("Ridge", owner).uuid, "H")
+    device = add_device(hive.uuid, "aa-bb-cc")
+    assert (device.api_id, device.name) == ("AA:BB:CC", "aa-bb-cc")  # the name is as written
+    for spelling in ("AA:BB:CC", "aa:bb:cc", "Aa-bB:cc"):
+        with pytest.raises(ApiaryError, match="already registered"):
+            add_device(hive.uuid, spelling)
+    assert add_device(hive.uuid, "scale-3").api_id == "scale-3"
+    assert add_device(hive.uuid, "Scale-3").api_id == "Scale-3"  # not MAC-style: as written

@@ -10,4 +10,4 @@ def test_sensor_rows_name_the_hive_or_say_unassigned(database):
     add_device(hive.uuid, "aa:bb:01")
     Device.create(owner=owner, api_id="aa:bb:99")
     rows = {api_id: hive_name for _, api_id, _, hive_name, _ in sensor_rows()}
-    assert rows == {"aa:bb:01": "Hive 1", "aa:bb:99": "(unassigned)"}
+    assert rows == {"AA:BB:01": "Hive 1", "aa:bb:99": "(unassigned)"}
