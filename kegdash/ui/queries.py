@@ -223,14 +223,6 @@ def recipe_rows(offset: int, limit: int) -> list[tuple]:
     return [(r.id, r.name, r.owner.username, r.og, r.fg, r.ibu, r.abv, r.modified) for r in query]
 
 
-def sensor_rows() -> list[tuple]:
-    """(uuid, api id, vendor, hive, last reading epoch) for every hive sensor."""
-    query = (Device.select(Device, Hive).join(Hive, JOIN.LEFT_OUTER)
-             .order_by(Device.api_id))
-    return [(d.uuid, d.api_id, d.vendor, d.hive.name if d.hive_id else "(unassigned)",
-             d.last_reading_ts) for d in query]
-
-
 # --- hives ------------------------------------------------------------------------------------
 
 
