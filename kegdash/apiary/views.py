@@ -216,6 +216,12 @@ def _raw(points: list[series.Point]) -> tuple[np.ndarray, np.ndarray]:
             np.array([p.avg for p in points], dtype=float))
 
 
+def _hive_series(curves: dict[str, tuple[np.ndarray, np.ndarray]], bucket: int,
+                 last_ts: int) -> HiveSeries:
+    return HiveSeries(x={f: x for f, (x, _) in curves.items()},
+                      y={f: y for f, (_, y) in curves.items()}, bucket_s=bucket, last_ts=last_ts)
+
+
 def hive_view(hive_id: int, start_ts: int, end_ts: int) -> HiveView:
     """The hive's temperature, humidity and weight over ``[start_ts, end_ts]`` from the
     down-sampled query (bucket averages, so a year stays ~1500 points; raw readings up to two
@@ -224,34 +230,33 @@ def hive_view(hive_id: int, start_ts: int, end_ts: int) -> HiveView:
     if start_ts <= 0:
         start_ts = first_reading_ts(hive_id) or end_ts
     bucket = series.bucket_seconds(start_ts, end_ts + 1)
-    curves = {field: _curve(series.hive_series(hive_id, field, start_ts, end_ts + 1, bucket=bucket),
-                            bucket) for field in SERIES_FIELDS}
-    pooled = HiveSeries(x={f: x for f, (x, _) in curves.items()},
-                        y={f: y for f, (_, y) in curves.items()}, bucket_s=bucket, last_ts=end_ts)
+    pooled = _hive_series({
+        field: _curve(series.hive_series(hive_id, field, start_ts, end_ts + 1, bucket=bucket), bucket)
+        for field in SERIES_FIELDS}, bucket, end_ts)
     sensors = hive_sensors(hive_id)
-    several = len(sensors) > 1
-    return HiveView(pooled, tuple(
-        SensorSeries(sensor.uuid, sensor.name, *(
-            _curve(series.device_series(sensor.id, "temperature", start_ts, end_ts + 1, bucket=bucket),
-                   bucket) if several else (np.empty(0), np.empty(0))))
-        for sensor in sensors))
+
+    def own_curve(sensor: Sensor) -> tuple[np.ndarray, np.ndarray]:
+        if len(sensors) < 2:
+            return np.empty(0), np.empty(0)
+        return _curve(series.device_series(sensor.id, "temperature", start_ts, end_ts + 1,
+                                           bucket=bucket), bucket)
+
+    return HiveView(pooled, tuple(SensorSeries(s.uuid, s.name, *own_curve(s)) for s in sensors))
 
 
 def readings_after(hive_id: int, after_ts: int) -> HiveView:
     """Raw readings newer than ``after_ts``: what a live plot appends without reloading."""
     points = {field: series.hive_series(hive_id, field, after_ts + 1, 2**62, bucket=0)
               for field in SERIES_FIELDS}
-    curves = {field: _raw(found) for field, found in points.items()}
     last_ts = max([after_ts, *(found[-1].ts for found in points.values() if found)])
-    new = HiveSeries(x={f: x for f, (x, _) in curves.items()},
-                     y={f: y for f, (_, y) in curves.items()}, bucket_s=0, last_ts=last_ts)
+    new = _hive_series({field: _raw(found) for field, found in points.items()}, 0, last_ts)
     sensors = hive_sensors(hive_id)
     if len(sensors) < 2:
         return HiveView(new, ())
     return HiveView(new, tuple(
-        SensorSeries(sensor.uuid, sensor.name, *_raw(
-            series.device_series(sensor.id, "temperature", after_ts + 1, 2**62, bucket=0)))
-        for sensor in sensors))
+        SensorSeries(s.uuid, s.name, *_raw(series.device_series(s.id, "temperature", after_ts + 1,
+                                                                2**62, bucket=0)))
+        for s in sensors))
 
 
 # --- latest values ---------------------------------------------------------------------------
