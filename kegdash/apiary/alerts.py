@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from peewee import Expression, fn
 
-from kegdash.apiary.models import Apiary, Device, Hive, Reading
+from kegdash.apiary.models import Hive, Reading
 from kegdash.apiary.reading_fields import FUTURE_SLACK_S
-from kegdash.apiary.views import Sensor, hive_sensors
+from kegdash.apiary.views import Sensor, hive_choices, hive_sensors
 from kegdash.db import database
 from kegdash.site_settings import get_settings
 
@@ -287,29 +287,28 @@ def hive_alerts(hive_id: int, since: int, until: int | None = None,
     """The hive's alerts that were on at some time in ``[since, until]``, by start time; readings
     after ``until`` are not looked at. ``until`` defaults to now, counting the readings stamped
     up to five minutes ahead that uploads may carry. ``rules`` default to the site's."""
-    hive = Hive.select(Hive.id, Hive.uuid, Hive.name).where(Hive.id == hive_id).get()
-    return _alerts_of(hive, since, until, rules)
+    hive = Hive.select(Hive.id, Hive.uuid, Hive.name).where(Hive.id == hive_id).tuples().get()
+    return _alerts_of(*hive, since, until, rules)
 
 
 def alerts(since: int, until: int | None = None, *, hive_uuid: str | None = None,
            rules: AlertRules | None = None) -> list[HiveAlert]:
-    """The alerts of every hive that has a sensor, or of the hive ``hive_uuid`` (LookupError if
-    there is none), by apiary, hive and start time; as :func:`hive_alerts`."""
-    hives = Hive.select(Hive.id, Hive.uuid, Hive.name)
+    """The alerts of every hive that has a sensor (in the order of ``views.hive_choices``), or
+    of the hive ``hive_uuid`` (LookupError if there is none); as :func:`hive_alerts`."""
     if hive_uuid is None:
-        hives = (hives.join(Apiary).switch(Hive).join(Device).distinct()
-                 .order_by(Apiary.name, Hive.name, Hive.id))
+        hives = [(c.id, c.uuid, c.name) for c in hive_choices()]
     else:
-        hives = hives.where(Hive.uuid == hive_uuid)
-        if not hives.exists():
+        hives = list(Hive.select(Hive.id, Hive.uuid, Hive.name).where(Hive.uuid == hive_uuid).tuples())
+        if not hives:
             raise LookupError(f"no hive {hive_uuid!r}")
     rules = rules or AlertRules.current()
-    return [alert for hive in hives for alert in _alerts_of(hive, since, until, rules)]
+    return [alert for hive in hives for alert in _alerts_of(*hive, since, until, rules)]
 
 
-def _alerts_of(hive: Hive, since: int, until: int | None, rules: AlertRules | None) -> list[HiveAlert]:
+def _alerts_of(hive_id: int, hive_uuid: str, hive_name: str, since: int, until: int | None,
+               rules: AlertRules | None) -> list[HiveAlert]:
     until = int(time.time()) + FUTURE_SLACK_S if until is None else until
-    found = _evaluate(hive_sensors(hive.id), since, until, rules or AlertRules.current())
-    return [HiveAlert(hive.id, hive.uuid, hive.name, f.kind, f.start_ts, f.end_ts, f.values,
+    found = _evaluate(hive_sensors(hive_id), since, until, rules or AlertRules.current())
+    return [HiveAlert(hive_id, hive_uuid, hive_name, f.kind, f.start_ts, f.end_ts, f.values,
                       f.sensor.uuid if f.sensor else "", f.sensor.name if f.sensor else "")
             for f in sorted(found, key=lambda f: (f.start_ts, KINDS.index(f.kind)))]
