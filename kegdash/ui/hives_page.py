@@ -186,11 +186,11 @@ class HivesPage(QWidget):
             self._alerts_shown, self.rules, self.hive_alerts = asked, rules, alerts
 
     def _reload_alerts(self) -> None:
-        """Find the shown hive's alerts again (the thresholds changed)."""
-        if self.shown_request is None:
+        """Find the chosen hive's alerts again (the thresholds changed)."""
+        if self._request is None:
             return
         request, asked = self._request, self._ask_alerts()
-        hive_id, since = self.shown_request[:2]
+        hive_id, since = request[:2]
         self.runner.submit(lambda: alerts_under_current_rules(hive_id, since),
                            lambda found: self._set_alerts(request, asked, *found), self._failed)
 
@@ -357,8 +357,8 @@ class HivesPage(QWidget):
     def _fetch_new(self) -> None:
         if self.view is None or self.hive_id is None:
             return
-        hive_id, after, request = self.hive_id, self.view.series.last_ts, self._request
-        since, asked = self.shown_request[1], self._ask_alerts()
+        hive_id, after, request = self.hive_id, self.view.series.last_ts, self.shown_request
+        since, asked = request[1], self._ask_alerts()
 
         def fetch() -> tuple[HiveView, AlertRules, list[HiveAlert]]:
             return apiary_views.readings_after(hive_id, after), *alerts_under_current_rules(hive_id, since)
