@@ -7,16 +7,22 @@ command creates (a key, a uuid, a client secret) is printed last on stdout for s
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import json
 import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kegdash import __version__
+from kegdash import __version__, fmt
 from kegdash.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from kegdash.apiary.alerts import HiveAlert
 
 log = logging.getLogger("kegdash")
 
@@ -147,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=int, metavar="EPOCH", help="first timestamp (Unix seconds)")
     p.add_argument("--until", type=int, metavar="EPOCH", help="last timestamp (Unix seconds)")
     p.add_argument("--output", metavar="FILE", help="write to FILE and print the row count")
+    p = task("hive-alerts", "current and recent hive alerts (swarm, brood, spike, silent, "
+                            "battery) from the raw readings, with the hive_* site settings as "
+                            "thresholds; one line per alert, nothing when there is none (for cron)")
+    p.add_argument("--hive", metavar="UUID", help="one hive (default: every hive with a sensor)")
+    p.add_argument("--since", type=int, metavar="EPOCH",
+                   help="alerts on at any time since then (Unix seconds; default 24 hours ago)")
     p = task("set-units", "units the Beekeeping.io API reads and writes (kegdash stores °C and kg)")
     p.add_argument("--temperature", choices=["C", "F"])
     p.add_argument("--weight", choices=["kg", "lb"])
@@ -182,6 +194,48 @@ def _site_setting(args: argparse.Namespace) -> None:
         return
     for key, value in values.items():
         print(f"{key}: {json.dumps(value)}")
+
+
+def _utc(ts: int) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _alert_text(alert: HiveAlert) -> str:
+    """What an alert found, in °C, kg and %."""
+    v = alert.values
+    match alert.kind:
+        case "swarm":
+            text = f"weight fell {v['from_kg']:.2f} -> {v['to_kg']:.2f} kg ({v['drop_kg']:.2f} kg)"
+        case "brood":
+            text = f"{v['last_c']:.1f} °C at the last reading, {v['min_c']:.1f}-{v['max_c']:.1f} °C"
+        case "spike":
+            text = f"{v['from_c']:.1f} -> {v['to_c']:.1f} °C"
+        case "silent":
+            text = f"no reading for {fmt.duration(v['silent_s'])}"
+        case _:  # battery
+            text = f"{v['last_pct']:.0f} % (lowest {v['min_pct']:.0f} %)"
+    return f"{alert.sensor_name}: {text}" if alert.sensor_name else text
+
+
+def _hive_alerts(args: argparse.Namespace) -> None:
+    from kegdash.apiary.alerts import alerts
+
+    now = int(time.time())
+    since = now - 86400 if args.since is None else args.since
+    if since > now:
+        raise CommandError(f"--since {since} is in the future")
+    try:
+        found = alerts(since, hive_uuid=args.hive)
+    except LookupError as exc:
+        raise CommandError(exc.args[0]) from None
+    if args.json:
+        print(json.dumps({"since": since, "now": now, "alerts": [
+            {**dataclasses.asdict(alert), "ongoing": alert.ongoing} for alert in found]}))
+        return
+    for alert in found:
+        end = "ongoing" if alert.ongoing else _utc(alert.end_ts)
+        print(f"{_utc(alert.start_ts)} - {end}  {alert.hive_name} ({alert.hive_uuid})  "
+              f"{alert.kind}  {_alert_text(alert)}")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -293,6 +347,8 @@ def cmd_admin(args: argparse.Namespace) -> None:
                 export_readings_csv(sys.stdout, **query)
         except LookupError as exc:
             raise CommandError(exc.args[0]) from None
+    elif t == "hive-alerts":
+        _hive_alerts(args)
     elif t == "set-units":
         if args.temperature is None and args.weight is None:
             raise CommandError("set-units needs --temperature C|F and/or --weight kg|lb")

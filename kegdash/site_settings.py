@@ -35,9 +35,13 @@ DEFAULTS: dict[str, Any] = {
     # Hive alerts (``spec/hives.md`` §1.8): the brood nest is kept at 34-36 °C; a swarm takes a
     # kilogram or more of bees within minutes, while a scale's daily drift is a few hundred grams;
     # sensors report every 5-15 minutes, so two silent hours mean a flat battery or no radio; below
-    # 20 % a sensor battery has days left.
+    # 20 % a sensor battery has days left. The brood alert waits for the band to be left for an
+    # hour (a lid opened for an inspection is not a brood problem); a colony holds its brood
+    # within about a degree, so 3 °C between two readings is a sudden heat or cold spike.
     "hive_brood_min_c": 32.0,
     "hive_brood_max_c": 36.0,
+    "hive_brood_sustained_minutes": 60,
+    "hive_spike_c": 3.0,
     "hive_swarm_drop_kg": 1.0,
     "hive_swarm_window_minutes": 30,
     "hive_silent_hours": 2.0,
@@ -47,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
 BOUNDS: dict[str, tuple[float, float]] = {
     "hive_brood_min_c": (20.0, 45.0),
     "hive_brood_max_c": (20.0, 45.0),
+    "hive_brood_sustained_minutes": (0, 1440),
+    "hive_spike_c": (0.5, 20.0),
     "hive_swarm_drop_kg": (0.2, 10.0),
     "hive_swarm_window_minutes": (5, 240),
     "hive_silent_hours": (0.25, 168.0),
@@ -87,6 +93,8 @@ _VALID: dict[str, Any] = {
     "web_session_secret": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None,
     "hive_brood_min_c": _number("hive_brood_min_c"),
     "hive_brood_max_c": _number("hive_brood_max_c"),
+    "hive_brood_sustained_minutes": _number("hive_brood_sustained_minutes", whole=True),
+    "hive_spike_c": _number("hive_spike_c"),
     "hive_swarm_drop_kg": _number("hive_swarm_drop_kg"),
     "hive_swarm_window_minutes": _number("hive_swarm_window_minutes", whole=True),
     "hive_silent_hours": _number("hive_silent_hours"),

@@ -92,7 +92,7 @@ def test_export_readings_csv(kd, tmp_path):
     kd("demo-data")
     code, out, _ = kd("admin", "export-readings", "--device", "aa:bb:02")
     rows = list(csv.DictReader(out.splitlines()))
-    assert code == 0 and len(rows) > 2000 and {r["device_id"] for r in rows} == {"aa:bb:02"}
+    assert code == 0 and len(rows) > 2000 and {r["device_id"] for r in rows} == {"AA:BB:02"}
     assert 30 < float(rows[0]["temperature_c"]) < 40 and rows[0]["humidity_pct"]
     first_ts = int(rows[0]["timestamp"])
     target = tmp_path / "out.csv"
@@ -258,7 +258,7 @@ def test_simulate_prints_a_pty_that_carries_valid_traffic(tmp_path, kind):
         else:
             decoder = hv1.Hv1Decoder()
             readings = decoder.feed(bytes(data), int(time.time()))
-            assert readings and {r.device_id for r in readings} <= {"aa:bb:01", "aa:bb:02", "aa:bb:03"}
+            assert readings and {r.device_id for r in readings} <= {"AA:BB:01", "AA:BB:02", "AA:BB:03"}
             assert decoder.stats.bad_checksum == 0
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
@@ -312,3 +312,60 @@ def test_a_deactivated_user_is_shut_out_until_reactivated(kd):
     assert authenticate("mikey", "hops") is not None
     code, _, err = kd("admin", "deactivate-user", "nobody")
     assert code != 0 and "nobody" in err
+
+
+def test_hive_alerts_for_cron_and_monitoring(kd, capsys):
+    from kegdash.apiary.models import Device, Reading
+
+    code, out, _ = kd("admin", "hive-alerts")
+    assert code == 0 and out == "", "nothing to say: nothing printed, so cron mails nothing"
+    kd("admin", "create-user", "beeman")
+    apiary = last_line(kd("admin", "add-apiary", "Ridge", "--owner", "beeman")[1])
+    hive = last_line(kd("admin", "add-hive", apiary, "Hive 1")[1])
+    kd("admin", "add-device", hive, "aa:bb:01")
+    device = Device.get()
+    now = int(time.time())
+    last = now - 3 * 3600 - 1800  # silent for three and a half hours
+    rows = [{"device": device.id, "ts": ts, "weight": 40.0 if ts < last - 3600 else 38.0,
+             "battery": 50.0 if ts < last - 1800 else 15.0} for ts in range(now - 2 * 86400, last + 1, 300)]
+    Reading.insert_many(rows).execute()
+
+    code, out, _ = kd("admin", "hive-alerts")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 3
+    swarm, battery, silent = (line.split("  ") for line in lines)
+    assert swarm[1:] == [f"Hive 1 ({hive})", "swarm", "aa:bb:01: weight fell 40.00 -> 38.00 kg (2.00 kg)"]
+    assert swarm[0] == f"{utc(last - 3900)} - {utc(last - 3600)}"
+    assert battery[0] == f"{utc(last - 1800)} - ongoing"
+    assert battery[2:] == ["battery", "aa:bb:01: 15 % (lowest 15 %)"]
+    assert silent[0] == f"{utc(last)} - ongoing" and silent[2:] == ["silent", "no reading for 3 h"]
+
+    code, out, _ = kd("admin", "hive-alerts", "--hive", hive, "--since", str(now - 600), "--json")
+    found = json.loads(out)
+    assert code == 0 and found["since"] == now - 600 and abs(found["now"] - now) < 60
+    assert [(a["kind"], a["ongoing"], a["end_ts"]) for a in found["alerts"]] == [
+        ("battery", True, None), ("silent", True, None)]  # the swarm had ended before
+    assert found["alerts"][0] | {"start_ts": 0} == {
+        "hive_id": 1, "hive_uuid": hive, "hive_name": "Hive 1", "kind": "battery", "start_ts": 0,
+        "end_ts": None, "values": {"last_pct": 15.0, "min_pct": 15.0}, "sensor_uuid": device.uuid,
+        "sensor_name": "aa:bb:01", "ongoing": True}
+
+    kd("admin", "setting", "hive_silent_hours", "4")
+    kd("admin", "setting", "hive_battery_low_percent", "10")
+    code, out, _ = kd("admin", "hive-alerts", "--since", str(now - 600))
+    assert code == 0 and out == ""
+
+    code, _, err = kd("admin", "hive-alerts", "--hive", "nope")
+    assert code == 1 and err == "kegdash: error: no hive 'nope'\n"
+    code, _, err = kd("admin", "hive-alerts", "--since", str(now + 3600))
+    assert code == 1 and "is in the future" in err and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        main(["admin", "hive-alerts", "--help"])
+    shown = capsys.readouterr().out
+    assert "--hive UUID" in shown and "--since EPOCH" in shown and "--json" in shown
+
+
+def utc(ts: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -208,3 +208,41 @@ def test_hive_alert_settings_have_defaults_bounds_and_an_ordered_brood_band(data
     assert get_setting("hive_swarm_drop_kg") == 0.75
     assert seen == [SettingChanged(key=k) for k in
                     ("hive_brood_max_c", "hive_brood_min_c", "hive_swarm_drop_kg")]
+
+
+def test_device_ids_get_one_spelling_and_an_owners_duplicates_merge(tmp_path):
+    """Migration 0004: ``aa:bb:cc`` and ``AA-BB-CC`` of one owner become one device."""
+    from kegdash.apiary.models import Apiary, Device, Hive, Reading
+
+    before = tmp_path / "before"
+    before.mkdir()
+    for script in kdb.MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"):
+        if int(script.name[:4]) < 4:
+            shutil.copy(script, before)
+    db = kdb.make_database(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    kdb.database.initialize(db)
+    assert kdb.migrate(db, before)[-1] == "0003_web_sessions"
+    ts = 1_700_000_000
+    owner, other = User.create(username="beeman"), User.create(username="other")
+    hive = Hive.create(apiary=Apiary.create(name="Ridge", owner=owner), name="H")
+    loose = Device.create(owner=owner, api_id="aa:bb:cc", last_reading_ts=ts + 60)  # older, no hive
+    placed = Device.create(owner=owner, api_id="AA-BB-CC", hive=hive, last_reading_ts=ts)
+    theirs = Device.create(owner=other, api_id="aa:bb:cc")
+    Device.create(owner=owner, api_id="scale-3")
+    Reading.insert_many([
+        {"device": loose.id, "ts": ts, "temperature": 20.0},  # the same second as placed's
+        {"device": loose.id, "ts": ts + 60, "temperature": 21.0},
+        {"device": placed.id, "ts": ts, "temperature": 35.0},
+        {"device": theirs.id, "ts": ts, "temperature": 30.0},
+    ]).execute()
+
+    assert kdb.migrate(db) == ["0004_device_id_spelling"]
+    devices = {(d.owner_id, d.api_id): d for d in Device.select()}
+    assert set(devices) == {(owner.id, "AA:BB:CC"), (other.id, "AA:BB:CC"), (owner.id, "scale-3")}
+    kept = devices[(owner.id, "AA:BB:CC")]
+    assert (kept.id, kept.hive_id, kept.last_reading_ts) == (placed.id, hive.id, ts + 60)
+    assert list(Reading.select(Reading.ts, Reading.temperature).where(Reading.device == kept.id)
+                .order_by(Reading.ts).tuples()) == [(ts, 35.0), (ts + 60, 21.0)]
+    assert Reading.get(Reading.device == theirs.id).temperature == 30.0
+    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()

@@ -23,10 +23,11 @@ def test_demo_set_is_consistent(database):
         assert 0 < keg.percent_full < 1
     assert Drink.select().where(Drink.pour_time > NOW).count() == 0
     from kegdash.apiary.models import Device
+    from kegdash.apiary.reading_fields import normalise_device_id
     from kegdash.hw.simulators import demo_hive_weights
 
     for api_id, weight in demo_hive_weights().items():
-        last = (Reading.select().join(Device).where(Device.api_id == api_id)
+        last = (Reading.select().join(Device).where(Device.api_id == normalise_device_id(api_id))
                 .order_by(Reading.ts.desc()).first())
         assert last.weight == weight, "the live simulator must continue where the month ends"
     temps = [r.temperature for r in Reading.select()]

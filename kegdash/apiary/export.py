@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TextIO
 
 from kegdash.apiary.models import Device, Reading
-from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS
+from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS, normalise_device_id
 
 UNITS = {"temperature": "C", "humidity": "%", "weight": "kg", "signal": "%", "battery": "%"}
 
@@ -25,7 +25,8 @@ def export_readings_csv(
     query = (Reading.select(Reading, Device).join(Device)
              .order_by(Device.api_id, Reading.ts).objects())
     if device is not None:
-        devices = list(Device.select(Device.id).where((Device.uuid == device) | (Device.api_id == device)))
+        devices = list(Device.select(Device.id).where(
+            (Device.uuid == device) | (Device.api_id == normalise_device_id(device))))
         if not devices:
             raise LookupError(f"no device {device!r}")
         query = query.where(Reading.device.in_([d.id for d in devices]))

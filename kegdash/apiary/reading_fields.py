@@ -25,6 +25,7 @@ from kegdash.units import f_to_c, lb_to_kg
 NUMBER_RE = re.compile(r"-?[0-9]{1,6}(?:\.[0-9]{1,6})?")
 TIMESTAMP_RE = re.compile(r"[0-9]{1,10}")
 IDENT_RE = re.compile(r"[A-Za-z0-9:._-]{1,64}")
+MAC_STYLE_RE = re.compile(r"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){2,}")
 
 EARLIEST_TIMESTAMP = 1420070400  # 2015-01-01T00:00:00Z
 FUTURE_SLACK_S = 300
@@ -84,6 +85,19 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def normalise_device_id(device_id: str) -> str:
+    """The one spelling of a MAC-style device id: upper-case hex pairs joined by colons.
+
+    A sensor, its gateway and its owner may write the same id as ``AA:BB:CC``, ``aa:bb:cc`` or
+    ``aa-bb-cc``; they are one device. MAC-style means three or more pairs of hex digits
+    joined by ``:`` or ``-`` (BroodMinder's ``56:12:A7``, a full MAC); any other id is kept
+    as written and matched exactly.
+    """
+    if MAC_STYLE_RE.fullmatch(device_id):
+        return device_id.upper().replace("-", ":")
+    return device_id
+
+
 def validate_field(
     name: str,
     raw: str,
@@ -96,7 +110,8 @@ def validate_field(
     """Check one field's text and return its canonical value, or raise :class:`FieldError`.
 
     Identifiers come back as ``str`` (``vendor_id`` ``broodmonder`` is the seed's typo for
-    ``broodminder``, both stored as the latter), ``timestamp`` as ``int`` (checked
+    ``broodminder``, both stored as the latter; a MAC-style ``device_id`` in the spelling of
+    :func:`normalise_device_id`), ``timestamp`` as ``int`` (checked
     against ``now``, default the current time), measurements as ``float`` in °C / kg / %.
     """
     if name not in KNOWN_FIELDS:
@@ -106,6 +121,8 @@ def validate_field(
             raise FieldError(name, "expected 1-64 of A-Z a-z 0-9 : . _ -")
         if name == "vendor_id" and raw.lower() in ("broodminder", "broodmonder"):
             return "broodminder"
+        if name == "device_id":
+            return normalise_device_id(raw)
         return raw
     if name == "timestamp":
         if TIMESTAMP_RE.fullmatch(raw) is None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from kegdash.accounts.models import User
-from kegdash.apiary.models import Device, Reading
-from kegdash.apiary.readings import store_reading
+from kegdash.accounts.views import Principal, by_username
+from kegdash.apiary.readings import SOURCE_SERIAL, store_reading
+from kegdash.apiary.views import device_owners
 from kegdash.hw.hv1 import Hv1Decoder, Hv1Reading
 from kegdash.site_settings import get_setting
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 class HiveGatewayProtocol:
     kind = "hive-gateway"
 
-    def __init__(self, source: int = Reading.SOURCE_SERIAL) -> None:
+    def __init__(self, source: int = SOURCE_SERIAL) -> None:
         self.decoder = Hv1Decoder()
         self.source = source
         self.results: Counter[str] = Counter()
@@ -44,18 +44,15 @@ class HiveGatewayProtocol:
     def counters(self) -> dict[str, object]:
         return {**self.decoder.stats.as_dict(), **self.results}
 
-    def _owner(self, api_id: str) -> User | None:
-        owners = list(
-            User.select().join(Device, on=(Device.owner == User.id))
-            .where(Device.api_id == api_id).limit(2)
-        )
+    def _owner(self, api_id: str) -> Principal | None:
+        owners = device_owners(api_id)
         if len(owners) == 1:
             return owners[0]
         if len(owners) > 1:
             self.results["ambiguous_device"] += 1
             log.warning("device %s is registered by several owners; reading dropped", api_id)
             return None
-        return User.get_or_none(User.username == get_setting("operator"))
+        return by_username(get_setting("operator"))
 
     def _store(self, reading: Hv1Reading) -> None:
         if not reading.values:

@@ -106,6 +106,8 @@ class Hv1Reading:
     """
 
     device_id: str
+    """In the apiary's one spelling: ``aa-bb-cc`` and ``AA:BB:CC`` are one device, here too for
+    ``seq`` and duplicate tracking."""
     timestamp: int
     host_timestamp: bool
     values: dict[str, float]

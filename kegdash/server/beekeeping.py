@@ -13,7 +13,7 @@ from typing import Any
 
 import bottle
 
-from kegdash.accounts.models import User
+from kegdash.accounts.views import Principal
 from kegdash.apiary.reading_fields import KNOWN_FIELDS, validate_reading
 from kegdash.apiary.readings import store_reading
 from kegdash.server import dialect
@@ -47,15 +47,15 @@ def data_upload() -> dict[str, Any]:
     stored = store_reading(owner, clean)
     description = "Data uploaded OK" if stored.stored else "Data already received; the first upload is kept"
     return envelope(200, description, {
-        "device_uuid": stored.device.uuid,
-        "api_id": stored.device.api_id,
+        "device_uuid": stored.device_uuid,
+        "api_id": stored.api_id,
         "timestamp": str(stored.ts),
         "duplicate": "0" if stored.stored else "1",
         "device_created": "1" if stored.device_created else "0",
     })
 
 
-def _detail(lookup: Callable[[str, User], dict[str, str]], description: str) -> dict[str, Any]:
+def _detail(lookup: Callable[[str, Principal], dict[str, str]], description: str) -> dict[str, Any]:
     params = request_params()
     owner = licensed_owner(params)
     return envelope(200, description, lookup(required_uuid(params), owner))

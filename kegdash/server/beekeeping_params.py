@@ -8,7 +8,7 @@ import json
 
 import bottle
 
-from kegdash.accounts.models import User
+from kegdash.accounts.views import Principal
 from kegdash.apiary.reading_fields import (
     DEFAULT_LIMITS,
     KNOWN_FIELDS,
@@ -16,7 +16,7 @@ from kegdash.apiary.reading_fields import (
     TEMPERATURE_RANGE_C,
     FieldError,
 )
-from kegdash.apiary.registry import owner_for_license_key
+from kegdash.apiary.views import owner_for_license_key
 from kegdash.server.beekeeping_envelope import BeekeepingError
 from kegdash.units import c_to_f, kg_to_lb
 
@@ -77,7 +77,7 @@ def request_params() -> dict[str, str]:
     return params
 
 
-def licensed_owner(params: dict[str, str]) -> User:
+def licensed_owner(params: dict[str, str]) -> Principal:
     """The owner of the request's licence key: missing → 401, unknown or disabled → 403."""
     key = params.get("license_key", "")
     if not key:

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from kegdash import events, fmt
+from kegdash.apiary import views as apiary_views
 from kegdash.hw.devices import PortInfo, serial_ports
-from kegdash.ui import queries
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.layouts import hint, left_row
 from kegdash.ui.table_model import read_only_table
@@ -162,11 +162,13 @@ class DevicesPage(QWidget):
             self.port.setText(self.ports[rows[0].row()].device)
 
     def reload_sensors(self) -> None:
-        rows = queries.sensor_rows()
+        rows = apiary_views.sensor_rows()
         self.sensors.setRowCount(len(rows))
-        for row, (_, api_id, vendor, hive, last_ts) in enumerate(rows):
+        for row, sensor in enumerate(rows):
+            last_ts = sensor.last_reading_ts
             last = dt.datetime.fromtimestamp(last_ts, dt.UTC).replace(tzinfo=None) if last_ts else None
-            for column, value in enumerate((api_id, vendor, hive, fmt.ago(last))):
+            hive = sensor.hive if sensor.hive is not None else "(unassigned)"
+            for column, value in enumerate((sensor.api_id, sensor.vendor, hive, fmt.ago(last))):
                 self.sensors.setItem(row, column, QTableWidgetItem(value))
 
     # --- actions -------------------------------------------------------------------------------

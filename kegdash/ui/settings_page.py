@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 from kegdash import fmt
 from kegdash.accounts import key_admin
 from kegdash.accounts.views import active_usernames, api_key_rows
+from kegdash.apiary import registry as apiary_registry
+from kegdash.apiary import views as apiary_views
 from kegdash.config import UNITS, ConfigError, Settings, config_path, save_server_address
 from kegdash.server.runner import ServerError
 from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
@@ -309,7 +311,7 @@ class SettingsPage(QWidget):
                               for r in api_key_rows()])
         _fill(self.license_keys, [(r.key_id, (r.owner, f"{r.prefix}…", fmt.local_time(r.created),
                                               "enabled" if r.enabled else "disabled"))
-                                  for r in key_admin.license_key_rows()])
+                                  for r in apiary_views.license_key_rows()])
 
     def set_server(self, text: str) -> None:
         self.server.setText(text)
@@ -361,7 +363,7 @@ class SettingsPage(QWidget):
         if owner is None:
             self.show_message("Create a user first (kegdash admin add-user).", "error")
             return
-        key = key_admin.create_license_key(owner)
+        key = apiary_registry.create_license_key(owner)
         self._show_keys()
         self.new_key.show_key(f"New licence key for {owner}", key)
         self.show_message(f"Licence key created for {owner}.")
@@ -371,8 +373,8 @@ class SettingsPage(QWidget):
         if key_id is None:
             self.show_message("Select a licence key first.", "error")
             return
-        enabled = next(r.enabled for r in key_admin.license_key_rows() if r.key_id == key_id)
-        key_admin.set_license_enabled(key_id, not enabled)
+        enabled = next(r.enabled for r in apiary_views.license_key_rows() if r.key_id == key_id)
+        apiary_registry.set_license_enabled(key_id, not enabled)
         self._show_keys()
         self.show_message(f"Licence key {'disabled' if enabled else 'enabled'}.")
 

@@ -11,6 +11,7 @@ from kegdash.apiary.reading_fields import (
     KNOWN_FIELDS,
     FieldError,
     Limits,
+    normalise_device_id,
     validate_field,
     validate_reading,
 )
@@ -123,6 +124,17 @@ def test_timestamp_defaults_to_the_clock():
 @pytest.mark.parametrize("raw", ["AA:BB:CC", "56:12:A7", "scale-3", "a.b_c-d", "x" * 64])
 def test_identifiers_accepted(raw):
     assert validate_field("device_id", raw) == raw
+
+
+@pytest.mark.parametrize(("raw", "stored"), [
+    ("aa:bb:cc", "AA:BB:CC"), ("aa-bb-cc", "AA:BB:CC"), ("Aa-bB:cC", "AA:BB:CC"),
+    ("01-23-45-67-89-ab", "01:23:45:67:89:AB"), ("56:12:a7", "56:12:A7"),
+    ("ab-cd", "ab-cd"), ("abc-de-f0", "abc-de-f0"), ("dev-10-20", "dev-10-20"), ("aa.bb.cc", "aa.bb.cc"),
+])
+def test_mac_style_device_ids_have_one_spelling(raw, stored):
+    assert normalise_device_id(raw) == stored
+    assert validate_field("device_id", raw) == stored
+    assert validate_field("model_id", raw) == raw  # only the device's identity
 
 
 @pytest.mark.parametrize("raw", ["", "x" * 65, "bad id", "a/b", "a&b", "é", "a\n"])

@@ -1,15 +1,17 @@
 import pytest
 
-from kegdash.accounts.users import create_user
+from kegdash.accounts.users import AccountError, create_user
 from kegdash.apiary.models import Device, Hive, Reading
 from kegdash.apiary.registry import (
     ApiaryError,
     add_apiary,
     add_device,
     add_hive,
+    create_license_key,
     issue_license_key,
-    owner_for_license_key,
+    set_license_enabled,
 )
+from kegdash.apiary.views import license_key_rows, owner_for_license_key
 
 
 def test_license_keys(database):
@@ -57,3 +59,33 @@ def test_duplicate_reading_key_refused(database):
     Reading.create(device=device, ts=1_700_000_000, temperature=35.0)
     with pytest.raises(peewee.IntegrityError):
         Reading.create(device=device, ts=1_700_000_000, temperature=36.0)
+
+
+def test_mac_style_ids_are_one_device_however_written(database):
+    owner = create_user("beeman")
+    hive = add_hive(add_apiary("Ridge", owner).uuid, "H")
+    device = add_device(hive.uuid, "aa-bb-cc")
+    assert (device.api_id, device.name) == ("AA:BB:CC", "aa-bb-cc")  # the name is as written
+    for spelling in ("AA:BB:CC", "aa:bb:cc", "Aa-bB:cc"):
+        with pytest.raises(ApiaryError, match="already registered"):
+            add_device(hive.uuid, spelling)
+    assert add_device(hive.uuid, "scale-3").api_id == "scale-3"
+    assert add_device(hive.uuid, "Scale-3").api_id == "Scale-3"  # not MAC-style: as written
+
+
+def test_licence_keys_can_be_disabled_and_enabled_again(database):
+    create_user("bee")
+    key = create_license_key("bee")
+    (row,) = license_key_rows()
+    assert (row.owner, row.prefix, row.enabled) == ("bee", key[:8], True)
+    set_license_enabled(row.key_id, False)
+    assert owner_for_license_key(key) is None and not license_key_rows()[0].enabled
+    set_license_enabled(row.key_id, True)
+    assert owner_for_license_key(key).username == "bee"
+
+
+def test_unknown_licence_keys_and_users_are_refused(database):
+    with pytest.raises(ApiaryError, match="#98"):
+        set_license_enabled(98, False)
+    with pytest.raises(AccountError):
+        create_license_key("nobody")

@@ -305,6 +305,16 @@ def test_same_reading_twice_is_a_duplicate():
     assert len(out) == 2 and stats.duplicate == 1
 
 
+def test_a_mac_style_id_is_one_device_in_any_spelling():
+    out, stats = decode(
+        line("HV1,device_id=aa-bb-cc,timestamp=1717243200,seq=1,weight=40"),
+        line("HV1,device_id=AA:BB:CC,timestamp=1717243200,seq=2,weight=40"),  # the same reading
+        line("HV1,device_id=aa:bb:cc,timestamp=1717243500,seq=4,weight=41"),
+    )
+    assert [(r.device_id, r.missed) for r in out] == [("AA:BB:CC", 0), ("AA:BB:CC", 2)]
+    assert stats.duplicate == 1 and stats.seq_gaps == 1
+
+
 def test_readings_without_timestamp_are_not_duplicates_by_time():
     frame = line("HV1,device_id=d1,weight=40")
     out, stats = decode(frame, frame)

@@ -171,9 +171,9 @@ def test_hive_gateway_lines_are_stored_and_bad_fields_dropped(tmp_path, database
         pty.close()
     first = Reading.get(Reading.ts == now - 60)
     assert (first.temperature, first.weight, first.source) == (34.6, 48.35, Reading.SOURCE_SERIAL)
-    second = Reading.get((Reading.ts == now) & (Reading.device == Device.get(api_id="aa:bb:01")))
+    second = Reading.get((Reading.ts == now) & (Reading.device == Device.get(api_id="AA:BB:01")))
     assert (second.temperature, second.humidity) == (None, 61.2)
-    unassigned = Device.get(Device.api_id == "aa:bb:99")
+    unassigned = Device.get(Device.api_id == "AA:BB:99")
     assert unassigned.hive_id is None and unassigned.owner_id == owner.id
     stats = link.protocol.decoder.stats
     assert stats.bad_checksum == 1 and stats.bad_value == 1

@@ -84,7 +84,7 @@ def test_every_field_is_accepted_and_stored_in_canonical_units(bee):
         temperature_low="93.2", humidity="61.5", humidity_high="70", humidity_average="60",
         humidity_low="50", weight="110.5", signal_wifi="72", signal_bluetooth="40", battery="87")
     assert status == 200, data
-    assert data["result"] == {"device_uuid": bee.device.uuid, "api_id": "aa:bb:cc", "timestamp": str(TS),
+    assert data["result"] == {"device_uuid": bee.device.uuid, "api_id": "AA:BB:CC", "timestamp": str(TS),
                               "duplicate": "0", "device_created": "0"}
     [row] = readings()
     expected = {
@@ -302,7 +302,7 @@ def test_device_detail_in_utc(bee):
     assert result.pop("created") == Device.get_by_id(bee.device.id).created.strftime("%Y-%m-%d %H:%M:%S")
     assert result == {
         "uuid": bee.device.uuid, "name": "Sensor 1", "vendor": "BroodMinder", "model": "1.0",
-        "firmware": "", "api_id": "aa:bb:cc", "data_last_received": "2016-02-11 02:20:03",
+        "firmware": "", "api_id": "AA:BB:CC", "data_last_received": "2016-02-11 02:20:03",
         "data_last_received_timestamp": "1455157203", "hive_uuid": bee.hive.uuid,
         "hive_name": "Hive 2 (quilt)", "apiary_uuid": bee.apiary.uuid, "apiary_name": "Beachtree Apiary",
         "zipcode": "02653", "country_code": "us", "privilege": "2",
@@ -333,6 +333,20 @@ def test_unassigned_devices_are_never_shown_to_other_licences(bee):
     assert data["result"]["hive_uuid"] == "" and data["result"]["apiary_uuid"] == ""
     stranger_key = issue_license_key(create_user("stranger"))
     assert bee.call("get_device_detail", license_key=stranger_key, uuid=device.uuid)[0] == 404
+
+
+def test_a_mac_style_device_id_in_any_spelling_is_the_registered_device(bee):
+    for ts, spelling in ((TS, "aa-bb-cc"), (TS + 1, "AA:BB:CC"), (TS + 2, "Aa:bB-cc")):
+        status, data, _ = bee.upload(device_id=spelling, temperature="95", timestamp=str(ts))
+        assert status == 200 and data["result"]["device_created"] == "0"
+        assert (data["result"]["device_uuid"], data["result"]["api_id"]) == (bee.device.uuid, "AA:BB:CC")
+    status, data, _ = bee.upload(device_id="aa-bb-cc", temperature="96", timestamp=str(TS))
+    assert data["result"]["duplicate"] == "1"  # the same reading, whatever the spelling
+    assert Device.select().count() == 1 and [r["device"] for r in readings()] == [bee.device.id] * 3
+    status, data, _ = bee.upload(device_id="scale-A", temperature="95")
+    assert data["result"]["api_id"] == "scale-A" and data["result"]["device_created"] == "1"
+    status, data, _ = bee.upload(device_id="SCALE-a", temperature="95")  # not MAC-style: another id
+    assert data["result"]["device_created"] == "1"
 
 
 def test_uploads_go_to_the_licence_owners_own_device(bee):

@@ -4,11 +4,10 @@ import pytest
 from polling import serves
 from PySide6.QtWidgets import QApplication
 
-from kegdash.accounts.key_admin import license_key_rows
 from kegdash.accounts.keys import user_for_api_key
 from kegdash.accounts.users import create_user
 from kegdash.accounts.views import api_key_rows
-from kegdash.apiary.registry import owner_for_license_key
+from kegdash.apiary.views import license_key_rows, owner_for_license_key
 from kegdash.config import Settings
 from kegdash.server.app import build_app
 from kegdash.ui.app import ServerSlot
