@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kegdash import units
 from kegdash.apiary.reading_fields import (
     KNOWN_FIELDS,
     FieldError,
@@ -153,16 +152,6 @@ def test_unknown_field_name():
     with pytest.raises(FieldError) as err:
         validate_field("license_key", "123")
     assert err.value.kind == "unknown_field"
-
-
-def test_unit_conversions():
-    assert units.f_to_c(212.0) == 100.0
-    assert units.f_to_c(-40.0) == -40.0
-    assert units.f_to_c(95.0) == 35.0
-    assert units.c_to_f(35.0) == 95.0
-    assert units.lb_to_kg(1.0) == 0.45359237
-    assert units.lb_to_kg(100.0) == pytest.approx(45.359237)
-    assert units.kg_to_lb(0.45359237) == 1.0
 
 
 def test_dialect_units_are_converted_before_the_range_check():
