@@ -24,9 +24,9 @@ from kegdash import __version__
 from kegdash.apiary.reading_fields import IDENT_FIELDS, MEASUREMENT_FIELDS
 from kegdash.server import (
     beekeeping_params,
-    kegbot,
     kegbot_auth,
     kegbot_errors,
+    kegbot_params,
     tapline,
     tapline_accounts,
     tapline_recipes,
@@ -145,17 +145,17 @@ _SENSOR_ID = _path_param("ident", "Sensor id (digits), else raw name, else nice 
 _USERNAME = _path_param("username", "The user's name.", "admin")
 
 DRINK_BODY = _kegbot_body({
-    "ticks": {"type": "integer", "minimum": 0, "maximum": kegbot.MAX_TICKS,
+    "ticks": {"type": "integer", "minimum": 0, "maximum": kegbot_params.MAX_TICKS,
               "description": "Meter ticks (a Kegboard counter is a uint32); digits in a form."},
-    "volume_ml": {"type": "number", "exclusiveMinimum": 0, "maximum": kegbot.MAX_VOLUME_ML,
+    "volume_ml": {"type": "number", "exclusiveMinimum": 0, "maximum": kegbot_params.MAX_VOLUME_ML,
                   "description": "Overrides ticks × ml_per_tick."},
-    "username": {"type": "string", "maxLength": kegbot.MAX_TEXT,
+    "username": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
                  "description": "An active user's name; wins over auth_token."},
-    "auth_token": {"type": "string", "maxLength": kegbot.MAX_TEXT,
+    "auth_token": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
                    "description": "`device|value`, `device.value` or `device/value`."},
     "pour_time": {"type": "number", "description": "Client Unix time of the pour; needs `now`."},
     "now": {"type": "number", "description": "The client's current Unix time."},
-    "duration": {"type": "integer", "minimum": 0, "maximum": kegbot.MAX_DURATION_S},
+    "duration": {"type": "integer", "minimum": 0, "maximum": kegbot_params.MAX_DURATION_S},
     "spilled": {"type": ["boolean", "string"],
                 "description": "true/false/1/0/yes/no/on/off: add to the keg's spilled total."},
 }, ["ticks"])
