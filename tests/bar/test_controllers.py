@@ -1,8 +1,12 @@
 """Boards as Kegbot 1.x daemons register them: remembered, matched to taps by meter name."""
 
 import pytest
+from old_schemas import migrations_up_to
+from playhouse.migrations import Runner
 
+from kegdash import db as kdb
 from kegdash.bar import controllers, views
+from kegdash.bar.models import Controller, FlowMeter
 from kegdash.bar.taps import BarError, NotFound, add_tap
 
 
@@ -36,3 +40,20 @@ def test_names_are_unique_and_plain(database):
     with pytest.raises(NotFound):
         controllers.add_flow_meter(999, "flow0", 2.2)
     assert [c.name for c in views.controllers()] == ["kegboard"]
+
+
+def test_a_database_from_before_controllers_upgrades_and_downgrades(tmp_path):
+    old = migrations_up_to(3, tmp_path / "migrations")
+    upgraded = migrations_up_to(4, tmp_path / "with-controllers")
+    db = kdb.make_database(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    kdb.database.initialize(db)
+    assert kdb.migrate(db, old)[-1] == "0003_web_sessions"
+    add_tap("main", "kegboard.flow0")
+    assert not Controller.table_exists()
+    assert kdb.migrate(db, upgraded) == ["0004_controllers"]
+    meter = controllers.add_flow_meter(controllers.add_controller("kegboard").id, "flow0", 2.2)
+    assert views.tap_record("kegboard.flow0").meter == meter
+    assert Runner(db, str(upgraded)).down() == ["0004_controllers"]
+    assert not Controller.table_exists() and not FlowMeter.table_exists()
+    assert views.tap_count() == 1
+    db.close()
