@@ -86,6 +86,14 @@ def probe_kegbot(base: str) -> str:
     return f"GET /api/version → 200, {found}, Server: {server}"
 
 
+def probe_kegbot_v1(base: str) -> str:
+    status, _, doc = _http(base, "GET", "/api/v1/version")
+    _expect(status == 200, f"GET /api/v1/version: HTTP {status}, expected 200")
+    _expect(doc.get("meta") == {"result": "ok"} and "server_version" in doc.get("object", {}),
+            f"GET /api/v1/version: not the Kegbot 1.x envelope: {doc}")
+    return f"GET /api/v1/version → 200, Kegbot Server {doc['object']['server_version']} dialect"
+
+
 def probe_tapline(base: str) -> str:
     body = {"format": "srm", "values": [10], "outputFormat": "ebc"}
     status, _, doc = _http(base, "POST", "/v1/convert/color", body)
@@ -107,6 +115,7 @@ def probe_beekeeping(base: str) -> str:
 # A dialect mounted in kegdash.server.app.DIALECTS without a probe here fails the self-test.
 PROBES: dict[str, Callable[[str], str]] = {
     "/api/": probe_kegbot,
+    "/api/v1/": probe_kegbot_v1,
     "/v1/": probe_tapline,
     "/api_v1/": probe_beekeeping,
 }

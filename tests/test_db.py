@@ -2,6 +2,7 @@ import shutil
 
 import peewee
 import pytest
+from old_schemas import migrations_up_to
 from playhouse.reflection import Introspector
 
 from kegdash import db as kdb
@@ -214,11 +215,8 @@ def test_device_ids_get_one_spelling_and_an_owners_duplicates_merge(tmp_path):
     """Migration 0004: ``aa:bb:cc`` and ``AA-BB-CC`` of one owner become one device."""
     from kegdash.apiary.models import Apiary, Device, Hive, Reading
 
-    before = tmp_path / "before"
-    before.mkdir()
-    for script in kdb.MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"):
-        if int(script.name[:4]) < 4:
-            shutil.copy(script, before)
+    before = migrations_up_to(3, tmp_path / "before")
+    after = migrations_up_to(4, tmp_path / "after")
     db = kdb.make_database(f"sqlite:///{tmp_path / 'old.sqlite'}")
     kdb.database.initialize(db)
     assert kdb.migrate(db, before)[-1] == "0003_web_sessions"
@@ -236,7 +234,7 @@ def test_device_ids_get_one_spelling_and_an_owners_duplicates_merge(tmp_path):
         {"device": theirs.id, "ts": ts, "temperature": 30.0},
     ]).execute()
 
-    assert kdb.migrate(db) == ["0004_device_id_spelling"]
+    assert kdb.migrate(db, after) == ["0004_device_id_spelling"]
     devices = {(d.owner_id, d.api_id): d for d in Device.select()}
     assert set(devices) == {(owner.id, "AA:BB:CC"), (other.id, "AA:BB:CC"), (owner.id, "scale-3")}
     kept = devices[(owner.id, "AA:BB:CC")]

@@ -83,6 +83,28 @@ class Tap(BaseModel):
     position = peewee.IntegerField(default=0)
 
 
+class Controller(BaseModel):
+    """A flow-meter board as a Kegbot 1.x daemon registers it (``kegboard``); its meters' names
+    are ``<controller>.<port>``, the names kegdash's taps use (:attr:`Tap.meter_name`)."""
+
+    name = peewee.CharField(max_length=100, unique=True)
+    model_name = peewee.CharField(max_length=100, default="")
+    serial_number = peewee.CharField(max_length=100, default="")
+
+
+class FlowMeter(BaseModel):
+    """A port of a controller. It is remembered, never turned into a tap: a tap whose meter name
+    is ``<controller>.<port>`` uses it, and that tap's ``ml_per_tick`` is the calibration in
+    force; ``ticks_per_ml`` is what the board reported, for a meter no tap uses yet."""
+
+    controller = peewee.ForeignKeyField(Controller, backref="meters", on_delete="CASCADE")
+    port_name = peewee.CharField(max_length=100)
+    ticks_per_ml = peewee.FloatField()
+
+    class Meta:
+        indexes = ((("controller", "port_name"), True),)
+
+
 class DrinkingSession(BaseModel):
     """Site-wide: a drink joins the latest session whose end (last drink + timeout) is later."""
 

@@ -26,15 +26,19 @@ from kegdash.accounts.models import User
 from kegdash.bar.models import (
     AuthToken,
     Beverage,
+    Brewer,
+    Controller,
     Drink,
     DrinkingSession,
+    FlowMeter,
     Keg,
     KegSize,
     Tap,
     ThermoLog,
+    ThermoSensor,
 )
 from kegdash.bar.taps import NotFound, find_sensor, find_tap
-from kegdash.db import parse_id
+from kegdash.db import parse_id, utcnow
 from kegdash.prepared import PreparedQuery, slot
 
 T = TypeVar("T")
@@ -368,9 +372,10 @@ class KegSizeInfo:
     id: int
     name: str
     volume_ml: float
+    slug: str
 
 
-KEG_SIZE_COLUMNS = (KegSize.id, KegSize.name, KegSize.volume_ml)
+KEG_SIZE_COLUMNS = (KegSize.id, KegSize.name, KegSize.volume_ml, KegSize.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +408,10 @@ class SessionInfo:
     end: dt.datetime
     volume_ml: float
 
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        """A session is open until its end (its last drink + the session timeout)."""
+        return self.end > (now or utcnow())
+
 
 SESSION_COLUMNS = (DrinkingSession.id, DrinkingSession.start, DrinkingSession.end,
                    DrinkingSession.volume_ml)
@@ -434,6 +443,7 @@ class AuthTokenInfo:
     created: dt.datetime
     username: str | None
     nice_name: str
+    id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -679,7 +689,7 @@ def drinker_drinks(username: str) -> list[DrinkInfo] | None:
 def auth_token(device: str, value: str) -> AuthTokenInfo | None:
     """A token by its device and value (values are stored lower-case)."""
     row = (AuthToken.select(AuthToken.device, AuthToken.value, AuthToken.enabled, AuthToken.created,
-                            User.username, AuthToken.nice_name)
+                            User.username, AuthToken.nice_name, AuthToken.id)
            .join(User, JOIN.LEFT_OUTER)
            .where((AuthToken.device == device) & (AuthToken.value == value.lower()))
            .tuples().first())
@@ -702,3 +712,318 @@ def thermo_detail(ident: str | int, limit: int = 120) -> ThermoDetail:
     return ThermoDetail(sensor=ThermoSensorInfo(id=sensor.id, name=sensor.name,
                                                 nice_name=sensor.nice_name),
                         logs=tuple(ThermoLogInfo(*row) for row in logs))
+
+
+# --- whole objects, as the Kegbot 1.x dialect embeds them (``server/kegbot_v1_objects.py``) ------
+#
+# Kegbot Server 1.x nests objects where the seed-era API gives ids: a tap carries its keg, a keg
+# its size and beverage, a beverage its producer, a drink its drinker, keg and session. These
+# records carry the same, each read in one query (lists: one query per kind of nested record).
+
+@dataclass(frozen=True, slots=True)
+class BrewerInfo:
+    id: int
+    name: str
+    country: str
+    url: str
+
+
+BREWER_COLUMNS = (Brewer.id, Brewer.name, Brewer.country, Brewer.url)
+
+
+@dataclass(frozen=True, slots=True)
+class KegOverview:
+    """A keg with its size, its beverage and the beverage's brewer (None if unknown)."""
+
+    keg: KegInfo
+    size: KegSizeInfo
+    beverage: BeverageInfo
+    brewer: BrewerInfo | None
+
+
+KEG_OVERVIEW_COLUMNS = (*KEG_COLUMNS, *KEG_SIZE_COLUMNS, *BEVERAGE_COLUMNS, *BREWER_COLUMNS)
+_KEG_OVERVIEW_WIDTHS = (len(KEG_COLUMNS), len(KEG_SIZE_COLUMNS), len(BEVERAGE_COLUMNS),
+                        len(BREWER_COLUMNS))
+
+
+def _with_keg_overview(query: peewee.ModelSelect) -> peewee.ModelSelect:
+    """``query`` (already joined to Keg) joined to what a :class:`KegOverview` needs."""
+    return (query.join(KegSize, JOIN.LEFT_OUTER, on=(Keg.size == KegSize.id))
+            .join(Beverage, JOIN.LEFT_OUTER, on=(Keg.beverage == Beverage.id))
+            .join(Brewer, JOIN.LEFT_OUTER, on=(Beverage.brewer == Brewer.id)))
+
+
+def _keg_overview(row: Sequence[Any]) -> KegOverview | None:
+    keg, size, beverage, brewer = _split(row, *_KEG_OVERVIEW_WIDTHS)
+    if keg[0] is None:
+        return None
+    return KegOverview(keg=KegInfo(*keg), size=KegSizeInfo(*size), beverage=BeverageInfo(*beverage),
+                       brewer=BrewerInfo(*brewer) if brewer[0] is not None else None)
+
+
+def _keg_overview_query() -> peewee.ModelSelect:
+    return _with_keg_overview(Keg.select(*KEG_OVERVIEW_COLUMNS)).tuples()
+
+
+_KEG_OVERVIEW = PreparedQuery(lambda: _keg_overview_query().where(Keg.id == slot("id")))
+
+
+def keg_overview(keg_id: int) -> KegOverview | None:
+    row = _KEG_OVERVIEW.one(id=keg_id)
+    return _keg_overview(row) if row is not None else None
+
+
+def keg_overviews(ids: Sequence[int] | None = None) -> list[KegOverview]:
+    """Kegs (all, or those of ``ids``), the newest started first."""
+    query = _keg_overview_query().order_by(Keg.started.desc(), Keg.id.desc())
+    if ids is not None:
+        query = query.where(Keg.id.in_(list(ids)))
+    return [_keg_overview(row) for row in query]
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerInfo:
+    id: int
+    name: str
+    model_name: str
+    serial_number: str
+
+
+CONTROLLER_COLUMNS = (Controller.id, Controller.name, Controller.model_name, Controller.serial_number)
+
+
+@dataclass(frozen=True, slots=True)
+class FlowMeterInfo:
+    """A registered meter; ``ticks_per_ml`` is the calibration in force: that of the tap using
+    the meter if there is one (kegdash calibrates taps), else what the board reported."""
+
+    id: int
+    port_name: str
+    ticks_per_ml: float
+    controller: ControllerInfo
+
+    @property
+    def name(self) -> str:
+        """``<controller>.<port>``, the name a tap's ``meter_name`` uses."""
+        return f"{self.controller.name}.{self.port_name}"
+
+
+def _meter_name() -> peewee.Expression:
+    return Controller.name.concat(".").concat(FlowMeter.port_name)
+
+
+def _flow_meter_query() -> peewee.ModelSelect:
+    return (FlowMeter.select(FlowMeter.id, FlowMeter.port_name, FlowMeter.ticks_per_ml,
+                             Tap.ml_per_tick, *CONTROLLER_COLUMNS)
+            .join(Controller, on=(FlowMeter.controller == Controller.id))
+            .join(Tap, JOIN.LEFT_OUTER, on=(Tap.meter_name == _meter_name()))
+            .order_by(Controller.name, FlowMeter.port_name).tuples())
+
+
+def _flow_meter(row: Sequence[Any]) -> FlowMeterInfo:
+    ident, port, reported, tap_ml_per_tick, *controller = row
+    ticks_per_ml = 1.0 / tap_ml_per_tick if tap_ml_per_tick else reported
+    return FlowMeterInfo(id=ident, port_name=port, ticks_per_ml=ticks_per_ml,
+                         controller=ControllerInfo(*controller))
+
+
+_FLOW_METERS = PreparedQuery(_flow_meter_query)
+
+
+def flow_meters() -> list[FlowMeterInfo]:
+    """Every registered meter, by controller and port."""
+    return [_flow_meter(row) for row in _FLOW_METERS.all()]
+
+
+def flow_meter(meter_id: int) -> FlowMeterInfo | None:
+    row = _flow_meter_query().where(FlowMeter.id == meter_id).first()
+    return _flow_meter(row) if row is not None else None
+
+
+def controllers() -> list[ControllerInfo]:
+    """Every registered controller, by name."""
+    return [ControllerInfo(*row) for row in Controller.select(*CONTROLLER_COLUMNS)
+            .order_by(Controller.name).tuples()]
+
+
+def controller(controller_id: int) -> ControllerInfo | None:
+    row = Controller.select(*CONTROLLER_COLUMNS).where(Controller.id == controller_id).tuples().first()
+    return ControllerInfo(*row) if row is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class TapRecord:
+    """A tap with everything Kegbot 1.x shows of it: its keg (None for an empty tap), its
+    registered meter (None if no board registered the tap's meter name), its sensor and that
+    sensor's latest reading."""
+
+    tap: TapInfo
+    sort_order: int
+    keg: KegOverview | None
+    meter: FlowMeterInfo | None
+    sensor: ThermoSensorInfo | None
+    last_log: ThermoLogInfo | None
+
+
+def _tap_record_query() -> peewee.ModelSelect:
+    latest = ThermoLog.alias()
+    latest_log = (latest.select(latest.id).where(latest.sensor == Tap.thermo_sensor)
+                  .order_by(latest.time.desc()).limit(1))
+    query = (Tap.select(*TAP_COLUMNS, Tap.position, *KEG_OVERVIEW_COLUMNS, ThermoSensor.id,
+                        ThermoSensor.name, ThermoSensor.nice_name, *THERMO_LOG_COLUMNS)
+             .join(Keg, JOIN.LEFT_OUTER, on=(Tap.current_keg == Keg.id)))
+    return (_with_keg_overview(query)
+            .join(ThermoSensor, JOIN.LEFT_OUTER, on=(Tap.thermo_sensor == ThermoSensor.id))
+            .join(ThermoLog, JOIN.LEFT_OUTER, on=(ThermoLog.id == latest_log))
+            .order_by(Tap.position, Tap.id).tuples())
+
+
+# ``GET /api/v1/taps`` is the 1.x dialect's busiest read, as ``/api/taps`` is the seed's.
+_TAP_RECORDS = PreparedQuery(_tap_record_query)
+_TAP_RECORD = PreparedQuery(lambda: _tap_record_query().where(Tap.id == slot("id")))
+
+
+def _tap_records(rows: Sequence[Sequence[Any]]) -> list[TapRecord]:
+    meters = {meter.name: meter for meter in flow_meters()}
+    out = []
+    for row in rows:
+        tap, (position,), keg, sensor, log = _split(
+            row, len(TAP_COLUMNS), 1, len(KEG_OVERVIEW_COLUMNS), 3, len(THERMO_LOG_COLUMNS))
+        info = TapInfo(*tap)
+        out.append(TapRecord(
+            tap=info, sort_order=position, keg=_keg_overview(keg), meter=meters.get(info.meter_name),
+            sensor=ThermoSensorInfo(*sensor) if sensor[0] is not None else None,
+            last_log=ThermoLogInfo(*log) if log[0] is not None else None))
+    return out
+
+
+def tap_records() -> list[TapRecord]:
+    """Every tap in display order."""
+    return _tap_records(_TAP_RECORDS.all())
+
+
+def tap_record(ident: str | int) -> TapRecord:
+    """A tap by numeric id, meter name or name (``find_tap``'s rule); NotFound if none."""
+    return _tap_records([_TAP_RECORD.one(id=tap_id(ident))])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class DrinkRecord:
+    """A drink with its keg (an overview), drinker and session, each None where it has none."""
+
+    drink: DrinkInfo
+    keg: KegOverview | None
+    user: DrinkerInfo | None
+    session: SessionInfo | None
+
+
+def drink_records(drinks: Sequence[DrinkInfo]) -> list[DrinkRecord]:
+    """The drinks with what they belong to, in three queries whatever their number."""
+    keg_ids = {d.keg_id for d in drinks if d.keg_id is not None}
+    user_ids = {d.user_id for d in drinks if d.user_id is not None}
+    session_ids = {d.session_id for d in drinks if d.session_id is not None}
+    kegs = {k.keg.id: k for k in keg_overviews(list(keg_ids))} if keg_ids else {}
+    users = ({row[0]: DrinkerInfo(*row) for row in User.select(*DRINKER_COLUMNS)
+              .where(User.id.in_(list(user_ids))).tuples()} if user_ids else {})
+    sessions = ({row[0]: SessionInfo(*row) for row in DrinkingSession.select(*SESSION_COLUMNS)
+                 .where(DrinkingSession.id.in_(list(session_ids))).tuples()} if session_ids else {})
+    return [DrinkRecord(drink=d, keg=kegs.get(d.keg_id), user=users.get(d.user_id),
+                        session=sessions.get(d.session_id)) for d in drinks]
+
+
+def drink_record(detail: DrinkDetail) -> DrinkRecord:
+    """A drink the bar just recorded or cancelled, with its keg's overview."""
+    keg = keg_overview(detail.keg.id) if detail.keg is not None else None
+    return DrinkRecord(drink=detail.drink, keg=keg, user=detail.user, session=detail.session)
+
+
+def latest_drinks(limit: int) -> list[DrinkInfo]:
+    """The valid drinks poured last, the newest first."""
+    return [DrinkInfo(*row) for row in _drinks(Drink.is_valid)
+            .order_by(Drink.pour_time.desc(), Drink.id.desc()).limit(limit)]
+
+
+def last_drink() -> DrinkInfo | None:
+    """The valid drink poured last."""
+    drinks = latest_drinks(1)
+    return drinks[0] if drinks else None
+
+
+def sessions() -> list[SessionInfo]:
+    """Every drinking session, the newest first."""
+    return [SessionInfo(*row) for row in DrinkingSession.select(*SESSION_COLUMNS)
+            .order_by(DrinkingSession.start.desc(), DrinkingSession.id.desc()).tuples()]
+
+
+def session(session_id: int) -> SessionInfo | None:
+    row = (DrinkingSession.select(*SESSION_COLUMNS).where(DrinkingSession.id == session_id)
+           .tuples().first())
+    return SessionInfo(*row) if row is not None else None
+
+
+def current_session() -> SessionInfo | None:
+    """The session still open now (a new drink would join it), if any."""
+    row = (DrinkingSession.select(*SESSION_COLUMNS).where(DrinkingSession.end > utcnow())
+           .order_by(DrinkingSession.end.desc()).tuples().first())
+    return SessionInfo(*row) if row is not None else None
+
+
+def session_drinkers(session_id: int) -> list[DrinkerInfo]:
+    """The named drinkers of a session's valid drinks, by name."""
+    query = (User.select(*DRINKER_COLUMNS).distinct()
+             .join(Drink, on=(Drink.user == User.id))
+             .where((Drink.session == session_id) & Drink.is_valid)
+             .order_by(User.username).tuples())
+    return [DrinkerInfo(*row) for row in query]
+
+
+def drinkers() -> list[DrinkerInfo]:
+    """Every active account, by name."""
+    return [DrinkerInfo(*row) for row in User.select(*DRINKER_COLUMNS).where(User.is_active)
+            .order_by(User.username).tuples()]
+
+
+def keg_size_infos() -> list[KegSizeInfo]:
+    """Every known size in table order."""
+    return [KegSizeInfo(*row) for row in KegSize.select(*KEG_SIZE_COLUMNS).order_by(KegSize.id).tuples()]
+
+
+@dataclass(frozen=True, slots=True)
+class SensorRecord:
+    sensor: ThermoSensorInfo
+    last_log: ThermoLogInfo | None
+
+
+def thermo_sensors() -> list[SensorRecord]:
+    """Every sensor, by name, with its latest reading."""
+    latest = ThermoLog.alias()
+    latest_log = (latest.select(latest.id).where(latest.sensor == ThermoSensor.id)
+                  .order_by(latest.time.desc()).limit(1))
+    query = (ThermoSensor.select(ThermoSensor.id, ThermoSensor.name, ThermoSensor.nice_name,
+                                 *THERMO_LOG_COLUMNS)
+             .join(ThermoLog, JOIN.LEFT_OUTER, on=(ThermoLog.id == latest_log))
+             .order_by(ThermoSensor.name).tuples())
+    return [SensorRecord(ThermoSensorInfo(*row[:3]),
+                         ThermoLogInfo(*row[3:]) if row[3] is not None else None) for row in query]
+
+
+@dataclass(frozen=True, slots=True)
+class BarStatus:
+    """The whole bar at one moment, as a 1.x daemon's periodic sync reads it."""
+
+    taps: tuple[TapRecord, ...]
+    session: SessionInfo | None
+    session_drinkers: tuple[DrinkerInfo, ...]
+    controllers: tuple[ControllerInfo, ...]
+    meters: tuple[FlowMeterInfo, ...]
+    drinks: tuple[DrinkInfo, ...]
+    """The newest valid drinks."""
+
+
+def bar_status(drinks: int = 5) -> BarStatus:
+    current = current_session()
+    return BarStatus(
+        taps=tuple(tap_records()), session=current,
+        session_drinkers=tuple(session_drinkers(current.id)) if current is not None else (),
+        controllers=tuple(controllers()), meters=tuple(flow_meters()),
+        drinks=tuple(latest_drinks(drinks)))

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import bottle
 
 from kegdash.db import database, release_connection
-from kegdash.server import beekeeping, kegbot, openapi, tapline, web
+from kegdash.server import beekeeping, kegbot, kegbot_v1, openapi, tapline, web
 from kegdash.server.json_plugin import JsonPlugin
 
 bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; cheroot caps raw bodies
 
 # (mount prefix, dialect module): each module has ``make_app()`` and its ``DIALECT``.
-DIALECTS = [("/api/", kegbot), ("/api_v1/", beekeeping), ("/v1/", tapline)]
+DIALECTS = [("/api/", kegbot), ("/api/v1/", kegbot_v1), ("/api_v1/", beekeeping), ("/v1/", tapline)]
+
+
+def _longest_prefix_first() -> list[tuple[str, ModuleType]]:
+    """``/api/v1/`` lies inside ``/api/``: it is mounted, and matched, before it."""
+    return sorted(DIALECTS, key=lambda item: -len(item[0]))
 
 
 def _connect() -> None:
@@ -23,7 +30,7 @@ def _connect() -> None:
 def _dialect_error(error: bottle.HTTPError) -> str:
     """404/405 from the router happen before any dialect plugin, so choose the format here."""
     path = bottle.request.path
-    for prefix, module in DIALECTS:
+    for prefix, module in _longest_prefix_first():
         if path == prefix.rstrip("/") or path.startswith(prefix):
             response = module.DIALECT.error_response(error.status_code, error.body or error.status_line)
             bottle.response.status = response.status
@@ -37,7 +44,7 @@ def _dialect_error(error: bottle.HTTPError) -> str:
 def build_app() -> bottle.Bottle:
     root = bottle.Bottle()
     root.uninstall("json")  # ours handles lists and datetimes too
-    for prefix, module in sorted(DIALECTS, key=lambda item: -len(item[0])):
+    for prefix, module in _longest_prefix_first():
         root.mount(prefix, module.make_app())
     # Mounted routes are merged into the root, so only the root's hooks run for them.
     root.add_hook("before_request", _connect)

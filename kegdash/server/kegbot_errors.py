@@ -1,6 +1,7 @@
-"""The Kegbot API's failures, shared by its routes and its key checks: a code name from the
-seed's table (``BadRequestError`` …) and an HTTP status. How a failure is written on the wire
-is the dialect's business (``kegbot.error_response``)."""
+"""The Kegbot API's failures, shared by both Kegbot dialects' routes and key checks: a code name
+from the seed's table (``BadRequestError`` …) and an HTTP status. How a failure is written on
+the wire is the dialect's business (``kegbot.error_response``; ``kegbot_v1.error_response``,
+which also says ``BadApiKeyError`` where the seeds say ``BadAuthTokenError``)."""
 
 from __future__ import annotations
 

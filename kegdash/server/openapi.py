@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 description of the three dialects, served at ``/openapi.json`` and ``/docs``.
+"""The OpenAPI 3.1 description of the four dialects, served at ``/openapi.json`` and ``/docs``.
 
 Written as Python data next to the code it describes: the Tapline request schemas are derived
 from the dialect's own ``Prop`` lists and the Beekeeping fields from the reading validator, so
@@ -24,9 +24,10 @@ from kegdash import __version__
 from kegdash.apiary.reading_fields import IDENT_FIELDS, MEASUREMENT_FIELDS
 from kegdash.server import (
     beekeeping_params,
-    kegbot,
     kegbot_auth,
     kegbot_errors,
+    kegbot_params,
+    kegbot_v1,
     tapline,
     tapline_accounts,
     tapline_recipes,
@@ -145,17 +146,17 @@ _SENSOR_ID = _path_param("ident", "Sensor id (digits), else raw name, else nice 
 _USERNAME = _path_param("username", "The user's name.", "admin")
 
 DRINK_BODY = _kegbot_body({
-    "ticks": {"type": "integer", "minimum": 0, "maximum": kegbot.MAX_TICKS,
+    "ticks": {"type": "integer", "minimum": 0, "maximum": kegbot_params.MAX_TICKS,
               "description": "Meter ticks (a Kegboard counter is a uint32); digits in a form."},
-    "volume_ml": {"type": "number", "exclusiveMinimum": 0, "maximum": kegbot.MAX_VOLUME_ML,
+    "volume_ml": {"type": "number", "exclusiveMinimum": 0, "maximum": kegbot_params.MAX_VOLUME_ML,
                   "description": "Overrides ticks × ml_per_tick."},
-    "username": {"type": "string", "maxLength": kegbot.MAX_TEXT,
+    "username": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
                  "description": "An active user's name; wins over auth_token."},
-    "auth_token": {"type": "string", "maxLength": kegbot.MAX_TEXT,
+    "auth_token": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
                    "description": "`device|value`, `device.value` or `device/value`."},
     "pour_time": {"type": "number", "description": "Client Unix time of the pour; needs `now`."},
     "now": {"type": "number", "description": "The client's current Unix time."},
-    "duration": {"type": "integer", "minimum": 0, "maximum": kegbot.MAX_DURATION_S},
+    "duration": {"type": "integer", "minimum": 0, "maximum": kegbot_params.MAX_DURATION_S},
     "spilled": {"type": ["boolean", "string"],
                 "description": "true/false/1/0/yes/no/on/off: add to the keg's spilled total."},
 }, ["ticks"])
@@ -281,6 +282,220 @@ def _kegbot_paths() -> dict[str, Schema]:
                 body=_kegbot_body({}) if method == post else None)
             for method in (get, post)
         }
+    return paths
+
+
+# --- Kegbot Server 1.x (/api/v1/) -----------------------------------------------------------------
+
+KEGBOT_V1 = "Kegbot 1.x"
+V1_ERROR_TEXT = {
+    **KEGBOT_ERROR_TEXT,
+    401: "`NoAuthTokenError` (no key where one is needed) or `BadApiKeyError` (a key was sent "
+         "and is not valid — a key is always checked, even on an open endpoint).",
+}
+V1_CODES = sorted({kegbot_v1.CODE_NAMES.get(code, code) for code in kegbot_errors.ERROR_CODES.values()})
+
+
+def _v1(result: Schema, *errors: int, many: bool = False, read: bool = True) -> dict[str, Any]:
+    """200 in 1.x's envelope (``object`` or ``objects`` beside ``meta``), then the errors; a
+    read may meet 403 in ``staff`` privacy mode."""
+    key = "objects" if many else "object"
+    body = {"type": "array", "items": result} if many else result
+    out: dict[str, Any] = {"200": {
+        "description": f"Success: `{key}` and `meta` `{{\"result\": \"ok\"}}`.",
+        "content": {JSON: {"schema": _obj({key: body, "meta": _ref("V1MetaOk")})}}}}
+    for status in sorted({401, *((403,) if read else ()), *errors, 500}):
+        out[str(status)] = {"description": V1_ERROR_TEXT[status],
+                            "content": {JSON: {"schema": _ref("V1Error")}}}
+    return out
+
+
+def _v1_op(summary: str, responses: dict[str, Any], *, protected: bool = False,
+           description: str = "", parameters: Sequence[Schema] = (),
+           body: Schema | None = None) -> Schema:
+    return _op(KEGBOT_V1, summary, responses, description=description, parameters=parameters,
+               body=body, security=KEGBOT_SECURITY if protected or body is not None
+               else KEGBOT_OPEN_OR_KEY)
+
+
+TIME = {"type": "string", "format": "date-time", "description": "UTC, `+00:00`."}
+_V1_IMAGE = _obj({"url": STR, "thumbnail_url": STR, "original_url": STR})
+
+KEGBOT_V1_SCHEMAS: dict[str, Schema] = {
+    "V1MetaOk": _obj({"result": {"const": "ok"}}),
+    "V1Error": _obj({"error": _obj({"code": {"enum": V1_CODES}, "message": STR}),
+                     "meta": _obj({"result": {"const": "error"}})}),
+    "V1Version": _obj({"server_version": STR, "server_name": STR, "kegdash_version": STR}),
+    "V1User": _obj({"username": STR, "url": STR, "is_active": BOOL, "display_name": STR,
+                    "image": _V1_IMAGE, "is_staff": BOOL, "is_superuser": BOOL,
+                    "date_joined": TIME}, ["username", "url", "is_active", "display_name"]),
+    "V1Session": _obj({"id": INT, "url": STR, "start_time": TIME, "end_time": TIME,
+                       "volume_ml": NUM, "name": STR, "is_active": BOOL},
+                      ["id", "url", "start_time", "end_time", "volume_ml", "name"]),
+    "V1Beverage": _obj({
+        "id": INT, "name": STR, "beverage_type": STR, "style": STR, "abv_percent": NUM,
+        "producer": _obj({"id": INT, "name": STR, "is_homebrew": BOOL, "country": STR, "url": STR},
+                         ["id", "name", "is_homebrew"])}, ["id", "name", "beverage_type"]),
+    "V1Keg": _obj({
+        "id": INT, "keg_type": STR, "full_volume_ml": NUM, "remaining_volume_ml": NUM,
+        "served_volume_ml": NUM, "spilled_volume_ml": NUM,
+        "percent_full": {"type": "number", "minimum": 0, "maximum": 100},
+        "start_time": TIME, "end_time": TIME, "online": BOOL, "beverage": _ref("V1Beverage"),
+        "description": STR, "size_id": INT, "type_id": STR, "size_name": STR,
+        "size_volume_ml": NUM, "volume_ml_remain": NUM, "spilled_ml": NUM,
+        "type": _obj({"id": STR, "name": STR, "style_id": STR, "abv": NUM, "brewer_id": STR},
+                     ["id", "name", "style_id", "abv"]),
+        "size": _obj({"id": INT, "name": STR, "volume_ml": NUM}),
+    }, ["id", "keg_type", "full_volume_ml", "remaining_volume_ml", "served_volume_ml",
+        "spilled_volume_ml", "percent_full", "start_time", "end_time", "online", "beverage",
+        "size_id", "type_id", "size_name", "size_volume_ml", "volume_ml_remain", "spilled_ml",
+        "type", "size"]),
+    "V1Drink": _obj({
+        "id": INT, "url": STR, "ticks": INT, "volume_ml": NUM, "time": TIME, "duration": INT,
+        "user_id": {"type": "string", "description": "The drinker's username; `guest` if none."},
+        "session_id": INT, "keg_id": INT, "user": _ref("V1User"), "keg": _ref("V1Keg"),
+        "session": _ref("V1Session"),
+    }, ["id", "url", "ticks", "volume_ml", "time", "duration", "user_id"]),
+    "V1Controller": _obj({"id": INT, "name": STR, "model_name": STR, "serial_number": STR},
+                         ["id", "name"]),
+    "V1FlowMeter": _obj({"id": INT, "name": STR, "port_name": STR, "ticks_per_ml": NUM,
+                         "controller": _ref("V1Controller")}),
+    "V1ThermoLog": _obj({"id": INT, "sensor_id": INT, "temperature_c": NUM, "time": TIME}),
+    "V1ThermoSensor": _obj({"id": INT, "sensor_name": STR, "nice_name": STR,
+                            "last_log": _ref("V1ThermoLog")}, ["id", "sensor_name", "nice_name"]),
+    "V1KegTap": _obj({
+        "id": INT, "name": STR, "sort_order": INT, "meter_name": STR, "ml_per_tick": NUM,
+        "relay_name": STR, "meter": _ref("V1FlowMeter"), "current_keg_id": INT,
+        "current_keg": _ref("V1Keg"), "thermo_sensor": _ref("V1ThermoSensor"),
+        "thermo_sensor_id": INT, "last_temperature": _ref("V1ThermoLog"),
+    }, ["id", "name", "sort_order", "meter_name", "ml_per_tick", "relay_name"]),
+    "V1AuthToken": _obj({"id": INT, "auth_device": STR, "token_value": STR, "created_time": TIME,
+                         "enabled": BOOL, "username": STR, "user": _ref("V1User"),
+                         "nice_name": STR},
+                        ["id", "auth_device", "token_value", "created_time", "enabled"]),
+    "V1KegSize": _obj({"id": INT, "volume_ml": NUM, "description": STR}),
+    "V1Status": _obj({
+        "site_info": _obj({"title": STR, "server_version": STR}),
+        "active_session": _ref("V1Session"),
+        **{name: {"type": "array", "items": _ref(item), "minItems": 1}
+           for name, item in (("active_kegs", "V1Keg"), ("active_users", "V1User"),
+                              ("controllers", "V1Controller"), ("drinks", "V1Drink"),
+                              ("meters", "V1FlowMeter"), ("taps", "V1KegTap"))},
+    }, ["site_info"], description="A list with nothing in it is absent, as in Kegbot 1.x."),
+}
+
+_V1_CONTROLLER_BODY = _kegbot_body({
+    "name": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
+             "description": "Unique; no `.` or `/` (it names the board's meters)."},
+    "model_name": {"type": "string", "maxLength": kegbot_params.MAX_TEXT},
+    "serial_number": {"type": "string", "maxLength": kegbot_params.MAX_TEXT},
+}, ["name"])
+_V1_METER_BODY = _kegbot_body({
+    "controller": {"type": "integer", "minimum": 0, "description": "The controller's id."},
+    "port_name": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
+                  "description": "Unique on its controller (`flow0`); no `.` or `/`."},
+    "ticks_per_ml": {"type": "number", "exclusiveMinimum": 0, "maximum": 10_000},
+}, ["controller", "port_name", "ticks_per_ml"])
+_V1_CANCEL_BODY = _kegbot_body({
+    "id": {"type": "integer", "minimum": 0, "description": "The drink's id."},
+    "spilled": {"type": ["boolean", "string"],
+                "description": "Count its volume as spilled instead of giving it back."},
+}, ["id"])
+
+
+def _kegbot_v1_paths() -> dict[str, Schema]:
+    get, post = "get", "post"
+    ident = _path_param("ident", "The id (digits).", "1")
+    drinks = ("V1Drink", True)
+
+    def read(summary: str, name: str, many: bool = False, *errors: int, protected: bool = False,
+             parameters: Sequence[Schema] = (), description: str = "") -> Schema:
+        return _v1_op(summary, _v1(_ref(name), *errors, many=many), protected=protected,
+                      parameters=parameters, description=description)
+
+    paths: dict[str, Schema] = {
+        "/api/v1/version": {get: _op(KEGBOT_V1, "The Kegbot Server release spoken, and kegdash's",
+                                     _v1(_ref("V1Version"), read=False),
+                                     security=[{}, *KEGBOT_SECURITY],
+                                     description="Open in every privacy mode.")},
+        "/api/v1/status": {get: read("The whole bar, as a daemon's sync reads it", "V1Status",
+                                     protected=True, description="Staff key required. Taps are "
+                                     "brief (no `current_keg`).")},
+        "/api/v1/taps": {get: read("Every tap, flat, with its keg", "V1KegTap", True)},
+        "/api/v1/taps/{ident}": {
+            get: read("One tap", "V1KegTap", False, 404, parameters=[_TAP_ID]),
+            post: _v1_op("Record a drink (or a spill)", _v1(
+                {"anyOf": [_ref("V1Drink"), _ref("V1KegTap")]}, 400, 403, 404, 413, read=False),
+                description="Staff key required. Answers the Drink with its drinker, keg and "
+                            "session; with `spilled` true no drink is recorded and the answer "
+                            "is the tap.", parameters=[_TAP_ID], body=DRINK_BODY),
+        },
+        "/api/v1/cancel-drink": {post: _v1_op("Cancel a drink", _v1(
+            _ref("V1Drink"), 400, 403, 404, 413, read=False), body=_V1_CANCEL_BODY,
+            description="Staff key required. Its volume goes back to the keg (or to the "
+                        "keg's spilled total); the answer is the cancelled drink.")},
+        "/api/v1/drinks": {get: read("Valid drinks, newest first, 100 at most", *drinks, 400,
+                                     parameters=[_START])},
+        "/api/v1/drinks/last": {get: read("The drink poured last", "V1Drink", False, 404)},
+        "/api/v1/drinks/{ident}": {get: read("One drink (a cancelled one is 404)", "V1Drink",
+                                             False, 404, parameters=[ident])},
+        "/api/v1/kegs": {get: read("Every keg, the newest first", "V1Keg", True)},
+        "/api/v1/kegs/{ident}": {get: read("One keg", "V1Keg", False, 404, parameters=[_KEG_ID])},
+        "/api/v1/kegs/{ident}/drinks": {get: read("A keg's drinks, newest pour first", *drinks,
+                                                  404, parameters=[_KEG_ID])},
+        "/api/v1/kegs/{ident}/sessions": {get: read("Sessions with drinks from a keg",
+                                                    "V1Session", True, 404, parameters=[_KEG_ID])},
+        "/api/v1/keg-sizes": {get: read("The keg sizes kegdash knows", "V1KegSize", True)},
+        "/api/v1/sessions": {get: read("Every drinking session, the newest first", "V1Session",
+                                       True)},
+        "/api/v1/sessions/current": {get: read("The session still open", "V1Session", False, 404)},
+        "/api/v1/sessions/{ident}": {get: read("One session", "V1Session", False, 404,
+                                               parameters=[ident])},
+        "/api/v1/users": {get: read("Active users (never e-mail or login data)", "V1User", True,
+                                    protected=True)},
+        "/api/v1/users/{username}": {get: read("One user", "V1User", False, 404,
+                                               parameters=[_USERNAME])},
+        "/api/v1/users/{username}/drinks": {get: read("A user's drinks, newest pour first",
+                                                      *drinks, 404, parameters=[_USERNAME])},
+        "/api/v1/auth-tokens/{device}/{value}": {get: read(
+            "Look up an auth token", "V1AuthToken", False, 404, protected=True,
+            description=_TOKEN_DESCRIPTION,
+            parameters=[_path_param("device", "`core.rfid`, `core.onewire`", "core.rfid"),
+                        _path_param("value", "The token value (hex).", "0a1b")])},
+        "/api/v1/thermo-sensors": {get: read("Every thermo sensor", "V1ThermoSensor", True)},
+        "/api/v1/thermo-sensors/{ident}": {
+            get: read("One thermo sensor with its latest reading", "V1ThermoSensor", False, 404,
+                      parameters=[_SENSOR_ID]),
+            post: _v1_op("Record a temperature", _v1(_ref("V1ThermoLog"), 400, 403, 413,
+                                                     read=False),
+                          description="Staff key required. An unknown name creates the sensor; "
+                                      "one row per sensor per minute.",
+                          parameters=[_SENSOR_ID], body=THERMO_BODY),
+        },
+        "/api/v1/thermo-sensors/{ident}/logs": {get: read("A sensor's newest 120 readings",
+                                                          "V1ThermoLog", True, 404,
+                                                          parameters=[_SENSOR_ID])},
+        "/api/v1/controllers": {
+            get: read("Registered controllers", "V1Controller", True, protected=True),
+            post: _v1_op("Register a controller (a board)", _v1(
+                _ref("V1Controller"), 400, 403, 413, read=False), body=_V1_CONTROLLER_BODY,
+                description="Staff key required. A name registered already is 400."),
+        },
+        "/api/v1/controllers/{ident}": {get: read("One controller", "V1Controller", False, 404,
+                                                  protected=True, parameters=[ident])},
+        "/api/v1/flow-meters": {
+            get: read("Registered flow meters", "V1FlowMeter", True, protected=True),
+            post: _v1_op("Register a flow meter (a port of a controller)", _v1(
+                _ref("V1FlowMeter"), 400, 403, 404, 413, read=False), body=_V1_METER_BODY,
+                description="Staff key required. No tap is created: the tap whose meter name "
+                            "is `<controller>.<port>` uses the meter, and its `ml_per_tick` "
+                            "stays the calibration in force."),
+        },
+        "/api/v1/flow-meters/{ident}": {get: read("One flow meter", "V1FlowMeter", False, 404,
+                                                  protected=True, parameters=[ident])},
+        "/api/v1/sound-events": {get: _v1_op("Sound events: always none", _v1(
+            {"not": {}}, many=True), protected=True)},
+    }
     return paths
 
 
@@ -645,9 +860,11 @@ def _tapline_paths() -> dict[str, Schema]:
 # --- the document -----------------------------------------------------------------------------
 
 INFO_DESCRIPTION = f"""\
-Three dialects on one server (see `docs/api-notes.md` for every departure from their seeds):
+Four dialects on one server (see `docs/api-notes.md` for every departure from their seeds):
 
 * **Kegbot** at `/api/` — `{{"result": …}}` or `{{"error": {{"code", "message"}}}}`.
+* **Kegbot Server 1.x** at `/api/v1/` — `{{"object"|"objects": …, "meta": {{"result": "ok"}}}}`, for
+  kegbot-api and kegbot-pycore.
 * **Beekeeping.io** at `/api_v1/` — every answer is the `status_code` envelope.
 * **Tapline** at `/v1/` — bare JSON on success, a plain-text message on failure.
 
@@ -665,11 +882,15 @@ def description() -> dict[str, Any]:
         "info": {"title": "kegdash APIs", "version": __version__, "description": INFO_DESCRIPTION},
         "servers": [{"url": "/"}],
         "tags": [{"name": KEGBOT, "description": "Seeds 000/001, mounted at `/api/`."},
+                 {"name": KEGBOT_V1, "description": "Kegbot Server 1.3's API (kegbot-api, "
+                                                    "kegbot-pycore), mounted at `/api/v1/`."},
                  {"name": BEEKEEPING, "description": "Seed 003, mounted at `/api_v1/`."},
                  {"name": TAPLINE, "description": "Seed 002 (malt.io), mounted at `/v1/`."}],
-        "paths": {**_kegbot_paths(), **_beekeeping_paths(), **_tapline_paths()},
+        "paths": {**_kegbot_paths(), **_kegbot_v1_paths(), **_beekeeping_paths(),
+                  **_tapline_paths()},
         "components": {
-            "schemas": {**KEGBOT_SCHEMAS, **BEEKEEPING_SCHEMAS, **TAPLINE_SCHEMAS},
+            "schemas": {**KEGBOT_SCHEMAS, **KEGBOT_V1_SCHEMAS, **BEEKEEPING_SCHEMAS,
+                        **TAPLINE_SCHEMAS},
             "securitySchemes": {
                 "KegbotKeyHeader": {"type": "apiKey", "in": "header", "name": kegbot_auth.KEY_HEADER},
                 "KegbotKeyQuery": {"type": "apiKey", "in": "query", "name": "api_key",

@@ -1,0 +1,149 @@
+"""A Kegbot request's arguments, read the same way by both Kegbot dialects (``/api/`` and
+``/api/v1/``): query parameters merged with a form, multipart or JSON-object body, each value
+checked before any domain call so a refused request changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any, TypeVar
+
+import bottle
+
+from kegdash.db import parse_id, utcnow
+from kegdash.server.kegbot_errors import bad_request, not_found
+
+T = TypeVar("T")
+
+PAGE_SIZE = 100
+MAX_TICKS = 2**32 - 1  # a Kegboard meter counter is a uint32
+MAX_DURATION_S = 24 * 60 * 60
+MAX_CLOCK_SKEW = dt.timedelta(days=366)
+MAX_TEXT = 200
+MAX_VOLUME_ML = 1_000_000.0  # a 1000 L pour is a broken client; sums must stay finite
+MAX_START = 2**62
+
+_INT_RE = re.compile(r"^[+-]?\d{1,19}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+_PARAMS_KEY = "kegdash.kegbot.params"
+
+
+def request_params() -> dict[str, Any]:
+    """Query parameters merged with the POST body (form, multipart or a JSON object)."""
+    cached = bottle.request.environ.get(_PARAMS_KEY)
+    if cached is not None:
+        return cached
+    request = bottle.request
+    params: dict[str, Any] = {key: request.query.getunicode(key) for key in request.query}
+    if request.method == "POST":
+        ctype = request.content_type.split(";", 1)[0].strip().lower()
+        if ctype == "application/json":
+            body = request.json
+            if not isinstance(body, dict):
+                raise bad_request("a JSON body must be an object")
+            params.update(body)
+        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            try:
+                params.update({key: request.forms.getunicode(key) for key in request.forms})
+            except ValueError:  # Bottle's multipart parser refuses e.g. a NUL in a part header
+                raise bad_request("malformed form body") from None
+        elif request.content_length != 0:
+            raise bad_request(
+                f"unsupported content type {ctype or 'none'!r}: send a form or a JSON object"
+            )
+    request.environ[_PARAMS_KEY] = params
+    return params
+
+
+def text(params: dict[str, Any], name: str) -> str | None:
+    """A string of at most MAX_TEXT characters, stripped; None if absent or blank."""
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise bad_request(f"{name} must be a string")
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise bad_request(f"{name} is longer than {MAX_TEXT} characters")
+    return value or None
+
+
+def whole(params: dict[str, Any], name: str, *, maximum: int, required: bool = False) -> int | None:
+    """A whole number 0 … maximum; JSON integers or decimal digits in a form."""
+    value = params.get(name)
+    if value is None or value == "":
+        if required:
+            raise bad_request(f"{name} is required")
+        return None
+    if isinstance(value, str) and _INT_RE.match(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        raise bad_request(f"{name} must be a whole number, not {value!r}"[:200])
+    if not 0 <= number <= maximum:
+        raise bad_request(f"{name} must be between 0 and {maximum}, not {number}")
+    return number
+
+
+def number(params: dict[str, Any], name: str) -> float | None:
+    """A finite number (``nan``, ``inf`` and ``1e999`` are refused)."""
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError
+        result = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
+        raise bad_request(f"{name} must be a number, not {value!r}"[:200]) from None
+    if not math.isfinite(result):
+        raise bad_request(f"{name} must be a finite number, not {value!r}"[:200])
+    return result
+
+
+def flag(params: dict[str, Any], name: str) -> bool:
+    """true/false/1/0/yes/no/on/off in any case (kegbot-api sends Python's ``True``)."""
+    value = params.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise bad_request(f"{name} must be true or false, not {value!r}"[:200])
+
+
+def pour_time(params: dict[str, Any]) -> dt.datetime | None:
+    """Server time of the pour: server now − (client now − client pour_time)."""
+    poured = number(params, "pour_time")
+    if poured is None:
+        return None
+    client_now = number(params, "now")
+    if client_now is None:
+        raise bad_request("pour_time needs now (the client's current Unix time) as well")
+    ago = client_now - poured
+    if ago < 0:
+        raise bad_request("pour_time is after now")
+    if ago > MAX_CLOCK_SKEW.total_seconds():
+        raise bad_request("pour_time is more than a year before now")
+    return (utcnow() - dt.timedelta(seconds=ago)).replace(microsecond=0)
+
+
+def start() -> int | None:
+    """The first id of a page (inclusive), newest first."""
+    return whole(request_params(), "start", maximum=MAX_START)
+
+
+def path_id(ident: str, what: str) -> int:
+    """A numeric id from the URL; anything else names nothing (404)."""
+    value = parse_id(ident)
+    if value is None:
+        raise not_found(f"no {what} {ident!r}")
+    return value
+
+
+def found(value: T | None, what: str, ident: str | int) -> T:
+    if value is None:
+        raise not_found(f"no {what} {ident!r}")
+    return value
