@@ -27,6 +27,15 @@ def _connect() -> None:
     database.connect(reuse_if_open=True)
 
 
+def _utf8_path() -> None:
+    """A path that is not UTF-8 names nothing: 404. Bottle would drop the bytes it cannot
+    decode, so ``/api/taps/%ff`` became ``/api/taps/`` and answered the whole tap list."""
+    try:
+        bottle.request.environ["bottle.raw_path"].encode("latin1").decode("utf-8")
+    except UnicodeError:
+        raise bottle.HTTPError(404, "Not found: the path is not valid UTF-8.") from None
+
+
 def _dialect_error(error: bottle.HTTPError) -> str:
     """404/405 from the router happen before any dialect plugin, so choose the format here."""
     path = bottle.request.path
@@ -47,6 +56,7 @@ def build_app() -> bottle.Bottle:
     for prefix, module in _longest_prefix_first():
         root.mount(prefix, module.make_app())
     # Mounted routes are merged into the root, so only the root's hooks run for them.
+    root.add_hook("before_request", _utf8_path)
     root.add_hook("before_request", _connect)
     root.add_hook("after_request", release_connection)
     root.install(JsonPlugin())

@@ -1,12 +1,20 @@
 """A Kegbot request's arguments, read the same way by both Kegbot dialects (``/api/`` and
 ``/api/v1/``): query parameters merged with a form, multipart or JSON-object body, each value
-checked before any domain call so a refused request changes nothing."""
+checked before any domain call so a refused request changes nothing.
+
+Strict on purpose: numbers are ASCII digits as the docs say (Python's ``int()`` and ``float()``
+also take ``+12``, Arabic-Indic digits, ``1_0`` and ``infinity``), a JSON body's numbers are
+JSON numbers, text is UTF-8 without control characters, and a body nested deeper than any
+client writes is refused; each is a 400, never a guess.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+import sys
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import bottle
@@ -24,29 +32,66 @@ MAX_TEXT = 200
 MAX_VOLUME_ML = 1_000_000.0  # a 1000 L pour is a broken client; sums must stay finite
 MAX_START = 2**62
 
-_INT_RE = re.compile(r"^[+-]?\d{1,19}$")
+_INT_RE = re.compile(r"[0-9]{1,19}")
+_NUMBER_RE = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?(?:[eE][+-]?[0-9]{1,4})?")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 _PARAMS_KEY = "kegdash.kegbot.params"
 
 
-def request_params() -> dict[str, Any]:
+class Params(dict):
+    """Arguments by name; ``from_json`` names those a JSON body gave (typed JSON values, where a
+    query string or a form gives text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.from_json: set[str] = set()
+
+
+def _decoded(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Bottle hands over query and form text as Latin-1 stand-ins for the bytes sent; decode them
+    as UTF-8, refusing what is not (Bottle's ``getunicode`` would quietly answer None, so an
+    undecodable ``username`` became an anonymous pour)."""
+    out: dict[str, str] = {}
+    for key, value in items:
+        try:
+            name = key.encode("latin1").decode("utf-8")
+            out[name] = value.encode("latin1").decode("utf-8")
+        except UnicodeError:
+            raise bad_request("a parameter is not valid UTF-8") from None
+    return out
+
+
+def _json_body(request: bottle.LocalRequest) -> dict[str, Any]:
+    try:
+        body = request.json
+    except RecursionError:
+        raise bad_request("the JSON body is nested too deeply") from None
+    except ValueError:
+        raise bad_request("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise bad_request("a JSON body must be an object")
+    return body
+
+
+def request_params() -> Params:
     """Query parameters merged with the POST body (form, multipart or a JSON object)."""
     cached = bottle.request.environ.get(_PARAMS_KEY)
     if cached is not None:
         return cached
     request = bottle.request
-    params: dict[str, Any] = {key: request.query.getunicode(key) for key in request.query}
+    params = Params()
+    params.update(_decoded(request.query.allitems()))
     if request.method == "POST":
         ctype = request.content_type.split(";", 1)[0].strip().lower()
         if ctype == "application/json":
-            body = request.json
-            if not isinstance(body, dict):
-                raise bad_request("a JSON body must be an object")
+            body = _json_body(request)
             params.update(body)
+            params.from_json.update(body)
         elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             try:
-                params.update({key: request.forms.getunicode(key) for key in request.forms})
+                params.update(_decoded(request.forms.allitems()))
             except ValueError:  # Bottle's multipart parser refuses e.g. a NUL in a part header
                 raise bad_request("malformed form body") from None
         elif request.content_length != 0:
@@ -67,17 +112,25 @@ def text(params: dict[str, Any], name: str) -> str | None:
     value = value.strip()
     if len(value) > MAX_TEXT:
         raise bad_request(f"{name} is longer than {MAX_TEXT} characters")
+    if _CONTROL_RE.search(value):
+        raise bad_request(f"{name} contains a control character")
     return value or None
 
 
+def _json_text(params: dict[str, Any], name: str, value: Any) -> bool:
+    """True for text a JSON body gave where a number belongs (``{"ticks": "12"}``)."""
+    return isinstance(value, str) and name in getattr(params, "from_json", ())
+
+
 def whole(params: dict[str, Any], name: str, *, maximum: int, required: bool = False) -> int | None:
-    """A whole number 0 … maximum; JSON integers or decimal digits in a form."""
+    """A whole number 0 … maximum; JSON integers, or ASCII decimal digits in a form."""
     value = params.get(name)
     if value is None or value == "":
         if required:
             raise bad_request(f"{name} is required")
         return None
-    if isinstance(value, str) and _INT_RE.match(value.strip()):
+    if isinstance(value, str) and not _json_text(params, name, value) \
+            and _INT_RE.fullmatch(value.strip()):
         number = int(value.strip())
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -89,18 +142,24 @@ def whole(params: dict[str, Any], name: str, *, maximum: int, required: bool = F
 
 
 def number(params: dict[str, Any], name: str) -> float | None:
-    """A finite number (``nan``, ``inf`` and ``1e999`` are refused)."""
+    """A finite, normal number: ASCII decimal in a form, a JSON number in JSON (``nan``, ``inf``,
+    ``1e999`` and subnormals such as ``5e-324`` are refused: no sensor or meter means them)."""
     value = params.get(name)
     if value is None or value == "":
         return None
     try:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValueError
+        if isinstance(value, str) and (_json_text(params, name, value)
+                                       or not _NUMBER_RE.fullmatch(value.strip())):
+            raise ValueError
         result = float(value.strip() if isinstance(value, str) else value)
     except (ValueError, OverflowError):
         raise bad_request(f"{name} must be a number, not {value!r}"[:200]) from None
     if not math.isfinite(result):
         raise bad_request(f"{name} must be a finite number, not {value!r}"[:200])
+    if result != 0 and abs(result) < sys.float_info.min:
+        raise bad_request(f"{name} is too close to zero to be a measurement: {value!r}"[:200])
     return result
 
 
@@ -131,8 +190,11 @@ def pour_time(params: dict[str, Any]) -> dt.datetime | None:
 
 
 def start() -> int | None:
-    """The first id of a page (inclusive), newest first."""
-    return whole(request_params(), "start", maximum=MAX_START)
+    """The first id of a page (inclusive), newest first; ``start=`` with nothing is a mistake."""
+    params = request_params()
+    if params.get("start") == "":
+        raise bad_request("start must be a whole number, not empty")
+    return whole(params, "start", maximum=MAX_START)
 
 
 def path_id(ident: str, what: str) -> int:

@@ -14,6 +14,7 @@ import dataclasses
 import html
 import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -145,14 +146,20 @@ _SENSOR_ID = _path_param("ident", "Sensor id (digits), else raw name, else nice 
                          "kegboard.thermo-0")
 _USERNAME = _path_param("username", "The user's name.", "admin")
 
+_NO_CONTROLS = "^[^\\x00-\\x1f\\x7f]*$"
+"""Names and tokens are text without control characters (a NUL is a 400)."""
+
 DRINK_BODY = _kegbot_body({
     "ticks": {"type": "integer", "minimum": 0, "maximum": kegbot_params.MAX_TICKS,
-              "description": "Meter ticks (a Kegboard counter is a uint32); digits in a form."},
-    "volume_ml": {"type": "number", "exclusiveMinimum": 0, "maximum": kegbot_params.MAX_VOLUME_ML,
-                  "description": "Overrides ticks × ml_per_tick."},
-    "username": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
+              "description": "Meter ticks (a Kegboard counter is a uint32): ASCII digits and no sign in "
+                             "a form, a JSON integer in JSON."},
+    "volume_ml": {"type": "number", "minimum": sys.float_info.min,
+                  "maximum": kegbot_params.MAX_VOLUME_ML,
+                  "description": "Overrides ticks × ml_per_tick; above 0 and not subnormal. In a form: "
+                                 "ASCII decimal digits, in JSON a number (never text)."},
+    "username": {"type": "string", "maxLength": kegbot_params.MAX_TEXT, "pattern": _NO_CONTROLS,
                  "description": "An active user's name; wins over auth_token."},
-    "auth_token": {"type": "string", "maxLength": kegbot_params.MAX_TEXT,
+    "auth_token": {"type": "string", "maxLength": kegbot_params.MAX_TEXT, "pattern": _NO_CONTROLS,
                    "description": "`device|value`, `device.value` or `device/value`."},
     "pour_time": {"type": "number", "description": "Client Unix time of the pour; needs `now`."},
     "now": {"type": "number", "description": "The client's current Unix time."},
