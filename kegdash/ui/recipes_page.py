@@ -305,7 +305,10 @@ class RecipesPage(QWidget):
         except STORE_ERRORS as exc:
             self.show_message(f"Not saved: {exc}", error=True)
             return False
+        if copied:
+            self.editor.set_recipe(self.current.recipe, self.current.private)
         self.editor.mark_saved()
+        self._show_title()
         self.show_message(f"Saved “{self.current.recipe.name}”"
                           + (" as your own copy." if copied else "."))
         self.reload()
@@ -315,8 +318,11 @@ class RecipesPage(QWidget):
         name = self.editor.recipe.name or "Untitled"
         self.title.setText(f"{name} *" if self.editor.dirty else name)
         self.save_button.setEnabled(self.editor.dirty)
-        if self.current is not None and not self.current.mine:
-            self.owner_hint.setText(f"A recipe by {self.current.owner}: saving stores your own copy.")
+        theirs = self.current is not None and not self.current.mine
+        self.save_button.setText("Save as my copy" if theirs else "Save")
+        if theirs:
+            self.owner_hint.setText(f"A recipe by {self.current.owner}: saving stores your own copy, "
+                                    f"“{recipe_store.copy_name(self.editor.recipe.name)}”.")
         elif self.current is None:
             self.owner_hint.setText("Not saved yet.")
         else:

@@ -82,11 +82,14 @@ def test_saving_someone_elses_recipe_stores_a_copy_with_parent(qtbot, page, data
     original = store.create_recipe(brewer, Recipe(name="Guest IPA").to_dict())
     page.reload()
     assert page.open_recipe(original.public_id)
-    assert "saving stores your own copy" in page.owner_hint.text()
+    assert "saving stores your own copy, “Guest IPA (copy)”" in page.owner_hint.text()
     page.editor.numbers["batch_size"].setValue(30)
+    assert page.save_button.text() == "Save as my copy"
     assert page.save()
     mine = StoredRecipe.get(StoredRecipe.owner == User.get(User.username == "admin"))
-    assert mine.parent.public_id == original.public_id
+    assert mine.parent.public_id == original.public_id and mine.name == "Guest IPA (copy)"
+    assert page.title.text() == "Guest IPA (copy)" and page.save_button.text() == "Save"
+    assert mine.og == calculate(page.editor.recipe).og
     assert json.loads(StoredRecipe.get_by_id(original.id).data)["batchSize"] == 20
 
 
