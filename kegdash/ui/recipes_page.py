@@ -371,7 +371,7 @@ class RecipesPage(QWidget):
         if key == "units" and self.prefs is not None:
             self.set_units(self.prefs.units)
         elif key == "theme" and self.prefs is not None:
-            self.editor.results.theme = self.prefs.theme
+            self.editor.results.set_theme(self.prefs.theme)
             self.editor.recompute()
 
     # -- BeerXML --------------------------------------------------------------------------------
