@@ -62,7 +62,7 @@ def test_hop_columns_are_all_in_view_at_1280(qtbot, editor_window):
         col = next(i for i, c in enumerate(page.editor.spices.columns) if c.attr == attr)
         left = header.sectionViewportPosition(col)
         assert not header.isSectionHidden(col)
-        assert 0 <= left and left + header.sectionSize(col) <= viewport, attr
+        assert left >= 0 and left + header.sectionSize(col) <= viewport, attr
     assert table.horizontalScrollBar().maximum() == 0  # nothing to scroll to
     name = page.editor.spices.cell(0, "name")
     assert name.fontMetrics().horizontalAdvance("East Kent Goldings") < name.lineEdit().width()
