@@ -69,6 +69,10 @@ def step_text(step: Step, units: str) -> str:
     if kind == "mash_in":
         return (f"{step.name}: mash in {items_text(step.items, units)}; rest "
                 f"{minutes(step.minutes)} at {temperature(step.celsius, units)}")
+    if kind == "infuse" and step.celsius >= 100:
+        # The recipe's water cannot bring the mash up on its own: boil it, then heat the rest.
+        return (f"{step.name}: add {volume(step.liters, units)} of boiling water and heat the "
+                f"mash to {temperature(step.target, units)}; rest {minutes(step.minutes)}")
     if kind == "infuse":
         return (f"{step.name}: add {volume(step.liters, units)} of water at "
                 f"{temperature(step.celsius, units)}; rest {minutes(step.minutes)} at "
