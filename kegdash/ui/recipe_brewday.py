@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from kegdash.brewing import Recipe
@@ -119,20 +119,39 @@ def brew_day_lines(recipe: Recipe, units: str) -> list[tuple[str, str]]:
 
 
 class BrewDayView(QListWidget):
-    """The brew day as a list: a bold heading per phase, then its steps."""
+    """The brew day as a list: a bold heading per phase, then its steps.
+
+    It sits on a tab, so it is worded and laid out only while shown: typing elsewhere in the
+    editor costs it nothing."""
 
     def __init__(self) -> None:
         super().__init__(objectName="brewDay")
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSpacing(1)
-        self._shown: list[tuple[str, str]] = []
+        self.recipe = Recipe()
+        self.units = "metric"
+        self._shown: list[tuple[str, str]] | None = None
         self.placeholder = "Add fermentables, hops or yeast to see the brew day."
 
     def show_recipe(self, recipe: Recipe, units: str) -> None:
-        """Show the recipe's brew day (rebuilt only when its words change)."""
-        lines = brew_day_lines(recipe, units)
-        if lines == self._shown and self.count():
+        """The recipe whose brew day to show (now if visible, else when next shown)."""
+        self.recipe, self.units = recipe, units
+        if self.isVisible():
+            self._render()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self._render()
+        super().showEvent(event)
+
+    def texts(self) -> list[str]:
+        """The step texts of the current recipe (headings and the placeholder left out)."""
+        return [text for _, text in brew_day_lines(self.recipe, self.units)]
+
+    def _render(self) -> None:
+        """Rebuild the list, only when its words changed."""
+        lines = brew_day_lines(self.recipe, self.units)
+        if lines == self._shown:
             return
         self._shown = lines
         self.clear()
@@ -152,7 +171,3 @@ class BrewDayView(QListWidget):
                 self.addItem(heading)
                 phase = title
             self.addItem(QListWidgetItem(text))
-
-    def texts(self) -> list[str]:
-        """The step texts shown (headings and the placeholder left out)."""
-        return [text for _, text in self._shown]

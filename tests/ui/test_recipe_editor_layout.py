@@ -139,7 +139,14 @@ def test_style_picker_and_range_bars(qtbot, editor_window):
 def test_brew_day_in_boil_minutes_and_units(qtbot, editor_window):
     _, page = editor_window
     open_in_editor(qtbot, page, HOPPY)
-    texts = page.editor.brew_day.texts()
+    view = page.editor.brew_day
+    assert view.count() == 0  # not worded while its tab is hidden
+    page.editor.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.count() > 0)
+    shown = [view.item(row).text() for row in range(view.count())]
+    assert shown[0] == "Mash" and "Boil" in shown and "Fermentation" in shown
+    texts = view.texts()
+    assert [text for text in shown if text not in ("Mash", "Boil", "Fermentation")] == texts
     assert "60 min: add 28 g East Kent Goldings" in texts
     assert "10 min: add 28 g Cascade" in texts
     assert any(t.startswith("Heat ") and " L of water to " in t and t.endswith(" °C") for t in texts)
@@ -156,5 +163,6 @@ def test_an_empty_recipe_shows_no_brew_day(qtbot, editor_window):
     _, page = editor_window
     page.new_recipe()
     assert page.editor.brew_day.texts() == []
-    assert page.editor.brew_day.count() == 1
+    page.editor.tabs.setCurrentWidget(page.editor.brew_day)  # worded when shown
+    qtbot.waitUntil(lambda: page.editor.brew_day.count() == 1)
     assert page.editor.brew_day.item(0).text().startswith("Add fermentables")
