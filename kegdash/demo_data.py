@@ -11,17 +11,18 @@ import datetime as dt
 import json
 import math
 import random
-import re
 
 from kegdash.accounts.keys import issue_api_key
 from kegdash.accounts.models import User
 from kegdash.accounts.users import create_user, get_user
+from kegdash.accounts.views import principal
 from kegdash.apiary.models import Apiary, Device, Reading
 from kegdash.apiary.registry import add_apiary, add_device, add_hive
 from kegdash.bar.drinks import record_drink
 from kegdash.bar.models import Keg, Tap
 from kegdash.bar.taps import add_auth_token, add_tap, add_thermo_sensor, start_keg
 from kegdash.brewing.models import Action, StoredRecipe
+from kegdash.brewing.recipes import create_recipe
 from kegdash.db import database, utcnow
 from kegdash.resources import resource_path
 
@@ -31,10 +32,6 @@ DAYS_OF_READINGS = 30
 
 class DemoDataError(RuntimeError):
     """The demo set would mix with existing data."""
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "recipe"
 
 
 def has_data() -> bool:
@@ -100,16 +97,15 @@ def _pour_history(tap: Tap, keg_spec: dict, users: list[User], now: dt.datetime,
 
 
 def _add_recipe(entry: dict, now: dt.datetime) -> None:
-    owner = get_user(entry["owner"])
-    data = entry["data"]
+    """Store a demo recipe as any save does (engine numbers, slug, feed action), dated ten days
+    back so the feed and the list look lived in."""
+    owner = principal(get_user(entry["owner"]))
+    created = now - dt.timedelta(days=10)
     with database.atomic():
-        recipe = StoredRecipe.create(
-            owner=owner, slug=_slug(data["name"]), name=data["name"], private=entry["private"],
-            data=json.dumps(data), created=now - dt.timedelta(days=10), modified=now,
-        )
-        Action.create(type="recipe-created", user=owner, target_id=recipe.public_id,
-                      private=recipe.private, data=json.dumps({"name": recipe.name}),
-                      created=recipe.created)
+        recipe = create_recipe(owner, entry["data"], private=entry["private"])
+        StoredRecipe.update(created=created, modified=now).where(
+            StoredRecipe.id == recipe.id).execute()
+        Action.update(created=created).where(Action.target_id == recipe.public_id).execute()
 
 
 def _apiary(spec: dict, now: dt.datetime, rng: random.Random) -> int:

@@ -7,7 +7,11 @@ from kegdash.apiary.models import Reading
 from kegdash.apiary.registry import add_apiary
 from kegdash.bar.models import Drink, Keg, Tap
 from kegdash.bar.taps import add_tap
-from kegdash.brewing.models import StoredRecipe
+from kegdash.brewing import calculate
+from kegdash.brewing.actions import action_data
+from kegdash.brewing.models import Action, StoredRecipe
+from kegdash.brewing.recipes import stored_recipe, summary
+from kegdash.brewing.views import public_recipe_figures
 from kegdash.demo_data import DemoDataError, has_data, load_demo_data
 
 NOW = dt.datetime(2026, 7, 1, 12, 0, 0)
@@ -32,6 +36,22 @@ def test_demo_set_is_consistent(database):
         assert last.weight == weight, "the live simulator must continue where the month ends"
     temps = [r.temperature for r in Reading.select()]
     assert len(temps) == counts["readings"] and min(temps) > 32 and max(temps) < 37
+
+
+def test_demo_recipes_store_the_engines_numbers_and_feed_summaries(database):
+    load_demo_data(now=NOW)
+    rows = list(StoredRecipe.select().order_by(StoredRecipe.id))
+    assert len(rows) == 2
+    for row in rows:
+        results = calculate(stored_recipe(row))
+        assert (row.og, row.fg, row.ibu, row.abv, row.color) == (
+            results.og, results.fg, results.ibu, results.abv, results.color)
+        assert row.created == NOW - dt.timedelta(days=10) and row.modified == NOW
+        (action,) = Action.select().where(Action.target_id == row.public_id)
+        assert action_data(action) == summary(row) and action.created == row.created
+    pale = next(row for row in rows if row.name == "Ridge Pale Ale")
+    assert 20 < pale.ibu < 40 and 1.04 < pale.og < 1.06 and stored_recipe(pale).author == "hops_hanna"
+    assert public_recipe_figures(["ridge pale ale"])["ridge pale ale"].ibu == pale.ibu
 
 
 def test_demo_data_refuses_a_used_bar(database):

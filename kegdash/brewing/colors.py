@@ -78,6 +78,45 @@ def srm_to_name(srm: float) -> str:
     return color
 
 
+# What a beer of 1–30 SRM (and 35, 40) looks like on an sRGB screen: the SRM colour table
+# published with Wikipedia's "Standard Reference Method" article and the Homebrew Talk wiki.
+# Brauhaus's exponential formula (srm_to_rgb, kept for the API) paints 4 SRM, "yellow", orange.
+_SRM_SRGB = {
+    1: 0xF3F993, 2: 0xF5F75C, 3: 0xF6F513, 4: 0xEAE615, 5: 0xE0D01B, 6: 0xD5BC26, 7: 0xCDAA37,
+    8: 0xC1963C, 9: 0xBE8C3A, 10: 0xBE823A, 11: 0xC17A37, 12: 0xBF7138, 13: 0xBC6733,
+    14: 0xB26033, 15: 0xA85839, 16: 0x985336, 17: 0x8D4C32, 18: 0x7C452D, 19: 0x6B3A1E,
+    20: 0x5D341A, 21: 0x4E2A0C, 22: 0x4A2727, 23: 0x361F1B, 24: 0x261716, 25: 0x231716,
+    26: 0x19100F, 27: 0x16100F, 28: 0x120D0C, 29: 0x100B0A, 30: 0x050B0A, 35: 0x080707,
+    40: 0x030403,
+}
+_SRM_POINTS = sorted(_SRM_SRGB)
+
+
+def _channels_of(hex_rgb: int) -> tuple[int, int, int]:
+    return (hex_rgb >> 16) & 0xFF, (hex_rgb >> 8) & 0xFF, hex_rgb & 0xFF
+
+
+def srm_to_display_rgb(srm: float) -> tuple[int, int, int]:
+    """The sRGB colour to paint a beer of this SRM (the published table, interpolated between its
+    entries; below 1 SRM as 1, above 40 as 40, NaN as 1). For screens only: the API keeps
+    Brauhaus's ``srm_to_rgb``."""
+    if not srm >= _SRM_POINTS[0]:
+        return _channels_of(_SRM_SRGB[_SRM_POINTS[0]])
+    if srm >= _SRM_POINTS[-1]:
+        return _channels_of(_SRM_SRGB[_SRM_POINTS[-1]])
+    upper = next(point for point in _SRM_POINTS if point >= srm)
+    lower = max(point for point in _SRM_POINTS if point <= srm)
+    low, high = _channels_of(_SRM_SRGB[lower]), _channels_of(_SRM_SRGB[upper])
+    share = 0.0 if upper == lower else (srm - lower) / (upper - lower)
+    return tuple(round(a + (b - a) * share) for a, b in zip(low, high, strict=True))  # type: ignore[return-value]
+
+
+def srm_to_display_css(srm: float) -> str:
+    """``srm_to_display_rgb`` as a CSS colour, "rgb(r, g, b)"."""
+    r, g, b = srm_to_display_rgb(srm)
+    return f"rgb({r}, {g}, {b})"
+
+
 _TO_SRM = {"srm": None, "ebc": ebc_to_srm, "lovibond": lovibond_to_srm}
 _FROM_SRM = {
     "ebc": srm_to_ebc,

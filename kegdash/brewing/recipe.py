@@ -359,6 +359,10 @@ class Mash:
 
 
 _STYLE_RANGES = ("og", "fg", "ibu", "color", "abv", "carb")
+# (JSON key, attribute): the style guide's identifiers, kept so BeerXML style fields survive
+# import → export (BeerXML 1.0 requires them in every STYLE).
+_STYLE_TEXTS = (("name", "name"), ("category", "category"), ("categoryNumber", "category_number"),
+                ("styleLetter", "style_letter"), ("styleGuide", "style_guide"), ("type", "type"))
 
 
 @dataclass(slots=True)
@@ -367,6 +371,10 @@ class Style:
 
     name: str | None = None
     category: str | None = None
+    category_number: str | None = None
+    style_letter: str | None = None
+    style_guide: str | None = None
+    type: str | None = None
     og: tuple[float, float] | None = None
     fg: tuple[float, float] | None = None
     ibu: tuple[float, float] | None = None
@@ -392,9 +400,10 @@ class Style:
         """Build from a JSON style object; ranges must be [min, max] numbers."""
         data = _require_object(data, path.rstrip("."))
         style = cls()
+        texts = dict(_STYLE_TEXTS)
         for key, value in data.items():
-            if key in ("name", "category"):
-                setattr(style, key, _string(data, key, "", path))
+            if key in texts:
+                setattr(style, texts[key], _string(data, key, "", path))
             elif key in _STYLE_RANGES:
                 if not isinstance(value, list) or len(value) != 2:
                     raise RecipeError(f"{path}{key} must be an array of two numbers")
@@ -409,9 +418,9 @@ class Style:
     def to_dict(self) -> dict:
         """Only the keys that are set, ranges as [min, max]."""
         out: dict[str, Any] = {}
-        for key in ("name", "category"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
+        for key, attr in _STYLE_TEXTS:
+            if getattr(self, attr) is not None:
+                out[key] = getattr(self, attr)
         for key in _STYLE_RANGES:
             pair = getattr(self, key)
             if pair is not None:

@@ -208,9 +208,12 @@ def update_recipe(owner: Principal, public_id: str, *, data: dict[str, Any] | No
     """Change an owner's recipe; a new name gives a new slug, and the feed is brought up to date.
 
     ``show_private`` says whether the caller may touch private recipes at all; without it a
-    private recipe is not found.
+    private recipe is not found. New ``data`` without an ``author`` keeps the stored author
+    (Tapline applies no default on update: the recipe was not written by "Anonymous Brewer").
     """
     row = _owned(owner, public_id, show_private)
+    if isinstance(data, dict) and "author" not in data:
+        data = {**data, "author": stored_recipe(row).author}
     recipe = Recipe.from_dict(data) if data is not None else None
     with database.atomic():
         if parent_id is not None:

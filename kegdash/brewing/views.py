@@ -23,7 +23,7 @@ from kegdash.accounts.views import Principal
 from kegdash.brewing import actions as feed
 from kegdash.brewing import profiles
 from kegdash.brewing import recipes as store
-from kegdash.brewing.colors import srm_to_css, srm_to_name
+from kegdash.brewing.colors import srm_to_display_css, srm_to_name
 from kegdash.brewing.models import StoredRecipe
 from kegdash.brewing.recipe import Recipe
 
@@ -290,7 +290,7 @@ def public_recipe_figures(names: Iterable[str]) -> dict[str, RecipeFigures]:
     return {  # later rows win
         row["key"]: RecipeFigures(
             ibu=row["ibu"], srm=row["color"],
-            color_css=srm_to_css(row["color"]) if row["color"] is not None else None,
+            color_css=srm_to_display_css(row["color"]) if row["color"] is not None else None,
             color_name=srm_to_name(row["color"]) if row["color"] is not None else None)
         for row in rows
     }

@@ -1,9 +1,11 @@
-"""The recipe editor: general fields, ingredient tables and the live results beside them.
+"""The recipe editor: general fields, ingredient tables, the brew day, and the live results in a
+fixed-width panel beside them (so nothing moves sideways while typing).
 
 Every edit writes into one ``Recipe`` (in SI, as the engine wants) and asks for a recompute on a
 0-ms single-shot timer, so a burst of edits arriving together (a library pick filling a whole row)
-costs one calculation. calculate + timeline take ~50 µs, so the main thread keeps up with typing;
-``benchmarks/recipe_editor_keystroke.py`` measures keystroke to updated labels.
+costs one calculation. calculate + brew day take well under a millisecond, so the main thread
+keeps up with typing; ``benchmarks/recipe_editor_keystroke.py`` measures keystroke to updated
+labels.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,12 +34,12 @@ from kegdash.brewing import (
     Style,
     Yeast,
     calculate,
-    timeline,
 )
 from kegdash.brewing.calc import IBU_METHODS
-from kegdash.ui.ingredient_library import library
+from kegdash.ui.ingredient_library import library, style_label
+from kegdash.ui.recipe_brewday import BrewDayView
 from kegdash.ui.recipe_fields import Column, ItemTable, QuantitySpin, choice_combo, set_combo_text
-from kegdash.ui.recipe_results import ResultsPanel
+from kegdash.ui.recipe_results import PANEL_WIDTH, ResultsPanel
 
 HOP_USES = ("boil", "first wort", "aroma", "dry hop", "mash", "primary", "secondary")
 HOP_FORMS = ("pellet", "leaf", "plug", "extract")
@@ -78,8 +79,9 @@ class RecipeEditor(QWidget):
         self.name = QLineEdit(placeholderText="Recipe name")
         self.author = QLineEdit()
         self.description = QLineEdit()
-        self.style = choice_combo([""] + sorted(lib.styles), "")
-        self.style.lineEdit().setPlaceholderText("free text or a BJCP style")
+        self.style = choice_combo([""] + list(lib.styles), "")
+        self.style.setMaxVisibleItems(20)
+        self.style.lineEdit().setPlaceholderText("a BJCP 2015 style, or free text")
         self.ibu_method = choice_combo(IBU_METHODS, "tinseth", editable=False)
         self.private = QCheckBox("Private (only the operator account sees it)")
         self.numbers: dict[str, QuantitySpin] = {}
@@ -92,10 +94,12 @@ class RecipeEditor(QWidget):
         for attr, label, quantity in GENERAL_NUMBERS:
             spin = QuantitySpin(quantity, units)
             spin.setObjectName(attr)
+            spin.setMaximumWidth(180)
             spin.si_changed.connect(lambda si, attr=attr: self._set(attr, si))
             self.numbers[attr] = spin
             numbers.addRow(label, spin)
         numbers.addRow("IBU method", self.ibu_method)
+        self.ibu_method.setMaximumWidth(180)
         general = QHBoxLayout()
         general.addLayout(form, 3)
         general.addLayout(numbers, 2)
@@ -114,9 +118,9 @@ class RecipeEditor(QWidget):
             lambda _create: self.recipe.fermentables, self._new_fermentable, lib.malts, units)
         self.spices = ItemTable(
             [Column("Hop or spice", "name", "name"), Column("Amount", "weight", "number", "hop"),
-             Column("Alpha acid", "aa", "number", "percent"),
-             Column("Use", "use", "choice", choices=HOP_USES),
+             Column("Alpha", "aa", "number", "percent"),
              Column("Time", "time", "number", "minutes"),
+             Column("Use", "use", "choice", choices=HOP_USES),
              Column("Form", "form", "choice", choices=HOP_FORMS)],
             lambda _create: self.recipe.spices, self._new_spice, lib.hops, units)
         self.yeast = ItemTable(
@@ -132,36 +136,32 @@ class RecipeEditor(QWidget):
              Column("Time", "time", "number", "minutes")],
             self._mash_steps, MashStep, None, units)
         self.tables = (self.fermentables, self.spices, self.yeast, self.mash_steps)
+        self.brew_day = BrewDayView()
         self.tabs = QTabWidget()
         for table, title in zip(self.tables, ("Fermentables", "Hops && spices", "Yeast", "Mash"),
                                 strict=True):
             table.edited.connect(self.edited)
             self.tabs.addTab(table, title)
+        self.tabs.addTab(self.brew_day, "Brew day")
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(general)
-        left_layout.addWidget(self.private)
-        left_layout.addWidget(self.tabs, 1)
+        left = QVBoxLayout()
+        left.addLayout(general)
+        left.addWidget(self.private)
+        left.addWidget(self.tabs, 1)
         self.results = ResultsPanel(theme)
         self.error = QLabel(objectName="message")
         self.error.setProperty("kind", "error")
         self.error.setWordWrap(True)
+        self.error.setFixedWidth(PANEL_WIDTH)
         self.error.hide()
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.error)
-        right_layout.addWidget(self.results, 1)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
+        right = QVBoxLayout()
+        right.addWidget(self.error)
+        right.addWidget(self.results, 1)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.setSpacing(16)
+        layout.addLayout(left, 1)
+        layout.addLayout(right)
         self.set_recipe(Recipe())
 
     # -- loading and units ----------------------------------------------------------------------
@@ -172,7 +172,7 @@ class RecipeEditor(QWidget):
         self.name.setText(self.recipe.name)
         self.author.setText(self.recipe.author)
         self.description.setText(self.recipe.description)
-        set_combo_text(self.style, (self.recipe.style.name or "") if self.recipe.style else "")
+        set_combo_text(self.style, style_label(self.recipe.style) if self.recipe.style else "")
         set_combo_text(self.ibu_method, self.recipe.ibu_method)
         self.private.blockSignals(True)
         self.private.setChecked(private)
@@ -212,16 +212,19 @@ class RecipeEditor(QWidget):
 
     def _style_typed(self, text: str) -> None:
         text = text.strip()
-        known = library().styles.get(text)
+        known = library().find_style(text)
         style = self.recipe.style
         if not text:
             new_style = None
+        elif style is not None and text == style_label(style):
+            new_style = style  # the recipe's own style, shown again: keep it as it is
         elif known is not None:
             new_style = copy.deepcopy(known)
         elif style is not None:
-            # A renamed imported style keeps its ranges.
+            # A renamed style keeps its ranges but is no longer the guide's style of that code.
             new_style = copy.copy(style)
             new_style.name = text
+            new_style.category_number = new_style.style_letter = new_style.style_guide = None
         else:
             new_style = Style(name=text)
         if new_style != style:
@@ -270,13 +273,13 @@ class RecipeEditor(QWidget):
         self._recompute_timer.stop()
         try:
             results = calculate(self.recipe)
-            steps = timeline(self.recipe, self.units == "metric")
         except BrewingError as exc:
             self.error.setText(str(exc))
             self.error.show()
             return
         self.error.hide()
-        self.results.show_results(self.recipe, results, steps, self.units)
+        self.results.show_results(self.recipe, results, self.units)
+        self.brew_day.show_recipe(self.recipe, self.units)
         self.computed.emit()
 
     def shutdown(self) -> None:

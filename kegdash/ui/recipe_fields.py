@@ -135,6 +135,12 @@ def set_combo_text(combo: QComboBox, text: str) -> None:
     combo.blockSignals(False)
 
 
+SPIN_CHROME = 34
+"""A spin box's frame and arrow buttons beside its text."""
+COMBO_CHROME = 44
+"""A combo box's frame and drop-down arrow beside its text."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One table column: ``kind`` is "name" (library + free text), "choice", "fixed", "number", "check"."""
@@ -170,9 +176,12 @@ class ItemTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setDefaultSectionSize(32)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
         self.add_button = QPushButton("Add")
         self.remove_button = QPushButton("Remove")
         self.up_button = QPushButton("Move up")
@@ -236,7 +245,31 @@ class ItemTable(QWidget):
 
     def set_units(self, units: str) -> None:
         self.units = units
+        self._size_columns()
         self.rebuild()
+
+    def column_width(self, column: Column) -> int:
+        """The width a column needs for a typical value (the name column stretches instead).
+
+        Cell widgets' size hints count the range's widest value (a 100000-minute spin box), which
+        pushed the hop columns out of sight; this measures what brewers type."""
+        metrics = self.table.fontMetrics()
+        title = metrics.horizontalAdvance(column.title) + 24
+        if column.kind == "number":
+            unit = QUANTITIES[column.quantity][self.units]
+            digits = min(len(str(int(unit.maximum))), 4)
+            sample = "8" * digits + ("." + "8" * unit.decimals if unit.decimals else "") + unit.suffix
+            return max(title, metrics.horizontalAdvance(sample) + SPIN_CHROME)
+        if column.kind == "check":
+            return max(title, 40)
+        widest = max((metrics.horizontalAdvance(choice) for choice in column.choices), default=60)
+        return max(title, widest + COMBO_CHROME)
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for col, column in enumerate(self.columns):
+            if col:
+                header.resizeSection(col, self.column_width(column))
 
     def cell(self, row: int, attr: str) -> QWidget:
         """The widget editing ``attr`` of row ``row`` (tests and the benchmark type into it)."""

@@ -74,26 +74,33 @@ def load(public_id: str) -> Loaded:
                   parent_id=view.parent.public_id if view.parent is not None else None)
 
 
+def copy_name(name: str) -> str:
+    """What a copy of a recipe is called: "Guest IPA" → "Guest IPA (copy)"."""
+    return f"{name} (copy)"
+
+
 def save(recipe: Recipe, *, public_id: str | None, private: bool, parent_id: str | None = None) -> str:
     """Create or update the operator's recipe; returns its public id.
 
-    A recipe of another brewer is never overwritten: saving it stores the operator's own copy
-    with the original as parent (a clone), as Tapline does.
+    A recipe of another brewer is never overwritten: saving it stores the operator's own copy,
+    named "… (copy)", with the original as parent (a clone), as Tapline does.
     """
     user = operator(create=True)
+    data = recipe.to_dict()
     if public_id is not None:
         if brewing.recipe(public_id, viewer=user, show_private=True).owner.public_id == user.public_id:
-            store.update_recipe(user, public_id, data=recipe.to_dict(), private=private, show_private=True)
+            store.update_recipe(user, public_id, data=data, private=private, show_private=True)
             return public_id
         parent_id = public_id
-    return store.create_recipe(user, recipe.to_dict(), private=private, parent_id=parent_id,
+        data["name"] = copy_name(recipe.name)
+    return store.create_recipe(user, data, private=private, parent_id=parent_id,
                                show_private=True).public_id
 
 
 def clone(public_id: str) -> str:
     """A copy owned by the operator, named "… (copy)", linked to its parent."""
     loaded = load(public_id)
-    loaded.recipe.name = f"{loaded.recipe.name} (copy)"
+    loaded.recipe.name = copy_name(loaded.recipe.name)
     user = operator(create=True)
     return store.create_recipe(user, loaded.recipe.to_dict(), private=loaded.private,
                                parent_id=public_id, show_private=True).public_id

@@ -34,13 +34,21 @@ from PySide6.QtWidgets import (
 
 from kegdash import events, fmt
 from kegdash.accounts.users import AccountError
-from kegdash.brewing import BrewingError, Recipe, parse_beerxml, to_beerxml
+from kegdash.brewing import BrewingError, Recipe, to_beerxml
 from kegdash.brewing import recipes as store
+from kegdash.brewing.beerxml import ImportedRecipe, read_beerxml
 from kegdash.ui import recipe_store
 from kegdash.ui.bridge import EventBridge
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.recipe_editor import RecipeEditor
-from kegdash.ui.recipe_import import ImportChooser
+from kegdash.ui.recipe_import import (
+    ImportChooser,
+    ImportOutcome,
+    ImportReport,
+    imported,
+    skipped,
+    summary,
+)
 from kegdash.ui.table_model import Column, LazyTableModel
 from kegdash.ui.tasks import TaskRunner
 
@@ -60,6 +68,7 @@ class RecipesPage(QWidget):
         self.current: recipe_store.Loaded | None = None
         self.undo_snapshots: list[recipe_store.Snapshot] = []
         self.chooser: ImportChooser | None = None
+        self.report: ImportReport | None = None
         self._importing = False
         self._watched: QObject | None = None
         self._quitting = False
@@ -305,7 +314,10 @@ class RecipesPage(QWidget):
         except STORE_ERRORS as exc:
             self.show_message(f"Not saved: {exc}", error=True)
             return False
+        if copied:
+            self.editor.set_recipe(self.current.recipe, self.current.private)
         self.editor.mark_saved()
+        self._show_title()
         self.show_message(f"Saved “{self.current.recipe.name}”"
                           + (" as your own copy." if copied else "."))
         self.reload()
@@ -315,8 +327,11 @@ class RecipesPage(QWidget):
         name = self.editor.recipe.name or "Untitled"
         self.title.setText(f"{name} *" if self.editor.dirty else name)
         self.save_button.setEnabled(self.editor.dirty)
-        if self.current is not None and not self.current.mine:
-            self.owner_hint.setText(f"A recipe by {self.current.owner}: saving stores your own copy.")
+        theirs = self.current is not None and not self.current.mine
+        self.save_button.setText("Save as my copy" if theirs else "Save")
+        if theirs:
+            self.owner_hint.setText(f"A recipe by {self.current.owner}: saving stores your own copy, "
+                                    f"“{recipe_store.copy_name(self.editor.recipe.name)}”.")
         elif self.current is None:
             self.owner_hint.setText("Not saved yet.")
         else:
@@ -365,7 +380,7 @@ class RecipesPage(QWidget):
         if key == "units" and self.prefs is not None:
             self.set_units(self.prefs.units)
         elif key == "theme" and self.prefs is not None:
-            self.editor.results.theme = self.prefs.theme
+            self.editor.results.set_theme(self.prefs.theme)
             self.editor.recompute()
 
     # -- BeerXML --------------------------------------------------------------------------------
@@ -376,7 +391,8 @@ class RecipesPage(QWidget):
             self.import_file(path)
 
     def import_file(self, path: str | Path) -> None:
-        """Read a BeerXML file off the main thread, then let the brewer choose what to import."""
+        """Read a BeerXML file off the main thread, then let the brewer choose what to import;
+        every recipe of the file is read on its own, so one bad recipe spoils only itself."""
         path = Path(path)
         try:
             data = path.read_bytes()
@@ -386,7 +402,7 @@ class RecipesPage(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setFormat(f"Reading {path.name}…")
         self.progress.show()
-        self.runner.submit(lambda: parse_beerxml(data), lambda recipes: self._parsed(recipes, path.name),
+        self.runner.submit(lambda: read_beerxml(data), lambda items: self._parsed(items, path.name),
                            self._import_failed)
 
     def _import_failed(self, error: BaseException) -> None:
@@ -395,41 +411,54 @@ class RecipesPage(QWidget):
         self.reload()
         self.show_message(f"Import failed: {error}", error=True)
 
-    def _parsed(self, recipes: list[Recipe], source: str) -> None:
+    def _parsed(self, items: list[ImportedRecipe], source: str) -> None:
         self.progress.hide()
-        if not recipes:
+        if not items:
             self.show_message(f"{source} holds no recipes.", error=True)
             return
-        self.chooser = ImportChooser(recipes, source, self)
-        self.chooser.accepted.connect(lambda: self.import_recipes(self.chooser.chosen()))
+        self.chooser = ImportChooser(items, source, self)
+        self.chooser.accepted.connect(
+            lambda: self.import_recipes(self.chooser.items, self.chooser.chosen(), source))
         self.chooser.open()
 
-    def import_recipes(self, recipes: list[Recipe]) -> None:
-        """Store recipes one job at a time, advancing the progress bar after each."""
-        if not recipes:
+    def import_recipes(self, items: list[ImportedRecipe], chosen: list[ImportedRecipe],
+                       source: str) -> None:
+        """Store the chosen recipes one job at a time, advancing the progress bar after each, then
+        report on every recipe of the file (one the store refuses is skipped, not the rest)."""
+        picked = {item.position for item in chosen}
+        outcomes = {item.position: skipped(item, item.error or "not selected") for item in items
+                    if item.position not in picked}
+        if not chosen:
             return
         self._importing = True
-        self.progress.setRange(0, len(recipes))
+        self.progress.setRange(0, len(chosen))
         self.progress.setValue(0)
         self.progress.setFormat("Importing %v of %m")
         self.progress.show()
-        self._import_next(list(recipes), [])
+        self._import_next(list(chosen), outcomes, len(chosen), source)
 
-    def _import_next(self, todo: list[Recipe], done: list[str]) -> None:
+    def _import_next(self, todo: list[ImportedRecipe], outcomes: dict[int, ImportOutcome],
+                     total: int, source: str) -> None:
         if not todo:
             self._importing = False
             self.progress.hide()
             self.reload()
-            self.show_message(f"Imported {len(done)} recipe{'s' if len(done) != 1 else ''}.")
+            report = [outcomes[position] for position in sorted(outcomes)]
+            self.show_message(summary(report))
+            self.report = ImportReport(report, source, self)
+            self.report.open()
             return
-        recipe = todo.pop(0)
+        item = todo.pop(0)
 
-        def stored(public_id: str) -> None:
-            done.append(public_id)
-            self.progress.setValue(len(done))
-            self._import_next(todo, done)
+        def settle(outcome: ImportOutcome) -> None:
+            outcomes[item.position] = outcome
+            self.progress.setValue(total - len(todo))
+            self._import_next(todo, outcomes, total, source)
 
-        self.runner.submit(lambda: recipe_store.import_one(recipe), stored, self._import_failed)
+        recipe = item.recipe
+        self.runner.submit(lambda: recipe_store.import_one(recipe),
+                           lambda _public_id: settle(imported(item)),
+                           lambda error: settle(skipped(item, str(error))))
 
     def _choose_export(self) -> None:
         ids = self.selected_ids()

@@ -65,7 +65,8 @@ def test_tolerant_of_case_whitespace_encoding_and_element_order() -> None:
     assert b"ISO-8859-1" in raw
     for data in (raw, raw.decode("iso-8859-1")):
         (recipe,) = parse_beerxml(data)
-        assert recipe.name == "Märzen für Alle" and recipe.author == "Jürgen"
+        # Names keep the whitespace written around them, as Brauhaus does; numbers do not care.
+        assert recipe.name == "  Märzen für Alle  " and recipe.author == "Jürgen"
         assert recipe.batch_size == 20.0
         assert recipe.fermentables[1].color == 2.0  # empty element keeps the default
         assert recipe.spices[0].time == 75
@@ -100,8 +101,13 @@ def mapped_fields(xml: str | bytes) -> list[dict]:
             return text.lower() if text.upper() in ("TRUE", "FALSE") else text
 
     def pick(node: ET.Element, tags: tuple) -> dict:
-        # Empty elements carry no value (the importer keeps its default for them).
-        return {c.tag.lower(): value(c) for c in node if c.tag.lower() in tags and (c.text or "").strip()}
+        # Empty elements carry no value (the importer keeps its default for them); a value kegdash
+        # wrote verbatim beside its standard spelling (KEGDASH_FORM …) is the one it stands for.
+        out = {c.tag.lower(): value(c) for c in node if c.tag.lower() in tags and (c.text or "").strip()}
+        verbatim = {c.tag.lower()[len("kegdash_"):]: value(c) for c in node
+                    if c.tag.lower().startswith("kegdash_")}
+        out.update({tag: text for tag, text in verbatim.items() if tag in tags})
+        return out
 
     out = []
     for recipe in (r for r in root if r.tag.lower() == "recipe"):
@@ -173,7 +179,9 @@ def test_export_is_valid_escaped_beerxml() -> None:
     assert fermentables[0].findtext("AMOUNT") == "4.25"
     assert fermentables[0].findtext("ADD_AFTER_BOIL") == "TRUE"
     assert node.find("HOPS/HOP/ALPHA").text == "6.5" and node.find("HOPS/HOP/TIME").text == "20"
-    assert node.find("MISCS/MISC/USE").text == "secondary"
+    # A use outside BeerXML's list: the standard's nearest spelling, and the verbatim one beside it.
+    assert node.find("MISCS/MISC/USE").text == "Secondary"
+    assert node.find("MISCS/MISC/KEGDASH_USE").text == "secondary"
     assert to_beerxml([]).endswith("<RECIPES />\n")
 
 

@@ -11,6 +11,8 @@ from kegdash.brewing.colors import (
     ebc_to_srm,
     lovibond_to_srm,
     srm_to_css,
+    srm_to_display_css,
+    srm_to_display_rgb,
     srm_to_ebc,
     srm_to_lovibond,
     srm_to_name,
@@ -80,3 +82,26 @@ def test_ebc_round_trip_is_off_by_brauhaus_factors(srm: float) -> None:
 @given(finite)
 def test_rgb_channels_in_range(srm: float) -> None:
     assert all(0 <= channel <= 255 for channel in srm_to_rgb(srm))
+
+
+def test_display_colours_follow_the_published_table() -> None:
+    # Table entries exactly; between entries a straight blend; outside 1–40 the nearest end.
+    assert srm_to_display_rgb(4) == (0xEA, 0xE6, 0x15)
+    assert srm_to_display_rgb(20) == (0x5D, 0x34, 0x1A)
+    assert srm_to_display_rgb(4.5) == (0xE5, 0xDB, 0x18)
+    assert srm_to_display_rgb(32.5) == (6, 9, 8)  # halfway from 30 to the 35 entry
+    assert srm_to_display_rgb(0) == srm_to_display_rgb(math.nan) == (0xF3, 0xF9, 0x93)
+    assert srm_to_display_rgb(300) == (0x03, 0x04, 0x03)
+    assert srm_to_display_css(4) == "rgb(234, 230, 21)"
+
+
+def test_display_colour_matches_the_colour_name() -> None:
+    # 4.1 SRM is "yellow": Brauhaus's formula paints it orange, the table yellow.
+    assert srm_to_name(4.1) == "yellow"
+    assert srm_to_rgb(4.1) == [230, 145, 51]
+    r, g, b = srm_to_display_rgb(4.1)
+    assert r > 200 and g > 200 and b < 40
+    # Darker as SRM rises (luminance; the table's blacks above 30 differ by a unit or so).
+    luminance = [0.2126 * r + 0.7152 * g + 0.0722 * b
+                 for r, g, b in (srm_to_display_rgb(srm) for srm in range(1, 31))]
+    assert luminance == sorted(luminance, reverse=True)

@@ -104,3 +104,12 @@ def test_sorting_and_paging(database):
     assert [r.name for r in store.find_recipes(sort="name", offset=2)] == ["c"]
     with pytest.raises(ValueError, match="sort"):
         store.find_recipes(sort="random")
+
+
+def test_update_without_author_keeps_the_stored_one(database):
+    anna = create_user("anna")
+    row = store.create_recipe(anna, {**PALE, "author": "Anna K."})
+    updated = store.update_recipe(anna, row.public_id, data={**PALE, "name": "Pale Ale II"})
+    assert store.stored_recipe(updated).author == "Anna K."
+    updated = store.update_recipe(anna, row.public_id, data={**PALE, "author": ""})
+    assert store.stored_recipe(updated).author == ""

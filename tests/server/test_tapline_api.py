@@ -404,6 +404,21 @@ def test_update_recipe_renames_slug_and_rewrites_feed(api, pair):
     assert status == 403
 
 
+def test_update_keeps_the_author_unless_the_body_changes_it(api, pair):
+    recipe = create(api, pair["anna_all"], recipe={**PALE, "author": "Anna K."})
+    path = f"/v1/recipes/{recipe['id']}"
+    status, body, _ = api.call("PUT", path, {"recipe": {**PALE, "name": "Pale Ale 2"}},
+                               token=pair["anna_all"])
+    assert status == 200 and body["data"]["author"] == "Anna K."
+    status, body, _ = api.call("PUT", path, {"recipe": {**PALE, "author": "Anna and Bob"}},
+                               token=pair["anna_all"])
+    assert status == 200 and body["data"]["author"] == "Anna and Bob"
+    status, body, _ = api.call("PUT", path, {"private": False}, token=pair["anna_all"])
+    assert status == 200 and body["data"]["author"] == "Anna and Bob"
+    status, (stored,), _ = api.call("GET", f"/v1/public/recipes?ids={recipe['id']}&detail=true")
+    assert stored["data"]["author"] == "Anna and Bob"
+
+
 def test_clone_with_parent_and_populate(api, pair):
     parent = create(api, pair["anna_all"])
     status, clone, _ = api.call("POST", "/v1/recipes", {

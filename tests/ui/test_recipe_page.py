@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from kegdash.accounts.models import User
 from kegdash.brewing import Fermentable, Recipe, actions, calculate, parse_beerxml, to_beerxml
@@ -18,6 +20,7 @@ from kegdash.ui.recipes_page import RecipesPage
 from kegdash.ui.tasks import TaskRunner
 
 SAMPLES = resource_path("beerxml", "sample-recipes.xml")
+DATA = Path(__file__).resolve().parents[1] / "brewing" / "data"
 
 
 @pytest.fixture
@@ -82,11 +85,14 @@ def test_saving_someone_elses_recipe_stores_a_copy_with_parent(qtbot, page, data
     original = store.create_recipe(brewer, Recipe(name="Guest IPA").to_dict())
     page.reload()
     assert page.open_recipe(original.public_id)
-    assert "saving stores your own copy" in page.owner_hint.text()
+    assert "saving stores your own copy, “Guest IPA (copy)”" in page.owner_hint.text()
     page.editor.numbers["batch_size"].setValue(30)
+    assert page.save_button.text() == "Save as my copy"
     assert page.save()
     mine = StoredRecipe.get(StoredRecipe.owner == User.get(User.username == "admin"))
-    assert mine.parent.public_id == original.public_id
+    assert mine.parent.public_id == original.public_id and mine.name == "Guest IPA (copy)"
+    assert page.title.text() == "Guest IPA (copy)" and page.save_button.text() == "Save"
+    assert mine.og == calculate(page.editor.recipe).og
     assert json.loads(StoredRecipe.get_by_id(original.id).data)["batchSize"] == 20
 
 
@@ -160,7 +166,10 @@ def test_search_and_sort(qtbot, page, database):
 def test_import_edit_export_import_keeps_values(qtbot, page, database, tmp_path):
     import_samples(qtbot, page, [0, 2])
     assert sorted(stored(page)) == ["Hoppy Pale Ale", "Wildflower Mead"]
-    assert "Imported 2 recipes" in page.message.text()
+    assert page.message.text() == "Imported 2 of 3 recipes; 1 skipped."
+    assert page.report.lines() == ["Imported: Hoppy Pale Ale",
+                                   "Skipped: Simple Stout & Friends — not selected",
+                                   "Imported: Wildflower Mead"]
     ale_id = page.model.row_id(stored(page).index("Hoppy Pale Ale"))
     assert page.open_recipe(ale_id)
     spin = page.editor.fermentables.cell(0, "weight")
@@ -193,10 +202,17 @@ def test_the_latin1_sample_opens(qtbot, page, database):
 
 def test_a_broken_file_is_reported(qtbot, page, database, tmp_path):
     bad = tmp_path / "bad.xml"
-    bad.write_text("<RECIPES><RECIPE><NAME>x</NAME><BATCH_SIZE>lots</BATCH_SIZE></RECIPE></RECIPES>")
+    bad.write_text("<RECIPES><RECIPE><NAME>x</NAME><BATCH_SIZE>1</BATCH_SIZE></RECIPE>")
     page.import_file(bad)
     qtbot.waitUntil(lambda: page.message.isVisible(), timeout=5000)
-    assert "Import failed" in page.message.text() and "BATCH_SIZE" in page.message.text()
+    assert "Import failed" in page.message.text() and "not well-formed" in page.message.text()
+    # A recipe the file spoils is shown with the reason, and cannot be imported.
+    bad.write_text("<RECIPES><RECIPE><NAME>x</NAME><BATCH_SIZE>lots</BATCH_SIZE></RECIPE></RECIPES>")
+    page.import_file(bad)
+    qtbot.waitUntil(lambda: page.chooser is not None and page.chooser.isVisible(), timeout=5000)
+    assert "cannot be read: RECIPE[1]/BATCH_SIZE must be a number" in page.chooser.list.item(0).text()
+    assert not page.chooser.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    page.chooser.reject()
 
 
 def test_leaving_with_unsaved_changes_asks(qtbot, page, database, monkeypatch):
@@ -238,3 +254,42 @@ def test_a_big_file_imports_with_progress(qtbot, page, database, tmp_path):
     assert steps[-40:] == list(range(1, 41)) and not page.progress.isVisible()
     assert page.count.text() == "40 recipes"
     assert StoredRecipe.get(StoredRecipe.name == "Batch 39").og == calculate(many[39]).og
+
+
+def test_a_file_with_a_bad_recipe_imports_the_others_and_reports_each(qtbot, page, database):
+    steps = []
+    page.progress.valueChanged.connect(steps.append)
+    page.import_file(DATA / "brewtarget-three-recipes.xml")
+    qtbot.waitUntil(lambda: page.chooser is not None and page.chooser.isVisible(), timeout=5000)
+    chooser = page.chooser
+    assert chooser.list.count() == 3
+    refused = chooser.list.item(1)
+    assert "cannot be read: RECIPE[2]/FERMENTABLES/FERMENTABLE[1]/AMOUNT" in refused.text()
+    assert not refused.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert [item.name for item in chooser.chosen()] == ["Ordinary Bitter", "Sunday Session IPA"]
+    chooser.accept()
+    qtbot.waitUntil(lambda: page.report is not None and page.report.isVisible(), timeout=10000)
+    assert steps[-2:] == [1, 2] and not page.progress.isVisible()
+    assert page.report.lines() == [
+        "Imported: Ordinary Bitter",
+        "Skipped: Half-typed Porter — RECIPE[2]/FERMENTABLES/FERMENTABLE[1]/AMOUNT must be a "
+        "number, not 'a handful'",
+        "Imported: Sunday Session IPA",
+    ]
+    assert page.message.text() == "Imported 2 of 3 recipes; 1 skipped."
+    assert sorted(stored(page)) == ["Ordinary Bitter", "Sunday Session IPA"]
+    for row in StoredRecipe.select():
+        assert row.og == calculate(store.stored_recipe(row)).og and row.ibu is not None
+
+
+def test_skipped_fields_are_named_in_the_chooser_and_the_report(qtbot, page, database):
+    page.import_file(DATA / "brewfather-skipped-fields.xml")
+    qtbot.waitUntil(lambda: page.chooser is not None and page.chooser.isVisible(), timeout=5000)
+    row = page.chooser.list.item(0)
+    assert row.text().endswith("⚠ 3 fields skipped")
+    assert "RECIPE[1]/MASH/GRAIN_TEMP: 'unknown' is not a number; skipped" in row.toolTip()
+    page.chooser.accept()
+    qtbot.waitUntil(lambda: page.report is not None and page.report.isVisible(), timeout=10000)
+    (line,) = page.report.lines()
+    assert line.startswith("Imported: Hazy Wheat — 3 fields skipped: RECIPE[1]/PRIMARY_AGE")
+    assert page.message.text() == "Imported 1 of 1 recipe; 1 with fields skipped."
