@@ -19,8 +19,10 @@ from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
+from waitress.receiver import ChunkedReceiver
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
+from waitress.utilities import BadRequest
 
 from kegdash import __version__
 
@@ -32,6 +34,10 @@ logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """Above the largest body a dialect accepts (4 MiB): 413 by ``Content-Length`` before the body is
 read, and a chunked body is cut off (413, connection closed) once it passes this."""
+MAX_CHUNKS = 8192
+"""Chunks in one chunked body; more is 400 and the connection is closed. Waitress de-chunks in its
+one I/O thread at a cost per chunk, so 1-byte chunks kept it busy for a minute (10 clients);
+8 MiB in 8,192 chunks is 1 KiB a chunk, and http.client sends 8 KiB ones."""
 MAX_HEADER_BYTES = 64 * 1024
 """Request line plus headers; more is 431 and the connection is closed; the app never runs."""
 IDLE_TIMEOUT_S = 10.0
@@ -57,12 +63,37 @@ class ServerError(RuntimeError):
     """The server could not bind; the message names the address and the cause, in one line."""
 
 
+class _CountedChunks(ChunkedReceiver):
+    """Waitress's de-chunker, refusing a body of more than MAX_CHUNKS chunks. Waitress starts a
+    chunk by setting ``chunk_remainder`` from 0 to the chunk's size; that is what is counted."""
+
+    chunks = 0
+    _remainder = 0
+
+    @property
+    def chunk_remainder(self) -> int:
+        return self._remainder
+
+    @chunk_remainder.setter
+    def chunk_remainder(self, value: int) -> None:
+        if self._remainder == 0 and value > 0:
+            self.chunks += 1
+            if self.chunks > MAX_CHUNKS and self.error is None:
+                self.error = BadRequest(f"more than {MAX_CHUNKS} chunks in the body")
+        self._remainder = value
+
+
 class _Request(HTTPRequestParser):
     """Waitress's request parser, remembering when the request's first byte arrived."""
 
     def __init__(self, adj: Adjustments) -> None:
         super().__init__(adj)
         self.started = time.time()
+
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if type(self.body_rcv) is ChunkedReceiver:
+            self.body_rcv = _CountedChunks(self.body_rcv.buf)
 
 
 class _Channel(HTTPChannel):
@@ -148,7 +179,8 @@ class ApiServer:
         try:
             adj = Adjustments(
                 host=self.host, port=self.port, threads=self.threads, backlog=LISTEN_BACKLOG,
-                ident=f"kegdash/{__version__}", channel_timeout=self.timeout,
+                ident=f"kegdash/{__version__}", server_name=socket.gethostname(),  # as cheroot
+                channel_timeout=self.timeout,
                 cleanup_interval=MAINTENANCE_INTERVAL_S, connection_limit=MAX_CONNECTIONS,
                 max_request_body_size=MAX_BODY_BYTES, max_request_header_size=MAX_HEADER_BYTES,
                 asyncore_use_poll=True,  # select() stops at 1,024 descriptors

@@ -19,7 +19,7 @@ from kegdash.server.runner import ApiServer
 
 @pytest.fixture
 def small_server(database) -> Iterator[ApiServer]:
-    """Two worker threads and a one-second socket timeout, so one slow client is a big share."""
+    """Two worker threads and a one-second idle timeout, so one slow client is a big share."""
     server = ApiServer(build_app(), "127.0.0.1", 0, threads=2, timeout=1.0)
     server.start()
     yield server
@@ -78,7 +78,7 @@ def test_a_body_over_the_limit_is_413_before_it_is_sent(api_server):
 
 
 def test_many_idle_keep_alive_clients_keep_their_connections_and_hold_no_thread(small_server):
-    """50 clients on 2 threads: idle connections wait in cheroot's selector, not in a worker."""
+    """50 clients on 2 threads: idle connections wait in the I/O thread's poll, not in a worker."""
     clients = [http.client.HTTPConnection("127.0.0.1", small_server.port, timeout=30)
                for _ in range(50)]
     def round_trip() -> list[socket.socket]:

@@ -155,3 +155,18 @@ def test_an_endless_chunked_body_is_cut_off_at_the_servers_limit(api_server, sit
     assert not sender.is_alive()
     assert sent < endless / 4, f"the server read {sent} bytes of an endless body"
     assert answer == b"" or answer.startswith(b"HTTP/1.1 413 "), answer[:100]
+
+
+def test_a_body_in_many_tiny_chunks_is_refused_past_the_chunk_cap(api_server, site):
+    """De-chunking costs the server's one I/O thread per chunk: up to the cap a body in 1-byte
+    chunks is answered like any other, one chunk more is 400 and the connection closes."""
+    calc = json.dumps({"format": "json", "recipes": [{"name": "Pale", "batchSize": 20}]}).encode()
+    headers = {"Content-Type": "application/json"}
+    at_cap = calc.ljust(runner.MAX_CHUNKS)  # JSON allows the padding spaces
+    plain, chunked = both(api_server, "POST", "/v1/calculate/recipe", at_cap, headers, chunk=1)
+    assert plain[0] == 200 and chunked == plain
+    over = calc.ljust(runner.MAX_CHUNKS + 1)
+    assert send(api_server, "POST", "/v1/calculate/recipe", over, headers, chunked=False)[0] == 200
+    status, raw = send(api_server, "POST", "/v1/calculate/recipe", over, headers, chunked=True,
+                       chunk=1)
+    assert status == 400, raw
