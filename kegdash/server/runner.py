@@ -190,8 +190,7 @@ class ApiServer:
             dispatcher = ThreadedTaskDispatcher()
             server = _Server(self.app, map={}, dispatcher=dispatcher, adj=adj)
         except (OSError, ValueError) as exc:
-            cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise ServerError(f"cannot listen on {self.host}:{self.port}: {cause}") from None
+            raise ServerError(f"cannot listen on {self.host}:{self.port}: {exc}") from None
         server.request_deadline = self.deadline
         dispatcher.set_thread_count(self.threads)
         self.port = server.effective_port
@@ -207,7 +206,11 @@ class ApiServer:
         if server is None:
             return
         connections = server._map
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(connections))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(connections))
+        except OSError:  # the wake-up pipe is gone (closed under us): close from this thread
+            wasyncore.close_all(connections, ignore_all=True)
+            server.trigger.socket.close()  # the pipe's own close stops at the end already gone
         if self._thread is not None:
             self._thread.join(timeout)
         server.task_dispatcher.shutdown(timeout=timeout)
