@@ -102,7 +102,7 @@ class _Channel(HTTPChannel):
     parser_class = _Request
 
     def __init__(self, server: _Server, sock: socket.socket, addr: tuple, adj: Adjustments,
-                 map: dict | None = None) -> None:  # noqa: A002 - waitress's name
+                 map: dict | None = None) -> None:  # "map" is waitress's name
         super().__init__(server, sock, addr, adj, map=map)
         same = sum(1 for channel in server.active_channels.values() if channel.addr[0] == addr[0])
         if same > MAX_CONNECTIONS_PER_ADDRESS:
