@@ -1,1 +1,1 @@
-"""The HTTP side: one Bottle app per API dialect on a root app, served by cheroot in a thread."""
+"""The HTTP side: one Bottle app per API dialect on a root app, served by waitress in a thread."""

@@ -52,3 +52,62 @@ def test_stop_ends_the_thread(database):
     assert server.running and server.port != 0
     server.stop()
     assert not server.running
+
+
+def test_stop_closes_idle_keep_alive_connections_and_frees_the_port(database):
+    """The window closing, or Settings moving the server, must not wait on connected clients."""
+    import http.client
+
+    from kegdash.server.app import build_app
+
+    server = ApiServer(build_app(), "127.0.0.1", 0)
+    server.start()
+    client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    client.request("GET", "/api/version")
+    client.getresponse().read()  # the connection stays open (keep-alive)
+    server.stop()
+    assert not server.running
+    try:
+        closed = client.sock.recv(1) == b""  # the server closed it
+    except ConnectionResetError:
+        closed = True
+    assert closed
+    client.close()
+    again = ApiServer(build_app(), "127.0.0.1", server.port)
+    again.start()  # the port is free at once
+    again.stop()
+
+
+def test_all_addresses_over_ipv6_take_ipv4_clients_too(database):
+    from kegdash.server.app import build_app
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    server = ApiServer(build_app(), "::", 0)
+    try:
+        server.start()
+    except ServerError as exc:
+        pytest.skip(f"no IPv6 here: {exc}")
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /api/version HTTP/1.1\r\nHost: kegdash\r\nConnection: close\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 200 ")
+    finally:
+        server.stop()
+
+
+def test_stop_works_when_the_wake_up_pipe_was_closed_under_the_server(database):
+    """A stray close elsewhere in the process (a double close of a reused descriptor number)
+    can take the I/O thread's wake-up pipe; stopping must still close everything and end."""
+    import os
+
+    from kegdash.server.app import build_app
+
+    server = ApiServer(build_app(), "127.0.0.1", 0)
+    server.start()
+    os.close(server._server.trigger.trigger)  # its write end, as a stray close would
+    server.stop()
+    assert not server.running
+    again = ApiServer(build_app(), "127.0.0.1", server.port)
+    again.start()
+    again.stop()
