@@ -415,6 +415,8 @@ TAPLINE_STATUS_TEXT = {
     403: "A valid token without the scope (`Scope recipe not found for user`), or somebody else's "
          "object.",
     404: "Not found (also somebody else's private recipe).",
+    429: "Too many failed password or client-secret checks for this name or from this address "
+         "(one throttle with the web login); `Retry-After` says how long to wait.",
     500: "`Internal server error`, logged.",
 }
 
@@ -562,7 +564,13 @@ def _tapline_paths() -> dict[str, Schema]:
             TAPLINE, "Calculate recipes", _tapline(_list_of("Calculation"), 400),
             body=props_body(tapline.CALCULATE_PROPS), security=[])},
         "/v1/users": {
-            "post": _op(TAPLINE, "Register a user", _tapline(_ref("TaplineUser"), 400, status=201),
+            "post": _op(TAPLINE, "Register a user", _tapline(_ref("TaplineUser"), 400, 403,
+                                                             status=201),
+                        description="Refused (403) while registration is closed; a reserved "
+                                    "name (`admin`, `guest`, `operator`, the operator account's) "
+                                    "or a look-alike of a taken one is 400. Under the approval "
+                                    "policy the account works at once but is not a member until "
+                                    "the operator admits it.",
                         body=props_body(users.REGISTER_PROPS), security=[]),
             "get": _op(TAPLINE, "Users (default sort -created)", _tapline(
                 _list_of("TaplineUser"), 400, 401), parameters=props_query(
@@ -586,20 +594,21 @@ def _tapline_paths() -> dict[str, Schema]:
                                    security=BEARER)},
         "/v1/authorizations": {
             "get": _op(TAPLINE, "Your authorizations for this client", _tapline(
-                _list_of("TaplineAuthorization"), 400, 401), parameters=client_query,
+                _list_of("TaplineAuthorization"), 400, 401, 429), parameters=client_query,
                 security=BASIC),
             "post": _op(TAPLINE, "Create an authorization (a bearer token)", _tapline(
-                _ref("TaplineAuthorization"), 400, 401, status=201),
+                _ref("TaplineAuthorization"), 400, 401, 429, status=201),
                 body=props_body(users.CREATE_AUTH_PROPS), security=BASIC),
         },
         "/v1/authorizations/{ident}": {
             "get": _op(TAPLINE, "One authorization", _tapline(
-                _ref("TaplineAuthorization"), 400, 401, 404), parameters=[ident, *client_query],
-                security=BASIC),
+                _ref("TaplineAuthorization"), 400, 401, 404, 429),
+                parameters=[ident, *client_query], security=BASIC),
             "put": _op(TAPLINE, "Change its scopes (one of scopes, addScopes, removeScopes)",
-                       _tapline(_ref("TaplineAuthorization"), 400, 401, 404), parameters=[ident],
-                       body=props_body(users.UPDATE_AUTH_PROPS), security=BASIC),
-            "delete": _op(TAPLINE, "Delete an authorization", _tapline(None, 400, 401, 404,
+                       _tapline(_ref("TaplineAuthorization"), 400, 401, 404, 429),
+                       parameters=[ident], body=props_body(users.UPDATE_AUTH_PROPS),
+                       security=BASIC),
+            "delete": _op(TAPLINE, "Delete an authorization", _tapline(None, 400, 401, 404, 429,
                                                                        status=204),
                           parameters=[ident], body=props_body(client_props), security=BASIC),
         },

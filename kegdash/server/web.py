@@ -3,7 +3,12 @@
 Pages are Bottle ``SimpleTemplate`` files in ``resources/web/templates`` (``{{…}}`` escapes
 everything; the only raw insertion is the layout's ``{{!base}}``, itself a rendered template).
 Every form carries a CSRF token bound to the session (``web_session``; logged-in sessions are
-rows in the database, so logging out ends them); logins are throttled (``web_throttle``).
+rows in the database, so logging out ends them); logins go through the one password throttle
+(``accounts.throttle``), shared with Tapline's HTTP Basic.
+
+Redirects to the site itself are relative (``Location: /taps``): Bottle's ``redirect()`` would
+build an absolute URL from the request's ``Host`` and ``X-Forwarded-Host`` headers, so anybody
+could have the login send a browser to their host.
 
 The authorize flow only ever redirects to the client's *registered* redirect URI: a different
 one is refused on the page, so the flow cannot be used as an open redirect. The token goes in
@@ -21,18 +26,18 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import bottle
 
 from kegdash import __version__, events, fmt
 from kegdash.accounts import views as accounts
 from kegdash.accounts.authorizations import SCOPES, grant
+from kegdash.accounts.throttle import TooManyAttempts
 from kegdash.accounts.views import ClientView, Principal
 from kegdash.db import utcnow
 from kegdash.resources import resource_path
 from kegdash.server import web_session
-from kegdash.server.web_throttle import LoginThrottle
 from kegdash.site_settings import get_setting
 from kegdash.tap_board import BoardTap, board
 
@@ -103,6 +108,16 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 def _login_url(next_path: str) -> str:
     return "/account/login?" + urllib.parse.urlencode({"next": next_path})
+
+
+def _redirect(location: str) -> NoReturn:
+    """303 to ``location`` as given: a path on this site stays relative, never rebuilt from the
+    request's (forgeable) host headers; the response's cookies go along."""
+    response = bottle.response.copy(cls=bottle.HTTPResponse)
+    response.status = 303
+    response.body = ""
+    response.set_header("Location", location)
+    raise response
 
 
 # --- the authorization request --------------------------------------------------------------
@@ -214,6 +229,11 @@ def tap_cards() -> list[dict[str, Any]]:
             for entry in board()]
 
 
+def _waiting_for_admission(user: Principal | None) -> bool:
+    """True if ``user`` is logged in but, in ``members`` mode, not (yet) a member."""
+    return user is not None and not user.is_member and get_setting("privacy") == "members"
+
+
 def may_see_taps(user: Principal | None) -> bool:
     """The tap list shows what ``GET /api/taps`` shows, so the Kegbot privacy mode applies."""
     mode = get_setting("privacy")
@@ -221,21 +241,22 @@ def may_see_taps(user: Principal | None) -> bool:
         return True
     if user is None:
         return False
-    return mode == "members" or user.is_staff or user.is_superuser
+    return mode == "members" and user.is_member or user.is_staff or user.is_superuser
 
 
 # --- the routes -----------------------------------------------------------------------------
 
 class WebPages:
-    """The page handlers; one throttle per app, so each server counts its own failures."""
+    """The page handlers."""
 
     def __init__(self, apis: list[str]) -> None:
-        self.throttle = LoginThrottle()
         self.apis = apis
 
     def login_form(self) -> str:
         next_path = safe_next(bottle.request.query.getunicode("next", default=""))
-        return _page("login.tpl", title="Log in", next=next_path, error="", username="")
+        session = web_session.ensure()
+        return _page("login.tpl", title="Log in", session=session, next=next_path, error="",
+                     username="", waiting=_waiting_for_admission(session.user))
 
     def login(self) -> str:
         session = web_session.current()
@@ -244,21 +265,19 @@ class WebPages:
             return _problem(403, "This form has expired or did not come from this site. "
                                  "Go back, reload the page and try again.")
         username, password = _form("username").strip()[:100], _form("password")
-        address = _client_address()
-        wait = self.throttle.wait_seconds(address, username)
-        if wait:
-            bottle.response.set_header("Retry-After", str(wait))
+        try:
+            user = accounts.authenticate(username, password, address=_client_address())
+        except TooManyAttempts as exc:
+            bottle.response.set_header("Retry-After", str(exc.wait_seconds))
             return _page("login.tpl", status=429, title="Log in", session=session, next=next_path,
-                         username=username, error="Too many failed attempts. Try again in "
-                                                  f"{max(1, round(wait / 60))} min.")
-        user = accounts.authenticate(username, password)
+                         username=username, waiting=False,
+                         error="Too many failed attempts. Try again in "
+                               f"{max(1, round(exc.wait_seconds / 60))} min.")
         if user is None:
-            self.throttle.failed(address, username)
             return _page("login.tpl", status=401, title="Log in", session=session, next=next_path,
-                         username=username, error="Wrong user name or password.")
-        self.throttle.succeeded(username)
+                         username=username, waiting=False, error="Wrong user name or password.")
         web_session.log_in(session, user)
-        bottle.redirect(next_path, 303)
+        _redirect(next_path)
 
     def logout(self) -> str:
         session = web_session.current()
@@ -266,7 +285,7 @@ class WebPages:
             return _problem(403, "This form has expired or did not come from this site. "
                                  "Go back, reload the page and try again.")
         web_session.log_out(session)
-        bottle.redirect(safe_next(_form("next")), 303)
+        _redirect(safe_next(_form("next")))
 
     def authorize_form(self) -> str:
         query = bottle.request.query
@@ -278,9 +297,9 @@ class WebPages:
         user = session.user
         here = "/account/authorize?" + request.query()
         if user is None:
-            bottle.redirect(_login_url(here), 303)
+            _redirect(_login_url(here))
         if request.client.trusted:
-            bottle.redirect(request.granted(user), 303)
+            _redirect(request.granted(user))
         scopes = [(scope, SCOPE_WORDS[scope]) for scope in request.scopes]
         origin = urllib.parse.urlsplit(request.redirect_uri)
         return _page("authorize.tpl", title=f"Allow {request.client.name}?", session=session,
@@ -299,10 +318,10 @@ class WebPages:
             return _problem(exc.status, exc.message)
         user = session.user
         if user is None:
-            bottle.redirect(_login_url("/account/authorize?" + request.query()), 303)
+            _redirect(_login_url("/account/authorize?" + request.query()))
         if _form("decision") == "approve":
-            bottle.redirect(request.granted(user), 303)
-        bottle.redirect(request.back("error:access_denied"), 303)
+            _redirect(request.granted(user))
+        _redirect(request.back("error:access_denied"))
 
     def index(self) -> str | dict:
         """The tap list for browsers; API clients (no ``text/html`` in Accept) get the JSON index."""
@@ -315,7 +334,7 @@ class WebPages:
     def taps_page(self) -> str:
         session = web_session.ensure()
         if not may_see_taps(session.user):
-            bottle.redirect(_login_url("/taps"), 303)
+            _redirect(_login_url("/taps"))
         return _page("taps.tpl", title="On tap", session=session, taps=tap_cards())
 
     def taps_state(self) -> dict:
