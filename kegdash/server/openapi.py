@@ -21,6 +21,7 @@ from typing import Any
 import bottle
 
 from kegdash import __version__
+from kegdash.accounts.code_grants import CODE_LIFETIME
 from kegdash.apiary.reading_fields import IDENT_FIELDS, MEASUREMENT_FIELDS
 from kegdash.server import (
     beekeeping_params,
@@ -30,6 +31,7 @@ from kegdash.server import (
     tapline,
     tapline_accounts,
     tapline_recipes,
+    web_token,
 )
 from kegdash.server.tapline_validation import MAX_BODY_BYTES as TAPLINE_MAX_BODY
 from kegdash.server.tapline_validation import Prop
@@ -39,8 +41,9 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 TEXT = "text/plain"
-API_PREFIXES = ("/api/", "/api_v1/", "/v1/")
-"""Paths under these prefixes are API routes and must all be described."""
+API_PREFIXES = ("/api/", "/api_v1/", "/v1/", web_token.PATH)
+"""Paths under these prefixes are API routes and must all be described (the web pages are not
+APIs, but the code grant's exchange among them is)."""
 
 
 def _ref(name: str) -> Schema:
@@ -651,6 +654,51 @@ def _tapline_paths() -> dict[str, Schema]:
     return paths
 
 
+# --- the code grant's exchange (/account/access_token) ---------------------------------------
+
+OAUTH = "OAuth"
+OAUTH_ERRORS = ("invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type")
+_NO_STORE = {"Cache-Control": {"required": True, "schema": {"const": "no-store"}},
+             "Pragma": {"required": True, "schema": {"const": "no-cache"}}}
+OAUTH_STATUS_TEXT = {
+    400: "`invalid_request` (a parameter missing, repeated or too long; neither secret nor "
+         "verifier), `invalid_grant` (the code is unknown, another client's, expired, already "
+         "used — the token it granted is then revoked — or the verifier does not match) or "
+         "`unsupported_grant_type`.",
+    401: "`invalid_client`: unknown client or wrong secret (`WWW-Authenticate` when the client "
+         "sent HTTP Basic).",
+    429: "`invalid_client`: too many failed secret checks from this address (`Retry-After`).",
+}
+
+
+def _oauth_paths() -> dict[str, Schema]:
+    fields: dict[str, Schema] = {name: {"type": "string", "maxLength": longest}
+                                 for name, longest in web_token.MAX_LENGTH.items()}
+    fields["grant_type"] = {"enum": ["authorization_code"]}
+    fields["code_verifier"] = {"type": "string", "pattern": "^[A-Za-z0-9._~-]{43,128}$"}
+    body = _obj(fields, required=["code"])
+    error = _obj({"error": {"enum": list(OAUTH_ERRORS)}, "error_description": STR})
+    responses: dict[str, Any] = {"200": {
+        "description": "The user's bearer token for the client (Tapline's authorization: an "
+                       "earlier one of the client is reused with the code's scopes).",
+        "headers": _NO_STORE, "content": {JSON: {"schema": _obj({
+            "access_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+            "token_type": {"const": "bearer"}})}}}}
+    for status, text in OAUTH_STATUS_TEXT.items():
+        responses[str(status)] = {"description": text, "headers": _NO_STORE,
+                                  "content": {JSON: {"schema": error}}}
+    return {web_token.PATH: {"post": _op(
+        OAUTH, "Exchange a one-time code (type=web_server) for a bearer token", responses,
+        description="The code comes from `/account/authorize?type=web_server`, in the query of "
+                    "the redirect to the client's registered URI; it lasts "
+                    f"{CODE_LIFETIME.total_seconds():.0f} s and works once. Prove the client with "
+                    "`client_secret` (in the body or as HTTP Basic `client_id:client_secret`), "
+                    "with the PKCE `code_verifier` (S256) if the authorize request sent a "
+                    "`code_challenge` — then it is required — or with both.",
+        body={"required": True, "content": {FORM: {"schema": body}, JSON: {"schema": body}}},
+        security=[{}, {"OAuthClientBasic": []}])}}
+
+
 # --- the document -----------------------------------------------------------------------------
 
 INFO_DESCRIPTION = f"""\
@@ -675,8 +723,10 @@ def description() -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "tags": [{"name": KEGBOT, "description": "Seeds 000/001, mounted at `/api/`."},
                  {"name": BEEKEEPING, "description": "Seed 003, mounted at `/api_v1/`."},
-                 {"name": TAPLINE, "description": "Seed 002 (malt.io), mounted at `/v1/`."}],
-        "paths": {**_kegbot_paths(), **_beekeeping_paths(), **_tapline_paths()},
+                 {"name": TAPLINE, "description": "Seed 002 (malt.io), mounted at `/v1/`."},
+                 {"name": OAUTH, "description": "Tapline's code grant: the exchange behind "
+                                                "`/account/authorize?type=web_server`."}],
+        "paths": {**_kegbot_paths(), **_beekeeping_paths(), **_tapline_paths(), **_oauth_paths()},
         "components": {
             "schemas": {**KEGBOT_SCHEMAS, **BEEKEEPING_SCHEMAS, **TAPLINE_SCHEMAS},
             "securitySchemes": {
@@ -691,6 +741,9 @@ def description() -> dict[str, Any]:
                                       "description": "Not together with the header (400)."},
                 "TaplineBasic": {"type": "http", "scheme": "basic",
                                  "description": "The user's name and password."},
+                "OAuthClientBasic": {"type": "http", "scheme": "basic",
+                                     "description": "The client's id and secret (each "
+                                                    "form-encoded), instead of the body's."},
             },
         },
     }

@@ -11,8 +11,11 @@ build an absolute URL from the request's ``Host`` and ``X-Forwarded-Host`` heade
 could have the login send a browser to their host.
 
 The authorize flow only ever redirects to the client's *registered* redirect URI: a different
-one is refused on the page, so the flow cannot be used as an open redirect. The token goes in
-the fragment exactly as the seed shows, ``#access_token:<token>``.
+one is refused on the page, so the flow cannot be used as an open redirect. ``type=token`` puts
+the token in the fragment exactly as the seed shows, ``#access_token:<token>``;
+``type=web_server`` puts a one-time code in the query (``?code=…&state=…``), which the client's
+back end exchanges at ``POST /account/access_token`` (``web_token``, ``accounts.code_grants``),
+so the token never travels in a URL.
 
 The tap list is polled (``/taps/state``, twice a second while visible) rather than streamed:
 a Server-Sent Events connection would hold one of cheroot's few worker threads for its whole
@@ -33,11 +36,12 @@ import bottle
 from kegdash import __version__, events, fmt
 from kegdash.accounts import views as accounts
 from kegdash.accounts.authorizations import SCOPES, grant
+from kegdash.accounts.code_grants import checked_challenge, issue_code
 from kegdash.accounts.throttle import TooManyAttempts
 from kegdash.accounts.views import ClientView, Principal
 from kegdash.db import utcnow
 from kegdash.resources import resource_path
-from kegdash.server import web_session
+from kegdash.server import web_session, web_token
 from kegdash.site_settings import get_setting
 from kegdash.tap_board import BoardTap, board
 
@@ -128,27 +132,51 @@ class GrantRequest:
     redirect_uri: str
     scopes: list[str]
     state: str
+    kind: str
+    """``token`` (the token in the fragment) or ``web_server`` (a one-time code in the query)."""
+    challenge: str = ""
+    """The PKCE S256 challenge of a ``web_server`` request, if the client sent one."""
 
     def query(self) -> str:
         """The authorize URL's query for this request (to come back to after login)."""
         fields = {"response_type": "code", "redirect_uri": self.redirect_uri,
                   "scope": ",".join(self.scopes), "client_id": self.client.public_id,
-                  "type": "token"}
+                  "type": self.kind}
+        if self.challenge:
+            fields.update(code_challenge=self.challenge, code_challenge_method="S256")
         if self.state:
             fields["state"] = self.state
         return urllib.parse.urlencode(fields)
 
-    def back(self, fragment: str) -> str:
+    def _fragment(self, fragment: str) -> str:
         """The registered redirect URI with ``fragment`` (and the client's state, if it sent one)."""
         if self.state:
             fragment += "&state=" + urllib.parse.quote(self.state, safe="")
         return f"{self.redirect_uri}#{fragment}"
 
+    def _query(self, fields: dict[str, str]) -> str:
+        """The registered redirect URI with ``fields`` (and the state) added to its query."""
+        if self.state:
+            fields = {**fields, "state": self.state}
+        uri = self.redirect_uri
+        joint = "" if uri.endswith(("?", "&")) else "&" if "?" in uri else "?"
+        return uri + joint + urllib.parse.urlencode(fields)
+
     def granted(self, user: Principal) -> str:
         """Where to send ``user`` once they allowed it: the client's redirect URI with their token
         for exactly these scopes (an earlier authorization of the client is reused, as Tapline's
-        grant exchange did, so signing in again does not pile up tokens)."""
-        return self.back("access_token:" + grant(user, self.client, self.scopes).token)
+        grant exchange did, so signing in again does not pile up tokens), or with a one-time
+        code for it."""
+        if self.kind == "web_server":
+            return self._query({"code": issue_code(user, self.client, self.scopes,
+                                                   self.redirect_uri, self.challenge)})
+        return self._fragment("access_token:" + grant(user, self.client, self.scopes).token)
+
+    def denied(self) -> str:
+        """Where to send the browser when the user said no."""
+        if self.kind == "web_server":
+            return self._query({"error": "access_denied"})
+        return self._fragment("error:access_denied")
 
 
 class GrantRefused(Exception):
@@ -171,9 +199,17 @@ def grant_request(get: Any) -> GrantRequest:
     if client is None:
         raise GrantRefused(404, "Cannot find client: the application's client_id is unknown.")
     kind = get("type").strip()
-    if kind != "token":
-        raise GrantRefused(400, f"Invalid type {kind}: only type=token (a preconfigured redirect "
-                                "URI) is supported.")
+    if kind not in ("token", "web_server"):
+        raise GrantRefused(400, f"Invalid type {kind}: type=token (the token in the redirect's "
+                                "fragment) or type=web_server (a one-time code for the "
+                                "application's server) is supported.")
+    challenge = ""
+    if kind == "web_server":
+        try:
+            challenge = checked_challenge(get("code_challenge").strip(),
+                                          get("code_challenge_method").strip())
+        except ValueError as exc:
+            raise GrantRefused(400, str(exc)) from None
     registered = client.redirect_uri.strip()
     if not _registered_uri_usable(registered):
         raise GrantRefused(400, f"The application {client.name} has no usable registered redirect "
@@ -190,7 +226,7 @@ def grant_request(get: Any) -> GrantRequest:
         if scope and scope not in scopes:
             scopes.append(scope)
     return GrantRequest(client=client, redirect_uri=registered, scopes=scopes,
-                        state=get("state")[:500])
+                        state=get("state")[:500], kind=kind, challenge=challenge)
 
 
 # --- tap list data --------------------------------------------------------------------------
@@ -319,9 +355,7 @@ class WebPages:
         user = session.user
         if user is None:
             _redirect(_login_url("/account/authorize?" + request.query()))
-        if _form("decision") == "approve":
-            _redirect(request.granted(user))
-        _redirect(request.back("error:access_denied"))
+        _redirect(request.granted(user) if _form("decision") == "approve" else request.denied())
 
     def index(self) -> str | dict:
         """The tap list for browsers; API clients (no ``text/html`` in Accept) get the JSON index."""
@@ -365,4 +399,5 @@ def install(root: bottle.Bottle, apis: list[str]) -> None:
     root.route("/account/logout", "POST", pages.logout)
     root.route("/account/authorize", "GET", pages.authorize_form)
     root.route("/account/authorize", "POST", pages.authorize)
+    web_token.install(root)
     root.route("/static/web/<filename:path>", "GET", pages.static)

@@ -342,7 +342,7 @@ def test_state_comes_back_after_the_token(site):
     ({"redirect_uri": "http://evil.example/steal"}, 400, "Redirect not allowed"),
     ({"redirect_uri": CALLBACK + "/../x"}, 400, "Redirect not allowed"),
     ({"client_id": "0" * 24}, 404, "Cannot find client"),
-    ({"type": "web_server"}, 400, "Invalid type"),
+    ({"type": "code"}, 400, "Invalid type"),
     ({"scope": "user,root"}, 400, "Unknown scope root"),
 ])
 def test_bad_authorize_requests_are_refused_on_the_page(site, override, status, words):
