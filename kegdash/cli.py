@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     admin = sub.add_parser("admin", help="operator tasks without the window",
-                           description="Create users, keys, taps, kegs, apiaries and clients.")
+                           description="Create users, keys, taps, kegs, apiaries and clients; "
+                                       "admit members.")
     tasks = admin.add_subparsers(dest="task", metavar="TASK", required=True)
 
     def task(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -101,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                                 "stop working; their drinks, recipes and hives stay")
     p.add_argument("user")
     p = task("reactivate-user", "let a deactivated user back in")
+    p.add_argument("user")
+    task("pending", "self-registered accounts waiting to be admitted as members, oldest first; "
+                    "one line each, nothing when there is none")
+    p = task("admit", "make an account a member (a refused one is reactivated too)")
+    p.add_argument("user")
+    p = task("refuse", "turn a pending account away: it is deactivated and stays refused")
     p.add_argument("user")
     p = task("api-key", "issue a new Kegbot API key for a user (revokes the old one)")
     p.add_argument("user")
@@ -238,6 +245,19 @@ def _hive_alerts(args: argparse.Namespace) -> None:
               f"{alert.kind}  {_alert_text(alert)}")
 
 
+def _pending(args: argparse.Namespace) -> None:
+    from kegdash.accounts.admission import pending_accounts
+
+    found = pending_accounts()
+    if args.json:
+        print(json.dumps({"pending": [dataclasses.asdict(account) for account in found]},
+                         default=str))
+        return
+    for account in found:
+        print(f"{account.joined:%Y-%m-%d %H:%M} UTC  {account.username}  {account.email or ''}"
+              .rstrip())
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     keys = ("database_url", "host", "port", "kegboard", "hive_gateway")
     overrides: dict[str, Any] = {k: getattr(args, k, None) for k in keys}
@@ -263,6 +283,7 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], last: str) -> None:
 
 
 def cmd_admin(args: argparse.Namespace) -> None:
+    from kegdash.accounts import admission
     from kegdash.accounts.keys import create_client, issue_api_key
     from kegdash.accounts.users import create_user, deactivate_user, get_user, reactivate_user
     from kegdash.apiary import registry
@@ -287,6 +308,12 @@ def cmd_admin(args: argparse.Namespace) -> None:
         user = get_user(args.user)
         (deactivate_user if t == "deactivate-user" else reactivate_user)(user)
         _emit(args, {"username": user.username, "active": user.is_active}, "active")
+    elif t == "pending":
+        _pending(args)
+    elif t in ("admit", "refuse"):
+        account = (admission.admit if t == "admit" else admission.refuse)(args.user)
+        _emit(args, {"username": account.username, "active": account.is_active,
+                     "member": account.is_member}, "member")
     elif t == "api-key":
         _emit(args, {"username": args.user, "api_key": issue_api_key(get_user(args.user))},
               "api_key")

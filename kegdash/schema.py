@@ -4,7 +4,15 @@
 from it directly, because old databases must reach the same schema through the migrations.
 """
 
-from kegdash.accounts.models import ApiKey, Authorization, ClientApp, Follow, User, WebSession
+from kegdash.accounts.models import (
+    ApiKey,
+    Authorization,
+    ClientApp,
+    CodeGrant,
+    Follow,
+    User,
+    WebSession,
+)
 from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey, Reading
 from kegdash.bar.models import (
     AuthToken,
@@ -29,6 +37,7 @@ ALL_MODELS = [
     ApiKey,
     ClientApp,
     Authorization,
+    CodeGrant,
     WebSession,
     KegSize,
     Brewer,

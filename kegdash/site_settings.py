@@ -19,6 +19,8 @@ from kegdash import db, events
 from kegdash.db import BaseModel
 
 PRIVACY_MODES = ("public", "members", "staff")
+REGISTRATION_MODES = ("open", "approval", "closed")
+"""Who may register through Tapline and whether they are members at once (``accounts.admission``)."""
 
 DEFAULTS: dict[str, Any] = {
     "privacy": "public",
@@ -32,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "low_keg_fraction": 0.10,
     "operator": "admin",
     "web_session_secret": "",
+    # None: the privacy mode's default (``accounts.admission.BY_PRIVACY``).
+    "registration": None,
     # Hive alerts (``spec/hives.md`` §1.8): the brood nest is kept at 34-36 °C; a swarm takes a
     # kilogram or more of bees within minutes, while a scale's daily drift is a few hundred grams;
     # sensors report every 5-15 minutes, so two silent hours mean a flat battery or no radio; below
@@ -91,6 +95,7 @@ _VALID: dict[str, Any] = {
     "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
     "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
     "web_session_secret": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None,
+    "registration": lambda v: v is None or v in REGISTRATION_MODES,
     "hive_brood_min_c": _number("hive_brood_min_c"),
     "hive_brood_max_c": _number("hive_brood_max_c"),
     "hive_brood_sustained_minutes": _number("hive_brood_sustained_minutes", whole=True),

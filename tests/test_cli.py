@@ -369,3 +369,36 @@ def utc(ts: int) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def test_admitting_and_refusing_self_registered_accounts(kd):
+    from kegdash.accounts.views import by_username
+    from kegdash.brewing.profiles import register_user
+
+    assert kd("admin", "pending") == (0, "", "")  # nothing waiting: nothing printed (for cron)
+    for name in ("hopeful", "spammer"):
+        register_user(name, f"{name}@example.com", "pw")
+    code, out, _ = kd("admin", "pending")
+    lines = out.splitlines()
+    assert code == 0 and [line.split()[3:] for line in lines] == [
+        ["hopeful", "hopeful@example.com"], ["spammer", "spammer@example.com"]]
+    code, out, _ = kd("admin", "pending", "--json")
+    assert [a["username"] for a in json.loads(out)["pending"]] == ["hopeful", "spammer"]
+    code, out, _ = kd("admin", "admit", "hopeful", "--json")
+    assert code == 0 and json.loads(out) == {"username": "hopeful", "active": True, "member": True}
+    code, out, _ = kd("admin", "refuse", "spammer")
+    assert code == 0 and last_line(out) == "False"
+    assert not by_username("spammer").is_active and kd("admin", "pending")[1] == ""
+    code, _, err = kd("admin", "refuse", "hopeful")
+    assert code == 1 and err.count("\n") == 1 and "already a member" in err
+    code, out, _ = kd("admin", "admit", "spammer")  # a refusal can be undone
+    assert code == 0 and by_username("spammer").is_member
+    code, _, err = kd("admin", "admit", "nobody")
+    assert code == 1 and err == "kegdash: error: no such user: 'nobody'\n"
+
+
+def test_the_registration_policy_is_a_site_setting(kd):
+    assert kd("admin", "setting", "registration")[1] == "registration: null\n"
+    assert kd("admin", "setting", "registration", "closed")[0] == 0
+    code, _, err = kd("admin", "setting", "registration", "invite-only")
+    assert code == 1 and "registration" in err

@@ -2,7 +2,7 @@ import shutil
 
 import peewee
 import pytest
-from old_schemas import migrations_up_to
+from old_schema import migrated_up_to, old_user
 from playhouse.reflection import Introspector
 
 from kegdash import db as kdb
@@ -211,17 +211,37 @@ def test_hive_alert_settings_have_defaults_bounds_and_an_ordered_brood_band(data
                     ("hive_brood_max_c", "hive_brood_min_c", "hive_swarm_drop_kg")]
 
 
+def test_names_get_a_comparison_key_and_self_registered_accounts_wait_for_admission(tmp_path):
+    """Migration 0006: look-alike names already stored keep working (the oldest gets the key);
+    accounts that registered themselves are pending, every other one stays a member."""
+    from kegdash.brewing.models import Action
+
+    db = migrated_up_to(tmp_path, 5)
+    ids = {name: old_user(db, name, staff=name == "Barkeep")
+           for name in ("bob", "BOB", "stranger", "Barkeep", "made-by-cli")}
+    for name in ("stranger", "Barkeep"):
+        db.execute_sql("INSERT INTO action (public_id, type, user_id, private, data, created) "
+                       "VALUES (?, 'user-joined', ?, 0, '{}', '2024-01-01 00:00:00')",
+                       (kdb.new_public_id(), ids[name]))
+    assert kdb.migrate(db) == ["0006_names_admission_code_grants"]
+    rows = {u.username: (u.name_key, u.admission) for u in User.select()}
+    assert rows == {"bob": ("bob", "admitted"), "BOB": (None, "admitted"),
+                    "stranger": ("stranger", "pending"), "Barkeep": ("barkeep", "admitted"),
+                    "made-by-cli": ("made-by-cli", "admitted")}
+    with pytest.raises(peewee.IntegrityError):
+        User.create(username="Bob", name_key="bob")
+    assert Action.select().count() == 2
+    assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
 def test_device_ids_get_one_spelling_and_an_owners_duplicates_merge(tmp_path):
     """Migration 0004: ``aa:bb:cc`` and ``AA-BB-CC`` of one owner become one device."""
     from kegdash.apiary.models import Apiary, Device, Hive, Reading
 
-    before = migrations_up_to(3, tmp_path / "before")
-    after = migrations_up_to(4, tmp_path / "after")
-    db = kdb.make_database(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    kdb.database.initialize(db)
-    assert kdb.migrate(db, before)[-1] == "0003_web_sessions"
+    db = migrated_up_to(tmp_path, 3)
     ts = 1_700_000_000
-    owner, other = User.create(username="beeman"), User.create(username="other")
+    owner, other = (User(id=old_user(db, name)) for name in ("beeman", "other"))
     hive = Hive.create(apiary=Apiary.create(name="Ridge", owner=owner), name="H")
     loose = Device.create(owner=owner, api_id="aa:bb:cc", last_reading_ts=ts + 60)  # older, no hive
     placed = Device.create(owner=owner, api_id="AA-BB-CC", hive=hive, last_reading_ts=ts)
@@ -234,7 +254,7 @@ def test_device_ids_get_one_spelling_and_an_owners_duplicates_merge(tmp_path):
         {"device": theirs.id, "ts": ts, "temperature": 30.0},
     ]).execute()
 
-    assert kdb.migrate(db, after) == ["0004_device_id_spelling"]
+    assert kdb.migrate(db)[0] == "0004_device_id_spelling"
     devices = {(d.owner_id, d.api_id): d for d in Device.select()}
     assert set(devices) == {(owner.id, "AA:BB:CC"), (other.id, "AA:BB:CC"), (owner.id, "scale-3")}
     kept = devices[(owner.id, "AA:BB:CC")]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from kegdash.accounts.models import Authorization, ClientApp, User
 from kegdash.accounts.passwords import hash_password, new_secret, verify_password
+from kegdash.accounts.throttle import THROTTLE
 from kegdash.accounts.views import (
     AuthorizationView,
     ClientView,
@@ -43,22 +44,30 @@ class ScopeError(ValueError):
     """A scope list is unusable; the message names the property."""
 
 
-def check_client(client_id: str, client_secret: str) -> ClientView:
+def check_client(client_id: str, client_secret: str, *, address: str) -> ClientView:
     """The client application whose id and secret match, else ClientError.
 
     The secret is verified against its scrypt hash even for an unknown client id, so the two
-    failures take the same time.
+    failures take the same time. Failures count against the client ``address`` in the one
+    password throttle (TooManyAttempts when it is locked); not against the client id, whose
+    secret is 160 random bits: locking it would only let anyone shut an application out.
     """
     client = ClientApp.get_or_none(ClientApp.public_id == client_id) if client_id else None
-    ok = verify_password(client_secret, client.secret_hash if client is not None else _DUMMY_HASH)
-    if client is None:
-        raise ClientError("Client not found")
-    if not ok:
-        raise ClientError("Invalid client secret")
-    return client_view(client)
+
+    def attempt() -> ClientView | None:
+        stored = client.secret_hash if client is not None else _DUMMY_HASH
+        ok = verify_password(client_secret, stored)
+        return client_view(client) if ok and client is not None else None
+
+    checked = THROTTLE.check(address, None, attempt)
+    if checked is None:
+        raise ClientError("Client not found" if client is None else "Invalid client secret")
+    return checked
 
 
-def _checked(scopes: Sequence[str], name: str) -> list[str]:
+def checked_scopes(scopes: Sequence[str], name: str) -> list[str]:
+    """``scopes`` without repeats, if each is one of ``SCOPES``; else ScopeError naming the
+    property (``name``) and the item at fault."""
     out: list[str] = []
     for i, scope in enumerate(scopes):
         if scope not in SCOPES:
@@ -76,7 +85,7 @@ def has_scope(auth: AuthorizationView, scope: str) -> bool:
 def create_authorization(user: Principal, client: ClientView,
                          scopes: Sequence[str]) -> AuthorizationView:
     """A new authorization (always new, as in Tapline) with a fresh random token."""
-    wanted = _checked(scopes, "scopes")
+    wanted = checked_scopes(scopes, "scopes")
     auth = Authorization(user=user.id, client=client.id, token=new_secret(20))
     auth.scopes = wanted
     auth.save(force_insert=True)
@@ -121,9 +130,9 @@ def update_scopes(user: Principal, client: ClientView, public_id: str, *,
         raise ScopeError("Only one of scopes, addScopes or removeScopes can be given")
     auth = _row(user, client, public_id)
     if scopes is not None:
-        new = _checked(scopes, "scopes")
+        new = checked_scopes(scopes, "scopes")
     elif add is not None:
-        new = auth.scopes + [s for s in _checked(add, "addScopes") if s not in auth.scopes]
+        new = auth.scopes + [s for s in checked_scopes(add, "addScopes") if s not in auth.scopes]
     else:
         gone = set(remove or ())
         new = [s for s in auth.scopes if s not in gone]

@@ -10,8 +10,17 @@ from kegdash.db import BaseModel, new_public_id, utcnow
 
 
 class User(BaseModel):
+    """An account. ``name_key`` is the username as names are compared (``accounts.names``),
+    unique so that no look-alike of a name can be stored beside it (NULL only for look-alikes
+    that existed before the key did). ``admission`` says whether the operator let the account
+    in: only ``admitted`` accounts are members (``PENDING`` self-registrations wait for the
+    operator, ``REFUSED`` ones were turned away and deactivated)."""
+
+    ADMITTED, PENDING, REFUSED = "admitted", "pending", "refused"
+
     public_id = peewee.CharField(max_length=24, unique=True, default=new_public_id)
     username = peewee.CharField(max_length=30, unique=True)
+    name_key = peewee.CharField(max_length=120, unique=True, null=True)
     email = peewee.CharField(max_length=254, null=True, index=True)
     image_url = peewee.CharField(max_length=500, default="")
     longitude = peewee.FloatField(null=True)
@@ -22,6 +31,7 @@ class User(BaseModel):
     is_superuser = peewee.BooleanField(default=False)
     joined = peewee.DateTimeField(default=utcnow, index=True)
     password_hash = peewee.CharField(max_length=255, null=True)
+    admission = peewee.CharField(max_length=8, default=ADMITTED)
 
 
 class Follow(BaseModel):
@@ -95,3 +105,24 @@ class WebSession(BaseModel):
     created = peewee.DateTimeField(default=utcnow)
     last_seen = peewee.DateTimeField(default=utcnow)
     expires = peewee.DateTimeField(index=True)
+
+
+class CodeGrant(BaseModel):
+    """A one-time authorization code (Tapline's ``type=web_server``), stored as its SHA-256.
+
+    ``challenge`` is the PKCE S256 challenge ("" when the client will prove itself with its
+    secret instead). ``used`` is set by the one exchange that succeeds, and ``authorization``
+    is what it granted, so a replayed code can revoke it; rows go once expired.
+    """
+
+    code_hash = peewee.CharField(max_length=64, unique=True)
+    client = peewee.ForeignKeyField(ClientApp, backref="code_grants", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="code_grants", on_delete="CASCADE")
+    scopes_json = peewee.TextField(default="[]")
+    redirect_uri = peewee.CharField(max_length=1000)
+    challenge = peewee.CharField(max_length=128, default="")
+    created = peewee.DateTimeField(default=utcnow)
+    expires = peewee.DateTimeField(index=True)
+    used = peewee.DateTimeField(null=True)
+    authorization = peewee.ForeignKeyField(Authorization, null=True, backref="code_grants",
+                                           on_delete="SET NULL")

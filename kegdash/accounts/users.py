@@ -1,4 +1,4 @@
-"""Creating, finding and authenticating users."""
+"""Creating, finding, renaming and authenticating users."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import re
 import peewee
 
 from kegdash.accounts.models import User
+from kegdash.accounts.names import name_key, reserved, well_formed
 from kegdash.accounts.passwords import hash_password, verify_password
 from kegdash.accounts.web_sessions import end_user_sessions
 from kegdash.db import database
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -29,18 +29,23 @@ def create_user(
     longitude: float | None = None,
     latitude: float | None = None,
     image_url: str = "",
+    admission: str = User.ADMITTED,
 ) -> User:
-    """Create an active user; raises AccountError if the name is taken or malformed."""
-    if not USERNAME_RE.match(username):
-        raise AccountError(
-            f"invalid username {username!r}: 1-30 letters, digits or _ . @ + -"
-        )
+    """Create an active user; raises AccountError if the name is malformed or taken (a
+    look-alike of an existing name counts as taken: ``accounts.names``).
+
+    Accounts the operator makes are admitted; a self-registration passes the admission its
+    registration policy gives (``accounts.admission``).
+    """
+    _check_shape(username)
     if email is not None and not EMAIL_RE.match(email):
         raise AccountError(f"invalid e-mail address {email!r}")
     try:
         with database.atomic():
             return User.create(
                 username=username,
+                name_key=name_key(username),
+                admission=admission,
                 email=email.lower() if email else None,
                 password_hash=hash_password(password) if password else None,
                 is_staff=is_staff or is_superuser,
@@ -51,6 +56,35 @@ def create_user(
             )
     except peewee.IntegrityError:
         raise AccountError(f"username {username!r} is already taken") from None
+
+
+def _check_shape(username: str) -> None:
+    if not well_formed(username):
+        raise AccountError(
+            f"invalid username {username!r}: 1-30 letters, digits or _ . @ + -"
+        )
+
+
+def check_chosen_name(username: str) -> None:
+    """Refuse a name someone picks for themselves if it is malformed or reserved for the site
+    (``accounts.names.reserved``); whether it is taken is the database's to say."""
+    _check_shape(username)
+    if reserved(username):
+        raise AccountError(f"User name {username} is reserved")
+
+
+def rename_user(user: User, username: str) -> None:
+    """Give ``user`` a name they chose (a Tapline profile edit): refused if malformed, reserved,
+    or taken by another account in any look-alike spelling. Written at once, in a savepoint so
+    a refusal leaves the caller's transaction usable."""
+    check_chosen_name(username)
+    try:
+        with database.atomic():
+            User.update(username=username, name_key=name_key(username))\
+                .where(User.id == user.id).execute()
+    except peewee.IntegrityError:
+        raise AccountError(f"User name {username} already taken!") from None
+    user.username, user.name_key = username, name_key(username)
 
 
 def get_user(username: str) -> User:

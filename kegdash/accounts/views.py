@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from kegdash.accounts import keys, users, web_sessions
 from kegdash.accounts.models import ApiKey, Authorization, ClientApp, User
+from kegdash.accounts.throttle import THROTTLE
 
 _TOKEN_RE = re.compile(r"^[0-9a-f]{40}$")
 _SELECTOR = 8
@@ -30,11 +31,20 @@ class Principal:
     is_active: bool
     is_staff: bool
     is_superuser: bool
+    admitted: bool
+    """The operator let this account in (``accounts.admission``); a self-registration waiting
+    for that, or refused, is not."""
 
     @property
     def is_privileged(self) -> bool:
         """Staff or superuser: may use the protected Kegbot endpoints."""
         return self.is_staff or self.is_superuser
+
+    @property
+    def is_member(self) -> bool:
+        """Counts as a member where the ``members`` privacy mode asks for one: active, and
+        admitted by the operator (staff always are: the operator made them staff)."""
+        return self.is_active and (self.admitted or self.is_privileged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +86,7 @@ class ApiKeyRow:
 def principal(user: User) -> Principal:
     return Principal(id=user.id, public_id=user.public_id, username=user.username,
                      is_active=user.is_active, is_staff=user.is_staff,
-                     is_superuser=user.is_superuser)
+                     is_superuser=user.is_superuser, admitted=user.admission == User.ADMITTED)
 
 
 def client_view(client: ClientApp) -> ClientView:
@@ -104,10 +114,18 @@ def by_api_key(key: str) -> Principal | None:
     return principal(user) if user is not None else None
 
 
-def authenticate(username: str, password: str) -> Principal | None:
-    """The active account whose password matches, else None (same work either way)."""
-    user = users.authenticate(username, password)
-    return principal(user) if user is not None else None
+def authenticate(username: str, password: str, *, address: str) -> Principal | None:
+    """The active account whose password matches, else None (same work either way).
+
+    Every password check of the servers comes here, so they share the one throttle
+    (``accounts.throttle``): TooManyAttempts while the name or the client ``address`` has
+    too many recent failures, before the password is looked at.
+    """
+    def attempt() -> Principal | None:
+        user = users.authenticate(username, password)
+        return principal(user) if user is not None else None
+
+    return THROTTLE.check(address, username, attempt)
 
 
 def by_session(session_id: str) -> Principal | None:

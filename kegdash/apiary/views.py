@@ -58,16 +58,21 @@ def owner_for_license_key(key: str) -> Principal | None:
 
 
 # Every serial reading runs this.
-_DEVICE_OWNERS = PreparedQuery(lambda: (
+_HIVE_DEVICE_OWNERS = PreparedQuery(lambda: (
     User.select().join(Device, on=(Device.owner == User.id))
-    .where(Device.api_id == slot("api_id")).limit(2)
+    .where((Device.api_id == slot("api_id")) & Device.hive.is_null(False)).limit(2)
 ))
 
 
-def device_owners(api_id: str) -> list[Principal]:
-    """Who registered this device id (stored spelling), at most two: a gateway's reading has
-    no licence key, so two owners make it ambiguous."""
-    return [principal(user) for user in _DEVICE_OWNERS.all(api_id=api_id)]
+def hive_device_owners(api_id: str) -> list[Principal]:
+    """Whose hive holds a device with this id (stored spelling), at most two owners.
+
+    A gateway's reading has no licence key to say whose it is. Only devices placed in a hive
+    count, which the operator does (``kegdash admin add-device``, the window): an unassigned
+    device is what any licence holder's upload makes (``readings.store_reading``), so counting
+    those would let one upload with a serial sensor's id make its readings ambiguous.
+    """
+    return [principal(user) for user in _HIVE_DEVICE_OWNERS.all(api_id=api_id)]
 
 
 # --- hives and their sensors ----------------------------------------------------------------

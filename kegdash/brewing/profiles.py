@@ -19,9 +19,10 @@ from collections.abc import Sequence
 
 import peewee
 
+from kegdash.accounts.admission import admission_for_registration
 from kegdash.accounts.models import Follow, User
 from kegdash.accounts.passwords import hash_password
-from kegdash.accounts.users import AccountError, create_user
+from kegdash.accounts.users import AccountError, create_user, rename_user
 from kegdash.accounts.views import Principal, principal
 from kegdash.brewing import actions
 from kegdash.brewing.models import StoredRecipe
@@ -43,13 +44,16 @@ def gravatar_url(email: str) -> str:
 
 def register_user(name: str, email: str, password: str, *, image: str | None = None,
                   location: Sequence[float] | None = None) -> Principal:
-    """Create a user and record ``user-joined``; AccountError if the name is taken."""
+    """Create a user and record ``user-joined``; AccountError if the name is taken or reserved,
+    RegistrationClosed if nobody may register. Whether the account is a member at once is the
+    registration policy's to say (``accounts.admission``)."""
     lon, lat = (location[0], location[1]) if location else (None, None)
     with database.atomic():
+        admission = admission_for_registration(name)
         if User.select().where(User.username == name).exists():
             raise AccountError(f"User name {name} already taken!")
         user = create_user(name, email=email, password=password, longitude=lon, latitude=lat,
-                           image_url=image or gravatar_url(email))
+                           image_url=image or gravatar_url(email), admission=admission)
         actions.record_action(user, actions.USER_JOINED,
                               data={"name": user.username, "image": user.image_url})
     return principal(user)
@@ -182,9 +186,7 @@ def update_user(
     with database.atomic():
         account = User.get_by_id(user.id)
         if name is not None and name != account.username:
-            if User.select().where(User.username == name).exists():
-                raise AccountError(f"User name {name} already taken!")
-            account.username = name
+            rename_user(account, name)
         if email is not None:
             account.email = email.lower()
         if image is not None:

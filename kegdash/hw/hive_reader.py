@@ -1,9 +1,11 @@
 """A hive gateway on a serial port: HV1 lines in, readings stored as the HTTP upload stores them.
 
 Lines are validated by the HV1 decoder with the serial policy (a bad value drops only its
-field); readings are filed by :func:`kegdash.apiary.readings.store_reading`. A device id that
-no owner has registered is filed under the operator account as an unassigned device, so a
-new sensor's data is kept until the beekeeper puts it in a hive.
+field); readings are filed by :func:`kegdash.apiary.readings.store_reading`. The gateway is the
+operator's, and so are its devices: a reading goes to the owner of the hive its device was
+placed in, else to the operator account (as an unassigned device, so a new sensor's data is
+kept until the beekeeper puts it in a hive). Devices that licence holders' uploads registered
+without a hive do not count: one upload with a serial sensor's id must not take its readings.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import Counter
 
 from kegdash.accounts.views import Principal, by_username
 from kegdash.apiary.readings import SOURCE_SERIAL, store_reading
-from kegdash.apiary.views import device_owners
+from kegdash.apiary.views import hive_device_owners
 from kegdash.hw.hv1 import Hv1Decoder, Hv1Reading
 from kegdash.site_settings import get_setting
 
@@ -45,12 +47,12 @@ class HiveGatewayProtocol:
         return {**self.decoder.stats.as_dict(), **self.results}
 
     def _owner(self, api_id: str) -> Principal | None:
-        owners = device_owners(api_id)
+        owners = hive_device_owners(api_id)
         if len(owners) == 1:
             return owners[0]
         if len(owners) > 1:
             self.results["ambiguous_device"] += 1
-            log.warning("device %s is registered by several owners; reading dropped", api_id)
+            log.warning("device %s is in the hives of several owners; reading dropped", api_id)
             return None
         return by_username(get_setting("operator"))
 

@@ -63,10 +63,14 @@ def _body_pairs(request: bottle.LocalRequest) -> list[tuple[str, str]]:
 def request_params() -> dict[str, str]:
     """Query string plus (for POST) form or JSON body; a known name given twice is a 400.
 
-    Bottle's ``query.get()`` would silently take the last of ``?temperature=1&temperature=2``.
+    Bottle's ``query.get()`` would silently take the last of ``?temperature=1&temperature=2``;
+    its ``decode()`` raises on bytes that are not UTF-8 (``?license_key=%ff``): a 400 here.
     """
     request = bottle.request
-    pairs = list(request.query.decode().allitems())
+    try:
+        pairs = list(request.query.decode().allitems())
+    except UnicodeError:
+        raise BeekeepingError(400, "the query string is not valid UTF-8", {"field": "query"}) from None
     if request.method == "POST":
         pairs += _body_pairs(request)
     params: dict[str, str] = {}

@@ -40,21 +40,22 @@ def authorize(key: str | None, *, protected: bool) -> Principal | None:
     ``public`` mode) if this request may go on, else raise KegbotError.
 
     ``protected`` endpoints (every POST, auth tokens) need a staff key; in ``members`` mode
-    every endpoint needs a key (any active user's) or a logged-in browser session, in
-    ``staff`` mode a staff key.
+    every endpoint needs a member's key or browser session (an account the operator admitted:
+    ``accounts.admission``), in ``staff`` mode a staff key.
     """
     mode = get_setting("privacy")
     if key is None:
         if not protected and mode == "public":
             return None
         user = logged_in_user() if not protected and mode == "members" else None
-        if user is None:
+        if user is None or not user.is_member:
             raise KegbotError(401, "NoAuthTokenError", "This resource requires an API key.")
         return user
     user = by_api_key(key)
     if user is None or not user.is_active:
         raise KegbotError(401, "BadAuthTokenError", "The API key is not valid.")
-    if (protected or mode == "staff") and not user.is_privileged:
+    if ((protected or mode == "staff") and not user.is_privileged
+            or mode == "members" and not user.is_member):
         raise KegbotError(403, "PermissionDeniedError",
                         "This API key does not have permission to perform this operation.")
     return user

@@ -22,6 +22,7 @@ from typing import Any
 import bottle
 
 from kegdash import __version__
+from kegdash.accounts.code_grants import CODE_LIFETIME
 from kegdash.apiary.reading_fields import IDENT_FIELDS, MEASUREMENT_FIELDS
 from kegdash.server import (
     beekeeping_params,
@@ -32,6 +33,7 @@ from kegdash.server import (
     tapline,
     tapline_accounts,
     tapline_recipes,
+    web_token,
 )
 from kegdash.server.tapline_validation import MAX_BODY_BYTES as TAPLINE_MAX_BODY
 from kegdash.server.tapline_validation import Prop
@@ -41,8 +43,9 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 TEXT = "text/plain"
-API_PREFIXES = ("/api/", "/api_v1/", "/v1/")
-"""Paths under these prefixes are API routes and must all be described."""
+API_PREFIXES = ("/api/", "/api_v1/", "/v1/", web_token.PATH)
+"""Paths under these prefixes are API routes and must all be described (the web pages are not
+APIs, but the code grant's exchange among them is)."""
 
 
 def _ref(name: str) -> Schema:
@@ -637,6 +640,8 @@ TAPLINE_STATUS_TEXT = {
     403: "A valid token without the scope (`Scope recipe not found for user`), or somebody else's "
          "object.",
     404: "Not found (also somebody else's private recipe).",
+    429: "Too many failed password or client-secret checks for this name or from this address "
+         "(one throttle with the web login); `Retry-After` says how long to wait.",
     500: "`Internal server error`, logged.",
 }
 
@@ -784,7 +789,13 @@ def _tapline_paths() -> dict[str, Schema]:
             TAPLINE, "Calculate recipes", _tapline(_list_of("Calculation"), 400),
             body=props_body(tapline.CALCULATE_PROPS), security=[])},
         "/v1/users": {
-            "post": _op(TAPLINE, "Register a user", _tapline(_ref("TaplineUser"), 400, status=201),
+            "post": _op(TAPLINE, "Register a user", _tapline(_ref("TaplineUser"), 400, 403,
+                                                             status=201),
+                        description="Refused (403) while registration is closed; a reserved "
+                                    "name (`admin`, `guest`, `operator`, the operator account's) "
+                                    "or a look-alike of a taken one is 400. Under the approval "
+                                    "policy the account works at once but is not a member until "
+                                    "the operator admits it.",
                         body=props_body(users.REGISTER_PROPS), security=[]),
             "get": _op(TAPLINE, "Users (default sort -created)", _tapline(
                 _list_of("TaplineUser"), 400, 401), parameters=props_query(
@@ -808,20 +819,21 @@ def _tapline_paths() -> dict[str, Schema]:
                                    security=BEARER)},
         "/v1/authorizations": {
             "get": _op(TAPLINE, "Your authorizations for this client", _tapline(
-                _list_of("TaplineAuthorization"), 400, 401), parameters=client_query,
+                _list_of("TaplineAuthorization"), 400, 401, 429), parameters=client_query,
                 security=BASIC),
             "post": _op(TAPLINE, "Create an authorization (a bearer token)", _tapline(
-                _ref("TaplineAuthorization"), 400, 401, status=201),
+                _ref("TaplineAuthorization"), 400, 401, 429, status=201),
                 body=props_body(users.CREATE_AUTH_PROPS), security=BASIC),
         },
         "/v1/authorizations/{ident}": {
             "get": _op(TAPLINE, "One authorization", _tapline(
-                _ref("TaplineAuthorization"), 400, 401, 404), parameters=[ident, *client_query],
-                security=BASIC),
+                _ref("TaplineAuthorization"), 400, 401, 404, 429),
+                parameters=[ident, *client_query], security=BASIC),
             "put": _op(TAPLINE, "Change its scopes (one of scopes, addScopes, removeScopes)",
-                       _tapline(_ref("TaplineAuthorization"), 400, 401, 404), parameters=[ident],
-                       body=props_body(users.UPDATE_AUTH_PROPS), security=BASIC),
-            "delete": _op(TAPLINE, "Delete an authorization", _tapline(None, 400, 401, 404,
+                       _tapline(_ref("TaplineAuthorization"), 400, 401, 404, 429),
+                       parameters=[ident], body=props_body(users.UPDATE_AUTH_PROPS),
+                       security=BASIC),
+            "delete": _op(TAPLINE, "Delete an authorization", _tapline(None, 400, 401, 404, 429,
                                                                        status=204),
                           parameters=[ident], body=props_body(client_props), security=BASIC),
         },
@@ -864,6 +876,51 @@ def _tapline_paths() -> dict[str, Schema]:
     return paths
 
 
+# --- the code grant's exchange (/account/access_token) ---------------------------------------
+
+OAUTH = "OAuth"
+OAUTH_ERRORS = ("invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type")
+_NO_STORE = {"Cache-Control": {"required": True, "schema": {"const": "no-store"}},
+             "Pragma": {"required": True, "schema": {"const": "no-cache"}}}
+OAUTH_STATUS_TEXT = {
+    400: "`invalid_request` (a parameter missing, repeated or too long; neither secret nor "
+         "verifier), `invalid_grant` (the code is unknown, another client's, expired, already "
+         "used — the token it granted is then revoked — or the verifier does not match) or "
+         "`unsupported_grant_type`.",
+    401: "`invalid_client`: unknown client or wrong secret (`WWW-Authenticate` when the client "
+         "sent HTTP Basic).",
+    429: "`invalid_client`: too many failed secret checks from this address (`Retry-After`).",
+}
+
+
+def _oauth_paths() -> dict[str, Schema]:
+    fields: dict[str, Schema] = {name: {"type": "string", "maxLength": longest}
+                                 for name, longest in web_token.MAX_LENGTH.items()}
+    fields["grant_type"] = {"enum": ["authorization_code"]}
+    fields["code_verifier"] = {"type": "string", "pattern": "^[A-Za-z0-9._~-]{43,128}$"}
+    body = _obj(fields, required=["code"])
+    error = _obj({"error": {"enum": list(OAUTH_ERRORS)}, "error_description": STR})
+    responses: dict[str, Any] = {"200": {
+        "description": "The user's bearer token for the client (Tapline's authorization: an "
+                       "earlier one of the client is reused with the code's scopes).",
+        "headers": _NO_STORE, "content": {JSON: {"schema": _obj({
+            "access_token": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+            "token_type": {"const": "bearer"}})}}}}
+    for status, text in OAUTH_STATUS_TEXT.items():
+        responses[str(status)] = {"description": text, "headers": _NO_STORE,
+                                  "content": {JSON: {"schema": error}}}
+    return {web_token.PATH: {"post": _op(
+        OAUTH, "Exchange a one-time code (type=web_server) for a bearer token", responses,
+        description="The code comes from `/account/authorize?type=web_server`, in the query of "
+                    "the redirect to the client's registered URI; it lasts "
+                    f"{CODE_LIFETIME.total_seconds():.0f} s and works once. Prove the client with "
+                    "`client_secret` (in the body or as HTTP Basic `client_id:client_secret`), "
+                    "with the PKCE `code_verifier` (S256) if the authorize request sent a "
+                    "`code_challenge` — then it is required — or with both.",
+        body={"required": True, "content": {FORM: {"schema": body}, JSON: {"schema": body}}},
+        security=[{}, {"OAuthClientBasic": []}])}}
+
+
 # --- the document -----------------------------------------------------------------------------
 
 INFO_DESCRIPTION = f"""\
@@ -892,9 +949,11 @@ def description() -> dict[str, Any]:
                  {"name": KEGBOT_V1, "description": "Kegbot Server 1.3's API (kegbot-api, "
                                                     "kegbot-pycore), mounted at `/api/v1/`."},
                  {"name": BEEKEEPING, "description": "Seed 003, mounted at `/api_v1/`."},
-                 {"name": TAPLINE, "description": "Seed 002 (malt.io), mounted at `/v1/`."}],
+                 {"name": TAPLINE, "description": "Seed 002 (malt.io), mounted at `/v1/`."},
+                 {"name": OAUTH, "description": "Tapline's code grant: the exchange behind "
+                                                "`/account/authorize?type=web_server`."}],
         "paths": {**_kegbot_paths(), **_kegbot_v1_paths(), **_beekeeping_paths(),
-                  **_tapline_paths()},
+                  **_tapline_paths(), **_oauth_paths()},
         "components": {
             "schemas": {**KEGBOT_SCHEMAS, **KEGBOT_V1_SCHEMAS, **BEEKEEPING_SCHEMAS,
                         **TAPLINE_SCHEMAS},
@@ -910,6 +969,9 @@ def description() -> dict[str, Any]:
                                       "description": "Not together with the header (400)."},
                 "TaplineBasic": {"type": "http", "scheme": "basic",
                                  "description": "The user's name and password."},
+                "OAuthClientBasic": {"type": "http", "scheme": "basic",
+                                     "description": "The client's id and secret (each "
+                                                    "form-encoded), instead of the body's."},
             },
         },
     }

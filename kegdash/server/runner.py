@@ -210,7 +210,8 @@ class ApiServer:
             server.trigger.pull_trigger(lambda: wasyncore.close_all(connections))
         except OSError:  # the wake-up pipe is gone (closed under us): close from this thread
             wasyncore.close_all(connections, ignore_all=True)
-            server.trigger.socket.close()  # the pipe's own close stops at the end already gone
+            if server.trigger.socket is not None:  # the pipe's own close stops at the end gone
+                server.trigger.socket.close()
         if self._thread is not None:
             self._thread.join(timeout)
         server.task_dispatcher.shutdown(timeout=timeout)

@@ -1,9 +1,12 @@
 """Tapline users and authorizations: registration, user lists, profile edits, bearer tokens.
 
-Authorizations use HTTP Basic (the user's name and password) plus the client's id and secret;
-checks run in the original's order: Basic (401), the request's properties (400), the
-one-of-scopes rule (400), the client (401), the authorization (404). A client only ever sees
-and changes authorizations made for itself.
+Authorizations use HTTP Basic (the user's name and password) plus the client's id and secret.
+Checks run so that nothing but the password decides between a right and a wrong password: the
+Basic header's presence and form (401/400), the request's properties and the one-of-scopes rule
+(400), the client (401), then the password (401, or 429 from the shared throttle), the
+authorization (404). The original checked the password first, so a right password met "clientId
+is required" where a wrong one met 401. A client only ever sees and changes authorizations made
+for itself. Registration follows the site's policy (``accounts.admission``): 403 when closed.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import bottle
 
 from kegdash.accounts import authorizations as grants
 from kegdash.accounts import views as accounts
-from kegdash.accounts.views import AuthorizationView, Principal
+from kegdash.accounts.admission import RegistrationClosed
+from kegdash.accounts.views import AuthorizationView, ClientView, Principal
 from kegdash.brewing import profiles
 from kegdash.brewing import views as brewing
+from kegdash.server import tapline_auth
 from kegdash.server import tapline_objects as obj
-from kegdash.server.tapline_auth import basic_user, bearer
+from kegdash.server.tapline_auth import basic_credentials, bearer, password_user
 from kegdash.server.tapline_validation import (
     Prop,
     TaplineError,
@@ -67,6 +72,7 @@ USER_PROPS = [*_USER_FILTERS,
 
 _CLIENT = [Prop("clientId", ("string",), required=True, max_length=120),
            Prop("clientSecret", ("string",), required=True, max_length=200)]
+_CLIENT_QUERY = {"clientId": "string", "clientSecret": "string"}
 _SCOPE_LIST = {"items": ("string",), "max_items": grants.MAX_SCOPES, "max_length": 40}
 CREATE_AUTH_PROPS = [*_CLIENT, Prop("scopes", ("array",), default=[], **_SCOPE_LIST)]
 UPDATE_AUTH_PROPS = [*_CLIENT, *(Prop(name, ("array",), **_SCOPE_LIST)
@@ -113,14 +119,29 @@ def _self(auth: AuthorizationView, ident: str) -> Principal:
     return auth.user
 
 
+def _caller(credentials: tuple[str, str], params: dict[str, Any]) -> tuple[Principal, ClientView]:
+    """The user and the client of an authorization request whose shape is already checked
+    (its scope lists too): the client first, then the password, so the answer to a right and
+    to a wrong password differs only where the password alone decides it (401 or 429 against
+    success)."""
+    for name in ("scopes", "addScopes"):
+        if params.get(name) is not None:
+            grants.checked_scopes(params[name], name)
+    client = tapline_auth.client(params["clientId"], params["clientSecret"])
+    return password_user(*credentials), client
+
+
 def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
     """Add the user, profile and authorization routes to the dialect app."""
 
     @route("/users", "POST")
     def register_user() -> dict:
         body = check(json_body(), REGISTER_PROPS)
-        user = profiles.register_user(body["name"], body["email"], body["password"],
-                                      image=body.get("image"), location=_location(body))
+        try:
+            user = profiles.register_user(body["name"], body["email"], body["password"],
+                                          image=body.get("image"), location=_location(body))
+        except RegistrationClosed as exc:
+            raise TaplineError(403, str(exc)) from None
         bottle.response.status = 201
         return obj.user(brewing.profile(user.public_id))
 
@@ -172,46 +193,43 @@ def register(route: Callable[..., Callable[[Callable], Callable]]) -> None:
 
     @route("/authorizations")
     def list_authorizations() -> list:
-        user = basic_user()
-        params = check(query_values({"clientId": "string", "clientSecret": "string"}), _CLIENT)
-        client = grants.check_client(params["clientId"], params["clientSecret"])
+        credentials = basic_credentials()
+        user, client = _caller(credentials, check(query_values(_CLIENT_QUERY), _CLIENT))
         return [obj.authorization(auth) for auth in grants.list_authorizations(user, client)]
 
     @route("/authorizations", "POST")
     def create_authorization() -> dict:
-        user = basic_user()
+        credentials = basic_credentials()
         body = check(json_body(), CREATE_AUTH_PROPS)
-        client = grants.check_client(body["clientId"], body["clientSecret"])
+        user, client = _caller(credentials, body)
         auth = grants.create_authorization(user, client, body["scopes"])
         bottle.response.status = 201
         return obj.authorization(auth)
 
     @route("/authorizations/<ident>")
     def get_authorization(ident: str) -> dict:
-        user = basic_user()
-        params = check(query_values({"clientId": "string", "clientSecret": "string"}), _CLIENT)
-        client = grants.check_client(params["clientId"], params["clientSecret"])
+        credentials = basic_credentials()
+        user, client = _caller(credentials, check(query_values(_CLIENT_QUERY), _CLIENT))
         return obj.authorization(grants.get_authorization(user, client, ident))
 
     @route("/authorizations/<ident>", "PUT")
     def update_authorization(ident: str) -> dict:
-        user = basic_user()
+        credentials = basic_credentials()
         body = check(json_body(), UPDATE_AUTH_PROPS)
         given = [name for name in ("scopes", "addScopes", "removeScopes") if name in body]
         if not given:
             raise TaplineError(400, "Must supply at least one of scopes, addScopes or removeScopes")
         if len(given) > 1:
             raise TaplineError(400, "Only one of scopes, addScopes or removeScopes can be given")
-        client = grants.check_client(body["clientId"], body["clientSecret"])
+        user, client = _caller(credentials, body)
         return obj.authorization(grants.update_scopes(
             user, client, ident, scopes=body.get("scopes"), add=body.get("addScopes"),
             remove=body.get("removeScopes")))
 
     @route("/authorizations/<ident>", "DELETE")
     def delete_authorization(ident: str) -> str:
-        user = basic_user()
-        body = check(json_body(), _CLIENT)
-        client = grants.check_client(body["clientId"], body["clientSecret"])
+        credentials = basic_credentials()
+        user, client = _caller(credentials, check(json_body(), _CLIENT))
         grants.delete_authorization(user, client, ident)
         bottle.response.status = 204
         return ""

@@ -2,7 +2,9 @@
 
 401 means "no usable credentials" (with ``WWW-Authenticate``), 403 means "a valid token that
 lacks the scope" (``spec/tapline.md`` §11: the original answered 401 for both). A wrong
-password is a 401, not the original's 500.
+password is a 401, not the original's 500. Passwords and client secrets are checked through
+the one password throttle (``accounts.throttle``): 429 with ``Retry-After`` while the name or
+the client's address has too many recent failures.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import binascii
 import bottle
 
 from kegdash.accounts import views as accounts
-from kegdash.accounts.authorizations import has_scope
-from kegdash.accounts.views import AuthorizationView, Principal
+from kegdash.accounts.authorizations import check_client, has_scope
+from kegdash.accounts.throttle import TooManyAttempts
+from kegdash.accounts.views import AuthorizationView, ClientView, Principal
 from kegdash.server.tapline_validation import TaplineError
 
 BASIC_CHALLENGE = 'Basic realm="Users"'
@@ -26,8 +29,20 @@ def _unauthorized(challenge: str, message: str = "Unauthorized") -> TaplineError
     return TaplineError(401, message, {"WWW-Authenticate": challenge})
 
 
-def basic_user() -> Principal:
-    """The user named by HTTP Basic credentials, checked against their password hash."""
+def _too_many(exc: TooManyAttempts) -> TaplineError:
+    return TaplineError(429, f"Too many failed attempts: try again in {exc.wait_seconds} s",
+                        {"Retry-After": str(exc.wait_seconds)})
+
+
+def _address() -> str:
+    """The socket's peer (``X-Forwarded-For`` is anybody's to send)."""
+    return bottle.request.environ.get("REMOTE_ADDR", "")
+
+
+def basic_credentials() -> tuple[str, str]:
+    """The name and password of the HTTP Basic header, not yet checked: 401 without one, 400
+    if it is malformed. Routes read the rest of the request before checking the password, so
+    a right and a wrong password meet the same answers to a malformed request."""
     header = (bottle.request.get_header("Authorization") or "").strip()
     if not header:
         raise _unauthorized(BASIC_CHALLENGE)
@@ -44,10 +59,26 @@ def basic_user() -> Principal:
     name, colon, password = decoded.partition(":")
     if not colon:
         raise TaplineError(400, "Error: malformed Basic Authorization header")
-    user = accounts.authenticate(name, password)
+    return name, password
+
+
+def password_user(name: str, password: str) -> Principal:
+    """The user these Basic credentials name, checked against their password hash."""
+    try:
+        user = accounts.authenticate(name, password, address=_address())
+    except TooManyAttempts as exc:
+        raise _too_many(exc) from None
     if user is None:
         raise _unauthorized(BASIC_CHALLENGE)
     return user
+
+
+def client(client_id: str, client_secret: str) -> ClientView:
+    """The client application whose id and secret these are (401 ``ClientError`` if not)."""
+    try:
+        return check_client(client_id, client_secret, address=_address())
+    except TooManyAttempts as exc:
+        raise _too_many(exc) from None
 
 
 def _token() -> str | None:

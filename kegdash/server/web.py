@@ -3,11 +3,19 @@
 Pages are Bottle ``SimpleTemplate`` files in ``resources/web/templates`` (``{{…}}`` escapes
 everything; the only raw insertion is the layout's ``{{!base}}``, itself a rendered template).
 Every form carries a CSRF token bound to the session (``web_session``; logged-in sessions are
-rows in the database, so logging out ends them); logins are throttled (``web_throttle``).
+rows in the database, so logging out ends them); logins go through the one password throttle
+(``accounts.throttle``), shared with Tapline's HTTP Basic.
+
+Redirects to the site itself are relative (``Location: /taps``): Bottle's ``redirect()`` would
+build an absolute URL from the request's ``Host`` and ``X-Forwarded-Host`` headers, so anybody
+could have the login send a browser to their host.
 
 The authorize flow only ever redirects to the client's *registered* redirect URI: a different
-one is refused on the page, so the flow cannot be used as an open redirect. The token goes in
-the fragment exactly as the seed shows, ``#access_token:<token>``.
+one is refused on the page, so the flow cannot be used as an open redirect. ``type=token`` puts
+the token in the fragment exactly as the seed shows, ``#access_token:<token>``;
+``type=web_server`` puts a one-time code in the query (``?code=…&state=…``), which the client's
+back end exchanges at ``POST /account/access_token`` (``web_token``, ``accounts.code_grants``),
+so the token never travels in a URL.
 
 The tap list is polled (``/taps/state``, twice a second while visible) rather than streamed:
 a Server-Sent Events connection would hold one of cheroot's few worker threads for its whole
@@ -21,18 +29,19 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import bottle
 
 from kegdash import __version__, events, fmt
 from kegdash.accounts import views as accounts
 from kegdash.accounts.authorizations import SCOPES, grant
+from kegdash.accounts.code_grants import checked_challenge, issue_code
+from kegdash.accounts.throttle import TooManyAttempts
 from kegdash.accounts.views import ClientView, Principal
 from kegdash.db import utcnow
 from kegdash.resources import resource_path
-from kegdash.server import web_session
-from kegdash.server.web_throttle import LoginThrottle
+from kegdash.server import web_session, web_token
 from kegdash.site_settings import get_setting
 from kegdash.tap_board import BoardTap, board
 
@@ -105,6 +114,16 @@ def _login_url(next_path: str) -> str:
     return "/account/login?" + urllib.parse.urlencode({"next": next_path})
 
 
+def _redirect(location: str) -> NoReturn:
+    """303 to ``location`` as given: a path on this site stays relative, never rebuilt from the
+    request's (forgeable) host headers; the response's cookies go along."""
+    response = bottle.response.copy(cls=bottle.HTTPResponse)
+    response.status = 303
+    response.body = ""
+    response.set_header("Location", location)
+    raise response
+
+
 # --- the authorization request --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -113,27 +132,51 @@ class GrantRequest:
     redirect_uri: str
     scopes: list[str]
     state: str
+    kind: str
+    """``token`` (the token in the fragment) or ``web_server`` (a one-time code in the query)."""
+    challenge: str = ""
+    """The PKCE S256 challenge of a ``web_server`` request, if the client sent one."""
 
     def query(self) -> str:
         """The authorize URL's query for this request (to come back to after login)."""
         fields = {"response_type": "code", "redirect_uri": self.redirect_uri,
                   "scope": ",".join(self.scopes), "client_id": self.client.public_id,
-                  "type": "token"}
+                  "type": self.kind}
+        if self.challenge:
+            fields.update(code_challenge=self.challenge, code_challenge_method="S256")
         if self.state:
             fields["state"] = self.state
         return urllib.parse.urlencode(fields)
 
-    def back(self, fragment: str) -> str:
+    def _fragment(self, fragment: str) -> str:
         """The registered redirect URI with ``fragment`` (and the client's state, if it sent one)."""
         if self.state:
             fragment += "&state=" + urllib.parse.quote(self.state, safe="")
         return f"{self.redirect_uri}#{fragment}"
 
+    def _query(self, fields: dict[str, str]) -> str:
+        """The registered redirect URI with ``fields`` (and the state) added to its query."""
+        if self.state:
+            fields = {**fields, "state": self.state}
+        uri = self.redirect_uri
+        joint = "" if uri.endswith(("?", "&")) else "&" if "?" in uri else "?"
+        return uri + joint + urllib.parse.urlencode(fields)
+
     def granted(self, user: Principal) -> str:
         """Where to send ``user`` once they allowed it: the client's redirect URI with their token
         for exactly these scopes (an earlier authorization of the client is reused, as Tapline's
-        grant exchange did, so signing in again does not pile up tokens)."""
-        return self.back("access_token:" + grant(user, self.client, self.scopes).token)
+        grant exchange did, so signing in again does not pile up tokens), or with a one-time
+        code for it."""
+        if self.kind == "web_server":
+            return self._query({"code": issue_code(user, self.client, self.scopes,
+                                                   self.redirect_uri, self.challenge)})
+        return self._fragment("access_token:" + grant(user, self.client, self.scopes).token)
+
+    def denied(self) -> str:
+        """Where to send the browser when the user said no."""
+        if self.kind == "web_server":
+            return self._query({"error": "access_denied"})
+        return self._fragment("error:access_denied")
 
 
 class GrantRefused(Exception):
@@ -156,9 +199,17 @@ def grant_request(get: Any) -> GrantRequest:
     if client is None:
         raise GrantRefused(404, "Cannot find client: the application's client_id is unknown.")
     kind = get("type").strip()
-    if kind != "token":
-        raise GrantRefused(400, f"Invalid type {kind}: only type=token (a preconfigured redirect "
-                                "URI) is supported.")
+    if kind not in ("token", "web_server"):
+        raise GrantRefused(400, f"Invalid type {kind}: type=token (the token in the redirect's "
+                                "fragment) or type=web_server (a one-time code for the "
+                                "application's server) is supported.")
+    challenge = ""
+    if kind == "web_server":
+        try:
+            challenge = checked_challenge(get("code_challenge").strip(),
+                                          get("code_challenge_method").strip())
+        except ValueError as exc:
+            raise GrantRefused(400, str(exc)) from None
     registered = client.redirect_uri.strip()
     if not _registered_uri_usable(registered):
         raise GrantRefused(400, f"The application {client.name} has no usable registered redirect "
@@ -175,7 +226,7 @@ def grant_request(get: Any) -> GrantRequest:
         if scope and scope not in scopes:
             scopes.append(scope)
     return GrantRequest(client=client, redirect_uri=registered, scopes=scopes,
-                        state=get("state")[:500])
+                        state=get("state")[:500], kind=kind, challenge=challenge)
 
 
 # --- tap list data --------------------------------------------------------------------------
@@ -214,6 +265,11 @@ def tap_cards() -> list[dict[str, Any]]:
             for entry in board()]
 
 
+def _waiting_for_admission(user: Principal | None) -> bool:
+    """True if ``user`` is logged in but, in ``members`` mode, not (yet) a member."""
+    return user is not None and not user.is_member and get_setting("privacy") == "members"
+
+
 def may_see_taps(user: Principal | None) -> bool:
     """The tap list shows what ``GET /api/taps`` shows, so the Kegbot privacy mode applies."""
     mode = get_setting("privacy")
@@ -221,21 +277,22 @@ def may_see_taps(user: Principal | None) -> bool:
         return True
     if user is None:
         return False
-    return mode == "members" or user.is_staff or user.is_superuser
+    return mode == "members" and user.is_member or user.is_staff or user.is_superuser
 
 
 # --- the routes -----------------------------------------------------------------------------
 
 class WebPages:
-    """The page handlers; one throttle per app, so each server counts its own failures."""
+    """The page handlers."""
 
     def __init__(self, apis: list[str]) -> None:
-        self.throttle = LoginThrottle()
         self.apis = apis
 
     def login_form(self) -> str:
         next_path = safe_next(bottle.request.query.getunicode("next", default=""))
-        return _page("login.tpl", title="Log in", next=next_path, error="", username="")
+        session = web_session.ensure()
+        return _page("login.tpl", title="Log in", session=session, next=next_path, error="",
+                     username="", waiting=_waiting_for_admission(session.user))
 
     def login(self) -> str:
         session = web_session.current()
@@ -244,21 +301,19 @@ class WebPages:
             return _problem(403, "This form has expired or did not come from this site. "
                                  "Go back, reload the page and try again.")
         username, password = _form("username").strip()[:100], _form("password")
-        address = _client_address()
-        wait = self.throttle.wait_seconds(address, username)
-        if wait:
-            bottle.response.set_header("Retry-After", str(wait))
+        try:
+            user = accounts.authenticate(username, password, address=_client_address())
+        except TooManyAttempts as exc:
+            bottle.response.set_header("Retry-After", str(exc.wait_seconds))
             return _page("login.tpl", status=429, title="Log in", session=session, next=next_path,
-                         username=username, error="Too many failed attempts. Try again in "
-                                                  f"{max(1, round(wait / 60))} min.")
-        user = accounts.authenticate(username, password)
+                         username=username, waiting=False,
+                         error="Too many failed attempts. Try again in "
+                               f"{max(1, round(exc.wait_seconds / 60))} min.")
         if user is None:
-            self.throttle.failed(address, username)
             return _page("login.tpl", status=401, title="Log in", session=session, next=next_path,
-                         username=username, error="Wrong user name or password.")
-        self.throttle.succeeded(username)
+                         username=username, waiting=False, error="Wrong user name or password.")
         web_session.log_in(session, user)
-        bottle.redirect(next_path, 303)
+        _redirect(next_path)
 
     def logout(self) -> str:
         session = web_session.current()
@@ -266,7 +321,7 @@ class WebPages:
             return _problem(403, "This form has expired or did not come from this site. "
                                  "Go back, reload the page and try again.")
         web_session.log_out(session)
-        bottle.redirect(safe_next(_form("next")), 303)
+        _redirect(safe_next(_form("next")))
 
     def authorize_form(self) -> str:
         query = bottle.request.query
@@ -278,9 +333,9 @@ class WebPages:
         user = session.user
         here = "/account/authorize?" + request.query()
         if user is None:
-            bottle.redirect(_login_url(here), 303)
+            _redirect(_login_url(here))
         if request.client.trusted:
-            bottle.redirect(request.granted(user), 303)
+            _redirect(request.granted(user))
         scopes = [(scope, SCOPE_WORDS[scope]) for scope in request.scopes]
         origin = urllib.parse.urlsplit(request.redirect_uri)
         return _page("authorize.tpl", title=f"Allow {request.client.name}?", session=session,
@@ -299,10 +354,8 @@ class WebPages:
             return _problem(exc.status, exc.message)
         user = session.user
         if user is None:
-            bottle.redirect(_login_url("/account/authorize?" + request.query()), 303)
-        if _form("decision") == "approve":
-            bottle.redirect(request.granted(user), 303)
-        bottle.redirect(request.back("error:access_denied"), 303)
+            _redirect(_login_url("/account/authorize?" + request.query()))
+        _redirect(request.granted(user) if _form("decision") == "approve" else request.denied())
 
     def index(self) -> str | dict:
         """The tap list for browsers; API clients (no ``text/html`` in Accept) get the JSON index."""
@@ -315,7 +368,7 @@ class WebPages:
     def taps_page(self) -> str:
         session = web_session.ensure()
         if not may_see_taps(session.user):
-            bottle.redirect(_login_url("/taps"), 303)
+            _redirect(_login_url("/taps"))
         return _page("taps.tpl", title="On tap", session=session, taps=tap_cards())
 
     def taps_state(self) -> dict:
@@ -346,4 +399,5 @@ def install(root: bottle.Bottle, apis: list[str]) -> None:
     root.route("/account/logout", "POST", pages.logout)
     root.route("/account/authorize", "GET", pages.authorize_form)
     root.route("/account/authorize", "POST", pages.authorize)
+    web_token.install(root)
     root.route("/static/web/<filename:path>", "GET", pages.static)

@@ -5,9 +5,10 @@ import re
 import pytest
 
 from kegdash.accounts import authorizations as grants
+from kegdash.accounts import throttle
 from kegdash.accounts.keys import create_client
 from kegdash.accounts.users import create_user
-from kegdash.accounts.views import by_token, client_view, principal
+from kegdash.accounts.views import authenticate, by_token, client_view, principal
 
 
 @pytest.fixture
@@ -18,11 +19,25 @@ def setup(database):
 
 def test_check_client(setup):
     _, client, secret = setup
-    assert grants.check_client(client.public_id, secret) == client
+    assert grants.check_client(client.public_id, secret, address="10.0.0.1") == client
     with pytest.raises(grants.ClientError, match="Invalid client secret"):
-        grants.check_client(client.public_id, "wrong")
+        grants.check_client(client.public_id, "wrong", address="10.0.0.1")
     with pytest.raises(grants.ClientError, match="Client not found"):
-        grants.check_client("0" * 24, secret)
+        grants.check_client("0" * 24, secret, address="10.0.0.1")
+
+
+def test_wrong_client_secrets_count_against_the_address_only(setup):
+    """A client's secret is 160 random bits: failures lock the address that sends them, never
+    the client, which anybody could otherwise shut out."""
+    _, client, secret = setup
+    for _ in range(throttle.MAX_PER_ADDRESS):
+        with pytest.raises(grants.ClientError):
+            grants.check_client(client.public_id, "wrong", address="10.0.0.1")
+    with pytest.raises(throttle.TooManyAttempts):
+        grants.check_client(client.public_id, secret, address="10.0.0.1")
+    with pytest.raises(throttle.TooManyAttempts):  # the same address, a password this time
+        authenticate("anna", "pw", address="10.0.0.1")
+    assert grants.check_client(client.public_id, secret, address="10.0.0.2") == client
 
 
 def test_token_is_random_hex_with_the_scopes_given_once(setup):

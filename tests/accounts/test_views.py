@@ -10,6 +10,8 @@ from kegdash.accounts import views, web_sessions
 from kegdash.accounts.keys import create_client, issue_api_key
 from kegdash.accounts.users import create_user, deactivate_user
 
+ADDRESS = "192.0.2.1"
+
 
 @pytest.fixture
 def anna(database):
@@ -20,21 +22,22 @@ def test_principal_lookups_agree_and_carry_no_secret(anna):
     key = issue_api_key(anna)
     session = web_sessions.open_session(views.principal(anna))
     expected = views.Principal(id=anna.id, public_id=anna.public_id, username="anna",
-                               is_active=True, is_staff=True, is_superuser=False)
-    found = [views.by_username("anna"), views.by_api_key(key), views.authenticate("anna", "pw"),
-             views.by_session(session)]
-    assert found == [expected] * 4 and expected.is_privileged
+                               is_active=True, is_staff=True, is_superuser=False, admitted=True)
+    found = [views.by_username("anna"), views.by_api_key(key),
+             views.authenticate("anna", "pw", address=ADDRESS), views.by_session(session)]
+    assert found == [expected] * 4 and expected.is_privileged and expected.is_member
     assert {f.name for f in dataclasses.fields(views.Principal)} == {
-        "id", "public_id", "username", "is_active", "is_staff", "is_superuser"}
+        "id", "public_id", "username", "is_active", "is_staff", "is_superuser", "admitted"}
     assert views.by_username("Anna") is None and views.by_api_key(key[:-1] + "x") is None
-    assert views.authenticate("anna", "wrong") is None and views.by_session("x" * 43) is None
+    assert views.authenticate("anna", "wrong", address=ADDRESS) is None
+    assert views.by_session("x" * 43) is None
 
 
 def test_an_inactive_account_is_found_by_name_and_key_but_cannot_act(anna):
     key = issue_api_key(anna)
     deactivate_user(anna)
     assert not views.by_username("anna").is_active and not views.by_api_key(key).is_active
-    assert views.authenticate("anna", "pw") is None
+    assert views.authenticate("anna", "pw", address=ADDRESS) is None
 
 
 def test_a_token_is_found_only_exactly_and_only_for_an_active_user(anna):

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from kegdash.accounts.users import create_user
+from kegdash.accounts.views import principal
 from kegdash.apiary import series, views
 from kegdash.apiary.models import Apiary, Device, Reading
+from kegdash.apiary.readings import store_reading
 from kegdash.apiary.registry import (
     add_apiary,
     add_device,
@@ -152,13 +154,15 @@ def test_licence_keys_and_their_owners(owner):
     assert views.owner_for_license_key(key) is None and views.owner_for_license_key("") is None
 
 
-def test_device_owners_are_principals(owner):
-    other = create_user("other")
+def test_hive_device_owners_are_principals_and_count_only_placed_devices(owner):
+    other, uploader = create_user("other"), create_user("uploader")
     add_device(add_hive(add_apiary("Ridge", owner).uuid, "H").uuid, "aa:bb:01")
-    assert [p.username for p in views.device_owners("AA:BB:01")] == ["beeman"]
+    store_reading(principal(uploader), {"device_id": "AA:BB:01", "timestamp": 1_700_000_000,
+                                        "temperature": 30.0})  # unassigned: not counted
+    assert [p.username for p in views.hive_device_owners("AA:BB:01")] == ["beeman"]
     add_device(add_hive(add_apiary("Acres", other).uuid, "H").uuid, "AA-BB-01")
-    assert sorted(p.username for p in views.device_owners("AA:BB:01")) == ["beeman", "other"]
-    assert views.device_owners("aa:bb:01") == []  # the stored spelling is asked for
+    assert sorted(p.username for p in views.hive_device_owners("AA:BB:01")) == ["beeman", "other"]
+    assert views.hive_device_owners("aa:bb:01") == []  # the stored spelling is asked for
 
 
 def test_details_and_who_may_see_them(owner):

@@ -1,7 +1,7 @@
 """Boards as Kegbot 1.x daemons register them: remembered, matched to taps by meter name."""
 
 import pytest
-from old_schemas import migrations_up_to
+from old_schema import migrated_up_to
 from playhouse.migrations import Runner
 
 from kegdash import db as kdb
@@ -43,17 +43,13 @@ def test_names_are_unique_and_plain(database):
 
 
 def test_a_database_from_before_controllers_upgrades_and_downgrades(tmp_path):
-    old = migrations_up_to(4, tmp_path / "migrations")
-    upgraded = migrations_up_to(5, tmp_path / "with-controllers")
-    db = kdb.make_database(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    kdb.database.initialize(db)
-    assert kdb.migrate(db, old)[-1] == "0004_device_id_spelling"
+    db = migrated_up_to(tmp_path, 4)
     add_tap("main", "kegboard.flow0")
     assert not Controller.table_exists()
-    assert kdb.migrate(db, upgraded) == ["0005_controllers"]
+    assert kdb.migrate(db)[0] == "0005_controllers"
     meter = controllers.add_flow_meter(controllers.add_controller("kegboard").id, "flow0", 2.2)
     assert views.tap_record("kegboard.flow0").meter == meter
-    assert Runner(db, str(upgraded)).down() == ["0005_controllers"]
+    assert Runner(db, str(kdb.MIGRATIONS_DIR)).down("0005_controllers")[-1] == "0005_controllers"
     assert not Controller.table_exists() and not FlowMeter.table_exists()
     assert views.tap_count() == 1
     db.close()

@@ -469,3 +469,25 @@ def test_forwarded_for_is_trusted_only_from_a_configured_proxy(bee, frozen_clock
 def test_bad_rate_settings_refused(database, key, value):
     with pytest.raises(ValueError, match=key):
         set_setting(key, value)
+
+
+@pytest.mark.parametrize("action", ["data_upload", "get_device_detail"])
+@pytest.mark.parametrize("query", ["license_key=%ff", "license_key={key}&uuid=%c3%28",
+                                   "license_key={key}&%ff=1", "license_key={key}&device_id=aa%e2%82"])
+def test_invalid_utf8_in_the_query_is_a_400_in_the_envelope(bee, action, query):
+    """Before: Bottle's decode() raised and the answer was a 500."""
+    path = f"/api_v1/{action}?" + query.format(key=bee.key)
+    for method in ("GET", "POST"):
+        status, _, raw = bee.http.request(method, path, b"temperature=90",
+                                          {"Content-Type": "application/x-www-form-urlencoded"})
+        data = json.loads(raw)
+        assert status == 400 and set(data) == ENVELOPE_KEYS and data["code"] == 400, (method, raw)
+        assert data["result"] == {"field": "query"}
+    assert Reading.select().count() == 0
+
+
+def test_invalid_utf8_in_a_form_body_is_a_400_too(bee):
+    status, _, raw = bee.http.request("POST", f"/api_v1/data_upload?license_key={bee.key}",
+                                      b"device_id=aa:bb:cc&temperature=90&name=%ff",
+                                      {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and json.loads(raw)["code"] == 400

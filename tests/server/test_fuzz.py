@@ -169,6 +169,10 @@ def test_tapline(site):
     fuzz(site, "/v1/")
 
 
+def test_code_grant_exchange(site):
+    fuzz(site, "/account/")
+
+
 @pytest.mark.parametrize("path", ["/api/taps/1", "/api_v1/data_upload"])
 def test_nul_in_a_multipart_part_name_is_a_400(site, http, path):
     """Bottle's multipart parser raises ValueError for a NUL in a part's header."""

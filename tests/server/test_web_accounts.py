@@ -1,84 +1,33 @@
 """The web pages' accounts side through real HTTP: login, logout, server-side sessions and
-their ending, CSRF, throttling, the Tapline browser authorization (seed 002) and logged-in
-Kegbot reads in ``members`` mode."""
+their ending, CSRF, throttling, redirects that stay on the site, the Tapline browser
+authorization (seed 002) and logged-in Kegbot reads in ``members`` mode, for members only.
+The code grant's exchange is in test_web_token.py."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
-import http.client
+import json
 import os
 import re
 import secrets
 import urllib.parse
-from http.cookies import SimpleCookie
 
 import pytest
+from web_client import CSRF_RE, Browser
 
 from kegdash import site_settings
+from kegdash.accounts import admission, throttle
 from kegdash.accounts.authorizations import create_authorization
 from kegdash.accounts.keys import create_client, issue_api_key
 from kegdash.accounts.models import Authorization, WebSession
-from kegdash.accounts.users import create_user, deactivate_user, set_password
+from kegdash.accounts.users import create_user, deactivate_user, get_user, set_password
+from kegdash.bar import drinks
 from kegdash.bar.taps import add_tap, start_keg
 from kegdash.db import utcnow
-from kegdash.server import web_session, web_throttle
+from kegdash.server import web_session
 from kegdash.site_settings import get_setting, set_setting
-
-CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
-
-
-class Browser:
-    """One visitor: keeps its cookies, shows every redirect instead of following it."""
-
-    def __init__(self, base: str) -> None:
-        parts = urllib.parse.urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        self.cookies: dict[str, str] = {}
-        self.last_set_cookie: str = ""
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        sent = {"Accept": "text/html", **(headers or {})}
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=sent)
-        resp = conn.getresponse()
-        text = resp.read().decode("utf-8", "replace")
-        got = {k.lower(): v for k, v in resp.getheaders()}
-        for raw in resp.headers.get_all("Set-Cookie") or []:
-            self.last_set_cookie = raw
-            cookie = SimpleCookie()
-            cookie.load(raw)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        conn.close()
-        return resp.status, got, text
-
-    def get(self, path: str, **kwargs) -> tuple[int, dict[str, str], str]:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, form: dict[str, str], **kwargs) -> tuple[int, dict[str, str], str]:
-        return self.request("POST", path, form, **kwargs)
-
-    def csrf(self, path: str = "/account/login") -> str:
-        status, _, page = self.get(path)
-        assert status == 200, page
-        return CSRF_RE.search(page).group(1)
-
-    def login(self, username: str, password: str, next_path: str = "/") -> tuple[int, dict, str]:
-        token = self.csrf(f"/account/login?next={urllib.parse.quote(next_path)}")
-        return self.post("/account/login", {"csrf": token, "username": username,
-                                            "password": password, "next": next_path})
-
 
 TOKEN_RE = re.compile(r"^http://app\.example/auth/callback#access_token:([0-9a-f]{40})$")
 CALLBACK = "http://app.example/auth/callback"
@@ -90,11 +39,11 @@ def site(api_server):
     alice = create_user("alice", password="alice-pw-1")
     create_user("bob", password="bob-pw-1")
     staff = create_user("barkeep", password="staff-pw-1", is_staff=True)
-    client, _ = create_client("Brew Log <b>", redirect_uri=CALLBACK, description="Logs brews")
+    client, secret = create_client("Brew Log <b>", redirect_uri=CALLBACK, description="Logs brews")
     add_tap("Tap 1", "kegboard.flow0")
     start_keg(1, "Pale Ale", size="corny")
     site = type("Site", (), {})()
-    site.url, site.alice, site.client = api_server.url, alice, client
+    site.url, site.alice, site.client, site.client_secret = api_server.url, alice, client, secret
     site.staff_key = issue_api_key(staff)
     return site
 
@@ -132,12 +81,12 @@ def test_login_and_logout(site):
     b.csrf()
     before = b.cookies["kegdash_session"]
     status, headers, _ = b.login("alice", "alice-pw-1", "/taps")
-    assert status == 303 and headers["location"] == site.url + "/taps"
+    assert status == 303 and headers["location"] == "/taps"
     assert b.cookies["kegdash_session"] != before  # a fresh session id at login
     assert "Signed in as <strong>alice</strong>" in b.get("/taps")[2]
     token = CSRF_RE.search(b.get("/taps")[2]).group(1)
     status, headers, _ = b.post("/account/logout", {"csrf": token, "next": "/"})
-    assert status == 303 and headers["location"] == site.url + "/"
+    assert status == 303 and headers["location"] == "/"
     assert "Signed in as" not in b.get("/taps")[2]
 
 
@@ -312,14 +261,14 @@ def test_the_database_holds_no_session_id(site, database):
                                     "javascript:alert(1)", "/ok\r\nSet-Cookie: x=1"])
 def test_login_never_redirects_off_site(site, target):
     status, headers, _ = browser(site).login("alice", "alice-pw-1", target)
-    assert status == 303 and headers["location"] == site.url + "/"
+    assert status == 303 and headers["location"] == "/"
 
 
 # --- throttling -----------------------------------------------------------------------------
 
 def test_login_is_throttled_per_user_name(site):
     b = browser(site)
-    for _ in range(web_throttle.MAX_PER_USER):
+    for _ in range(throttle.MAX_PER_NAME):
         assert b.login("alice", "wrong")[0] == 401
     status, headers, page = b.login("alice", "alice-pw-1")
     assert status == 429 and int(headers["retry-after"]) > 0 and "Too many failed attempts" in page
@@ -328,24 +277,9 @@ def test_login_is_throttled_per_user_name(site):
 
 def test_login_is_throttled_per_address(site):
     b = browser(site)
-    for i in range(web_throttle.MAX_PER_ADDRESS):
+    for i in range(throttle.MAX_PER_ADDRESS):
         assert b.login(f"guess{i}", "wrong")[0] == 401
     assert b.login("bob", "bob-pw-1")[0] == 429
-
-
-def test_throttle_forgets_old_failures_and_successes_clear_a_name(monkeypatch):
-    clock = [1000.0]
-    monkeypatch.setattr(web_throttle.time, "monotonic", lambda: clock[0])
-    throttle = web_throttle.LoginThrottle(window_s=60, per_user=2, per_address=10)
-    throttle.failed("1.2.3.4", "Alice")
-    throttle.failed("5.6.7.8", "alice")
-    assert throttle.wait_seconds("9.9.9.9", "ALICE") == 61
-    clock[0] += 61
-    assert throttle.wait_seconds("9.9.9.9", "alice") == 0
-    throttle.failed("1.2.3.4", "alice")
-    throttle.failed("1.2.3.4", "alice")
-    throttle.succeeded("alice")
-    assert throttle.wait_seconds("1.2.3.4", "alice") == 0
 
 
 # --- the authorize flow (seed 002, "Using a preconfigured redirect URI") --------------------
@@ -360,7 +294,7 @@ def test_authorize_asks_for_login_then_consent_then_redirects_with_the_token(sit
     next_path = urllib.parse.parse_qs(login.query)["next"][0]
     status, headers, _ = b.login("alice", "alice-pw-1", next_path)
     assert status == 303
-    status, _, page = b.get(headers["location"].removeprefix(site.url))
+    status, _, page = b.get(headers["location"])
     assert status == 200
     assert "Brew Log &lt;b&gt;" in page and "<b>" not in page.split("<main>")[1]
     assert "Create and change your public recipes and brews" in page
@@ -408,7 +342,7 @@ def test_state_comes_back_after_the_token(site):
     ({"redirect_uri": "http://evil.example/steal"}, 400, "Redirect not allowed"),
     ({"redirect_uri": CALLBACK + "/../x"}, 400, "Redirect not allowed"),
     ({"client_id": "0" * 24}, 404, "Cannot find client"),
-    ({"type": "web_server"}, 400, "Invalid type"),
+    ({"type": "code"}, 400, "Invalid type"),
     ({"scope": "user,root"}, 400, "Unknown scope root"),
 ])
 def test_bad_authorize_requests_are_refused_on_the_page(site, override, status, words):
@@ -488,7 +422,7 @@ def test_members_mode_tap_list_needs_a_login(site):
     set_setting("privacy", "members")
     b = browser(site)
     status, headers, _ = b.get("/taps")
-    assert status == 303 and headers["location"].startswith(site.url + "/account/login?next=")
+    assert status == 303 and headers["location"].startswith("/account/login?next=")
     assert b.get("/taps/state")[0] == 401
     b.login("alice", "alice-pw-1")
     assert b.get("/taps")[0] == 200 and b.get("/taps/state")[0] == 200
@@ -503,3 +437,121 @@ def test_the_csrf_key_made_on_first_use_is_the_stored_one(database):
     site_settings._cache.clear()
     assert web_session.csrf_token(session) == first
     assert len(get_setting("web_session_secret")) == 64
+
+
+# --- members are admitted members (issue 21) -------------------------------------------------
+
+def register(http, name: str, password: str = "stranger-pw") -> int:
+    """Self-registration through Tapline, as anyone on the network may try it."""
+    status, _, _ = http.request("POST", "/v1/users", json.dumps(
+        {"name": name, "email": f"{name}@example.com", "password": password}).encode(),
+        {"Content-Type": "application/json"})
+    return status
+
+
+MEMBERS_READS = ["/api/drinks", "/api/taps", "/api/users/alice/drinks", "/api/kegs"]
+
+
+def test_a_self_registered_account_is_no_member_until_the_operator_admits_it(site, http):
+    """Before: in members mode anyone could register, log in and read every drink."""
+    set_setting("privacy", "members")
+    drinks.record_drink("kegboard.flow0", ticks=500, user=site.alice)
+    assert register(http, "stranger") == 201  # registration is open for Tapline...
+    b = browser(site)
+    assert b.login("stranger", "stranger-pw", "/taps")[0] == 303  # ...and logging in works...
+    for path in MEMBERS_READS:  # ...but it is nobody's member
+        status, _, body = b.get(path, headers={"Accept": "application/json"})
+        assert status == 401 and "NoAuthTokenError" in body, path
+    assert b.get("/taps/state")[0] == 401
+    status, headers, _ = b.get("/taps")
+    assert status == 303 and headers["location"] == "/account/login?next=%2Ftaps"
+    page = b.get(headers["location"])[2]
+    assert "has not admitted this account" in page
+    key = issue_api_key(get_user("stranger"))  # even a key the operator issued
+    assert http.request("GET", "/api/drinks", headers={"X-Kegbot-Api-Key": key})[0] == 403
+
+    admission.admit("stranger")
+    for path in MEMBERS_READS:
+        assert b.get(path, headers={"Accept": "application/json"})[0] == 200, path
+    assert b.get("/taps/state")[0] == 200 and b.get("/taps")[0] == 200
+    assert http.request("GET", "/api/drinks", headers={"X-Kegbot-Api-Key": key})[0] == 200
+
+
+def test_a_refused_account_cannot_even_log_in(site, http):
+    assert register(http, "stranger") == 201
+    b = browser(site)
+    b.login("stranger", "stranger-pw")
+    assert signed_in(b)
+    admission.refuse("stranger")
+    assert not signed_in(b)
+    assert b.login("stranger", "stranger-pw")[0] == 401
+
+
+@pytest.mark.parametrize("privacy, policy, expected", [
+    ("public", None, 201), ("members", None, 201), ("staff", None, 403),
+    ("members", "closed", 403), ("staff", "approval", 201),
+])
+def test_registration_follows_the_policy_or_the_privacy_modes_default(site, http, privacy,
+                                                                       policy, expected):
+    set_setting("privacy", privacy)
+    set_setting("registration", policy)
+    assert register(http, "newcomer") == expected
+
+
+def test_open_registration_makes_members_at_once(site, http):
+    set_setting("privacy", "members")
+    set_setting("registration", "open")
+    assert register(http, "regular") == 201
+    b = browser(site)
+    b.login("regular", "stranger-pw")
+    assert b.get("/api/drinks", headers={"Accept": "application/json"})[0] == 200
+
+
+# --- one throttle for the web login and Tapline's Basic ---------------------------------------
+
+def basic_list(http, site, name: str, password: str) -> int:
+    """``GET /v1/authorizations`` with HTTP Basic and the client's real id and secret."""
+    query = urllib.parse.urlencode({"clientId": site.client.public_id,
+                                    "clientSecret": site.client_secret})
+    credentials = base64.b64encode(f"{name}:{password}".encode()).decode()
+    return http.request("GET", f"/v1/authorizations?{query}",
+                        headers={"Authorization": f"Basic {credentials}"})[0]
+
+
+def test_tapline_basic_guesses_lock_the_web_login_and_back(site, http):
+    """Before: 30 wrong guesses through Tapline went unthrottled while the login was locked."""
+    for _ in range(throttle.MAX_PER_NAME):
+        assert basic_list(http, site, "alice", "guess") == 401
+    assert basic_list(http, site, "alice", "alice-pw-1") == 429
+    assert browser(site).login("alice", "alice-pw-1")[0] == 429
+
+    b = browser(site)
+    for _ in range(throttle.MAX_PER_NAME):
+        assert b.login("bob", "guess")[0] == 401
+    assert basic_list(http, site, "bob", "bob-pw-1") == 429
+
+
+# --- redirects stay on the site ---------------------------------------------------------------
+
+@pytest.mark.parametrize("forged", [
+    {"X-Forwarded-Host": "evil.example"}, {"Host": "evil.example"},
+    {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
+])
+def test_no_redirect_to_the_site_leaves_it_whatever_the_host_headers_say(site, forged):
+    """Before: a login with ``X-Forwarded-Host: evil.example`` answered
+    ``Location: http://evil.example/taps`` (Bottle's redirect() builds absolute URLs)."""
+    set_setting("privacy", "members")
+    b = browser(site)
+    locations = [b.get("/taps", headers=forged)[1]["location"],
+                 b.get(authorize_path(site), headers=forged)[1]["location"]]
+    token = b.csrf()
+    locations.append(b.post("/account/login", {"csrf": token, "username": "alice",
+                                               "password": "alice-pw-1", "next": "/taps"},
+                            headers=forged)[1]["location"])
+    token = CSRF_RE.search(b.get("/taps")[2]).group(1)
+    locations.append(b.post("/account/logout", {"csrf": token, "next": "/"},
+                            headers=forged)[1]["location"])
+    assert locations[2:] == ["/taps", "/"]
+    for location in locations:
+        assert location.startswith("/") and not location.startswith("//"), location
+        assert "evil" not in location

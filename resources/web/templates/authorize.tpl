@@ -19,7 +19,11 @@
     <input type="hidden" name="redirect_uri" value="{{request.redirect_uri}}">
     <input type="hidden" name="scope" value="{{','.join(request.scopes)}}">
     <input type="hidden" name="state" value="{{request.state}}">
-    <input type="hidden" name="type" value="token">
+    <input type="hidden" name="type" value="{{request.kind}}">
+% if request.challenge:
+    <input type="hidden" name="code_challenge" value="{{request.challenge}}">
+    <input type="hidden" name="code_challenge_method" value="S256">
+% end
     <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
     <button type="submit" name="decision" value="approve" class="primary">Allow</button>
   </form>

@@ -1,6 +1,11 @@
 % rebase('base.tpl', title=title)
 <section class="card narrow">
   <h1>Log in to kegdash</h1>
+% if waiting:
+  <p class="muted waiting" role="status">You are signed in as <strong>{{user}}</strong>, but the
+     operator has not admitted this account as a member yet. The members' pages open once they
+     have; until then you may log in as someone else.</p>
+% end
 % if error:
   <p class="error" role="alert">{{error}}</p>
 % end
