@@ -41,16 +41,19 @@ def test_add_tap_start_and_end_keg_through_the_ui(qtbot, window, monkeypatch):
     qtbot.waitUntil(lambda: not dialog.isVisible())
     keg = Keg.get_by_id(Tap.get_by_id(tap.id).current_keg_id)
     assert (keg.beverage.name, keg.beverage.abv, keg.size.slug) == ("Racer 5", 7.0, "sixth")
+    qtbot.waitUntil(lambda: page.kegs.rowCount() == 1)
     assert page.kegs.rowCount() == 1 and page.kegs.row_values(0)[:2] == ("Front tap", "Racer 5")
 
     select_row(page.keg_view, 0)
     assert page.end_keg_button.isEnabled()
-    monkeypatch.setattr(page, "confirm", lambda text: True)
+    asked = []
+    monkeypatch.setattr(page, "confirm", lambda *words: asked.append(words) or True)
     qtbot.mouseClick(page.end_keg_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.message.text() == f"Keg {keg.id} ended.")
+    qtbot.waitUntil(lambda: page.message.text() == "The Racer 5 keg on Front tap is ended.")
+    assert asked == [("End the Racer 5 keg on Front tap?", "0 drinks, 0.0 L served. The keg leaves "
+                      "its tap for good; start a new keg there afterwards.", "End keg", "Keep pouring")]
     assert Keg.get_by_id(keg.id).status == Keg.OFFLINE
     assert Tap.get_by_id(tap.id).current_keg_id is None
-    assert page.message.text() == f"Keg {keg.id} ended."
     qtbot.waitUntil(lambda: window.taps_page.cards[tap.id].state == "empty")
 
 
@@ -101,8 +104,9 @@ def test_end_keg_refusal_is_a_message_not_a_crash(qtbot, window, monkeypatch):
     start_keg(tap.id, "Racer 5", size="corny")
     page = window.kegs_page
     page.reload()
+    qtbot.waitUntil(lambda: page.kegs.rowCount() == 1)
     select_row(page.keg_view, 0)
-    monkeypatch.setattr(page, "confirm", lambda text: True)
+    monkeypatch.setattr(page, "confirm", lambda *words: True)
     Tap.update(current_keg=None).where(Tap.id == tap.id).execute()
     page.end_selected_keg()
     qtbot.waitUntil(lambda: not page.message.isHidden())
@@ -118,9 +122,10 @@ def test_cancel_drink_through_the_ui(qtbot, window, monkeypatch):
     window.nav.setCurrentRow(1)
     qtbot.waitUntil(lambda: page.drinks.rowCount() == 1)
     select_row(page.drink_view, 0)
-    monkeypatch.setattr(page, "confirm", lambda text: True)
+    monkeypatch.setattr(page, "confirm", lambda *words: True)
     qtbot.mouseClick(page.cancel_drink_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.message.text() == f"Drink {drink.id} cancelled.")
+    qtbot.waitUntil(lambda: page.message.text() == "The 400 ml of Racer 5 is cancelled.")
+    assert page.drinks.row_id(0) == drink.id
     assert not Drink.get_by_id(drink.id).is_valid
     assert Keg.get_by_id(keg.id).served_ml == 0
     qtbot.waitUntil(lambda: page.drinks.rowCount() == 1 and page.drinks.row_values(0)[-1] is False)
@@ -136,12 +141,17 @@ def test_drinks_load_lazily_and_filter_by_keg(qtbot, window):
             record_drink(first.id if n % 3 else second.id, ticks=0, volume_ml=100 + n % 50)
     page = window.kegs_page
     page.reload()
-    assert page.drinks.rowCount() == 200 and page.drinks.canFetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: page.drinks.rowCount() == 200 and page.kegs.rowCount() == 2
+                    and page.drinkers.rowCount() and page.sessions.rowCount())
+    assert page.drinks.canFetchMore(QModelIndex())
     page.drinks.fetchMore(QModelIndex())
-    assert page.drinks.rowCount() == 250 and not page.drinks.canFetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: page.drinks.rowCount() == 250)
+    assert not page.drinks.canFetchMore(QModelIndex())
     row = next(r for r in range(page.kegs.rowCount()) if page.kegs.row_id(r) == keg.id)
-    select_row(page.keg_view, row)
-    assert page.keg_id == keg.id and page.drinks_title.text() == f"166 drinks of keg {keg.id}"
+    page.keg_view.select_source_row(row)
+    assert page.keg_id == keg.id
+    qtbot.waitUntil(lambda: page.drinks_title.text() == f"166 drinks of Racer 5 (keg {keg.id})")
+    qtbot.waitUntil(lambda: page.drinks.rowCount() == 166)
     drinkers = {page.drinkers.row_id(r): page.drinkers.row_values(r) for r in range(page.drinkers.rowCount())}
     assert drinkers["guest"][1] == 250
     assert page.sessions.rowCount() == 1 and page.sessions.row_values(0)[3] == 250
