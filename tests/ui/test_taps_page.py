@@ -75,7 +75,7 @@ def test_drink_through_the_http_api_appears_on_the_right_card(qtbot, window, htt
     keg = Keg.get_by_id(card.view.keg_id)
     assert card.view.remaining_ml == pytest.approx(keg.remaining_ml)
     assert card.gauge.value() == round(keg.percent_full * 100)
-    assert f"{keg.remaining_ml / 1000:.1f} L" in card.gauge.format()
+    assert f"{keg.remaining_ml / 1000:.1f} L" in card.gauge.text()
     qtbot.waitUntil(lambda: window.taps_page.recent.count() == 1)
     assert "Pilsner" in window.taps_page.recent.item(0).text()
 
@@ -110,5 +110,5 @@ def test_us_units_show_pints_and_fahrenheit(qtbot, window):
                     and window.taps_page.cards[tap.id].view.keg_id is not None)
     window.prefs.set_units("us")
     card = window.taps_page.cards[tap.id]
-    qtbot.waitUntil(lambda: "5.0 gal" in card.gauge.format())
+    qtbot.waitUntil(lambda: "5.0 gal" in card.gauge.text())
     assert card.left.text() == "≈ 40 pints left"
