@@ -93,16 +93,6 @@ def test_theme_toggle_persists_and_restyles(qtbot, make_window):
     assert "#f4f1ea" in QApplication.instance().styleSheet()
 
 
-def test_kiosk_mode_enlarges_type(qtbot, window):
-    normal = QApplication.instance().styleSheet()
-    window.toggle_fullscreen()
-    assert window.kiosk
-    big = QApplication.instance().styleSheet()
-    assert "font-size: 16pt" in big and "font-size: 16pt" not in normal
-    window.toggle_fullscreen()
-    assert not window.kiosk and QApplication.instance().styleSheet() == normal
-
-
 def test_pyside_does_not_overrelease_none(qtbot):
     """PySide6 6.12.0 drops None's refcount on void calls and aborts CPython 3.11 (hives.md §5.5)."""
     from PySide6.QtWidgets import QLabel
