@@ -48,6 +48,9 @@ class FitLabel(QLabel):
         self.lines = lines
         self.min_scale = min_scale
         self._fit: tuple | None = None  # (key, font, lines, whole)
+        # QLabel resets the height-for-width flag of its size policy from its word wrap at every
+        # setText; the wrapping itself is this class's own (paintEvent).
+        self.setWordWrap(True)
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)

@@ -38,7 +38,11 @@ from kegdash.ui.words import moment, plural, volume_unit
 REFRESH_MS = 300
 """Changes arriving in a burst (a busy bar) refresh the tables once."""
 NOT_ON_A_TAP = "Select a keg that is on a tap first."
-KEG_STATUS = {"online": "On tap", "offline": "Ended"}
+def _keg_status(status: str, fraction: float) -> str:
+    if status == "offline":
+        return "Ended"
+    return "Kicked" if fraction <= 0 else "On tap"
+
 
 
 def _end_keg(keg_id: int) -> bool:
@@ -55,7 +59,8 @@ def _end_keg(keg_id: int) -> bool:
 def _keg_rows(offset: int, limit: int) -> list[tuple]:
     sizes = {size.name: size.volume_ml for size in bar_views.keg_sizes()}
     return [(k.id, k.tap, k.beverage, sizes.get(k.size), k.started, k.finished, k.served_ml,
-             k.spilled_ml, k.fraction, k.status) for k in bar_views.keg_rows(offset, limit)]
+             k.spilled_ml, k.fraction, _keg_status(k.status, k.fraction))
+            for k in bar_views.keg_rows(offset, limit)]
 
 
 def _drink_rows(keg_id: int | None, offset: int, limit: int) -> list[tuple]:
@@ -90,7 +95,7 @@ class KegsPage(QWidget):
             Column("Tap"), Column("Beverage"), volume("keg", "Size"), Column("Started", moment),
             Column("Ended", moment), volume("keg", "Served"), volume("keg", "Spilled"),
             Column("Left", lambda f: f"{f * 100:.0f} %", True),
-            Column("Status", lambda s: KEG_STATUS.get(s, s)),
+            Column("Status"),
         ], _keg_rows, runner)
         self.drinks = LazyTableModel([
             Column("Time", moment), Column("Tap"), Column("Beverage"), volume("glass", "Volume"),

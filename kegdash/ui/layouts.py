@@ -36,6 +36,10 @@ def empty_state(title: str, text: str, actions: list[tuple[str, Callable[[], obj
     words.setWordWrap(True)
     words.setAlignment(Qt.AlignmentFlag.AlignCenter)
     words.setMaximumWidth(520)
+    centred = QHBoxLayout()  # not an alignment flag: a wrapped label needs its height for width
+    centred.addStretch(1)
+    centred.addWidget(words, 4)
+    centred.addStretch(1)
     buttons = QHBoxLayout()
     buttons.addStretch(1)
     for n, (label, action) in enumerate(actions):
@@ -46,7 +50,7 @@ def empty_state(title: str, text: str, actions: list[tuple[str, Callable[[], obj
     column = QVBoxLayout(panel)
     column.addStretch(1)
     column.addWidget(heading)
-    column.addWidget(words, 0, Qt.AlignmentFlag.AlignHCenter)
+    column.addLayout(centred)
     column.addSpacing(12)
     column.addLayout(buttons)
     column.addStretch(2)

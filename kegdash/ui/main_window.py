@@ -36,7 +36,7 @@ from kegdash.ui.bridge import EventBridge
 from kegdash.ui.devices_page import DevicesPage
 from kegdash.ui.hives_page import HivesPage
 from kegdash.ui.kegs_page import KegsPage
-from kegdash.ui.port_dialog import PortTakenDialog, free_port_near
+from kegdash.ui.port_dialog import PortTakenDialog, free_port_near, port_taken
 from kegdash.ui.prefs import THEMES, Prefs, default_units
 from kegdash.ui.recipes_page import RecipesPage
 from kegdash.ui.settings_page import SettingsPage
@@ -53,6 +53,8 @@ FIRST_SIZE = (1280, 800)
 """The first start's window size, made smaller to fit a smaller screen."""
 SCREEN_SHARE = 0.92
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 10
+SETTLE_MS = 300
+"""How long a window manager is given to resize the window for a change of its full-screen state."""
 
 
 def _plain(text: str) -> str:
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         self.prefs.changed.connect(self._on_prefs)
         self._kiosk_shown = False
         self._page_before_kiosk = 0
+        self._normal_geometry = QRect()
 
         self.nav = QListWidget(objectName="nav")
         self.nav.addItems(PAGES)
@@ -270,7 +273,7 @@ class MainWindow(QMainWindow):
         """Say the API could not start, and why, and offer a free port near the configured one."""
         host, port = self.settings.host, self.settings.port
         free = free_port_near(host, port) if self.restart_server is not None else None
-        dialog = PortTakenDialog(self, error, free)
+        dialog = PortTakenDialog(self, port if port_taken(host, port) else None, error, free)
         dialog.buttonClicked.connect(lambda button: self._port_chosen(dialog, button))
         self.port_dialog = dialog
         dialog.open()
@@ -280,8 +283,9 @@ class MainWindow(QMainWindow):
         if dialog.use_button is None or button is not dialog.use_button:
             return
         text, kind = self.settings_page.move_server(self.settings.host, dialog.port)
-        self.statusBar().showMessage(text, 15_000)
-        if kind == "error":
+        if kind == "info":
+            self.statusBar().showMessage(f"The API moved to port {dialog.port}.", 15_000)
+        else:
             self.settings_page.show_message(text, kind)
             self.nav.setCurrentRow(PAGES.index("Settings"))
 
@@ -333,6 +337,7 @@ class MainWindow(QMainWindow):
             chrome.setVisible(not kiosk)
         if kiosk:
             self._page_before_kiosk = self.stack.currentIndex()
+            self._normal_geometry = self.normalGeometry()
             self.stack.setCurrentWidget(self.taps_page)
         else:
             self.stack.setCurrentIndex(self._page_before_kiosk)
@@ -340,6 +345,20 @@ class MainWindow(QMainWindow):
                 self.nav.setCurrentRow(self._page_before_kiosk)
         self.taps_page.set_kiosk(kiosk)
         self.setCursor(Qt.CursorShape.BlankCursor if kiosk else Qt.CursorShape.ArrowCursor)
+        QTimer.singleShot(SETTLE_MS, self, self._settle_geometry)
+
+    def _settle_geometry(self) -> None:
+        """With no window manager (a bar PC that boots straight into kegdash) nothing resizes a
+        window for its full-screen state: fill the screen here, and give the normal size back
+        on leaving. Under a window manager all is already as it should be by now."""
+        screen = self.screen().geometry()
+        if self.kiosk and not self.isActiveWindow():
+            self.activateWindow()  # nor does anything give it the keyboard, for Esc and F11
+        if self.kiosk and self.geometry() != screen:
+            # On the native window: QWidget.setGeometry would drop the full-screen state.
+            self.windowHandle().setGeometry(screen)
+        elif not self.kiosk and self.geometry() == screen and self._normal_geometry.isValid():
+            self.setGeometry(self._normal_geometry)
 
     def _on_prefs(self, key: str) -> None:
         if key == "theme":

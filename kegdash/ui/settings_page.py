@@ -53,13 +53,14 @@ from kegdash.ui.tasks import TaskRunner
 from kegdash.ui.words import plural
 
 UNIT_NAMES = {"metric": "Metric (L, °C, kg)", "us": "US (fl oz, gal, °F, lb)"}
-PRIVACY_NAMES = {"public": "Public — anyone may read the API",
-                 "members": "Members — every request needs an API key",
-                 "staff": "Staff — only staff keys"}
+PRIVACY_NAMES = {"public": "Public: anyone may read",
+                 "members": "Members: an API key needed",
+                 "staff": "Staff: staff keys only"}
 API_KEY_COLUMNS = ("User", "Key", "Created", "Revoked")
 LICENSE_COLUMNS = ("Owner", "Key", "Created", "State")
-FIELD_WIDTH = 220
+FIELD_WIDTH = 240
 """Every field of the form is this wide, so the form reads as one column."""
+HINT_WIDTH = 2 * FIELD_WIDTH
 
 
 def _combo(choices: dict[str, str] | tuple[str, ...], current: str | None = None) -> QComboBox:
@@ -313,64 +314,60 @@ class SettingsPage(QWidget):
         self.toggle_license_button = QPushButton("Enable / disable selected")
         self.new_key = NewKeyBox()
 
-        window_form = QFormLayout()
-        window_form.addRow("Units", self.units)
-        window_form.addRow("Theme", self.theme)
-        window_form.addRow("", hint("Applied at once, for this computer's window only."))
+        def note(text: str) -> QLabel:
+            label = hint(text)
+            label.setFixedWidth(HINT_WIDTH)
+            return label
 
-        site = QFormLayout()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(_section("This window"))
+        form.addRow("Units", self.units)
+        form.addRow("Theme", self.theme)
+        form.addRow("", note("Applied at once, for this computer's window only."))
+        form.addRow(_section("The bar (every window and API)"))
         if self.screen_units is not None:
-            site.addRow("Bar screens show", self.screen_units)
-            site.addRow("", hint("The TV tap list's units, and this window's until units are "
+            form.addRow("Bar screens show", self.screen_units)
+            form.addRow("", note("The TV tap list's units, and this window's until units are "
                                  "picked above."))
-        site.addRow("API privacy", self.privacy)
-        site.addRow("Drinking session ends after", self.session_timeout)
-        site.addRow("", hint("Pours closer together than this count as one drinking session."))
-        site.addRow("Low keg below", self.low_keg)
-        site.addRow("Operator account", self.operator)
-        site.addRow("", hint("Pours nobody claimed with a token are recorded for this account."))
-
-        hives = QFormLayout()
-        hives.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
-        hives.addRow("", hint("The brood nest stays at 34–36 °C; an opened lid is not a problem, "
-                              "so the alert waits:"))
-        hives.addRow("Brood alert after", left_row(self.brood_minutes, QLabel("outside the band")))
-        hives.addRow("Temperature spike", left_row(self.spike, QLabel("between two readings")))
-        hives.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
-                                                           self.swarm_window))
-        hives.addRow("", hint("A swarm takes 2–3 kg of bees within minutes; a scale drifts a few "
-                              "hundred grams a day."))
-        hives.addRow("Hive silent after", self.silent_hours)
-        hives.addRow("", hint("Sensors report every 5–15 minutes."))
-        hives.addRow("Sensor battery low below", self.battery_low)
-
-        server_form = QFormLayout()
-        server_form.addRow("Listening on", self.server)
+        form.addRow("API privacy", self.privacy)
+        form.addRow("Drinking session ends after", self.session_timeout)
+        form.addRow("", note("Pours closer together than this count as one drinking session."))
+        form.addRow("Low keg below", self.low_keg)
+        form.addRow("Operator account", self.operator)
+        form.addRow("", note("Pours nobody claimed with a token are recorded for this account."))
+        form.addRow(_section("Hive alerts (every hive)"))
+        form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
+        form.addRow("", note("The brood nest stays at 34–36 °C; an opened lid is no problem, so "
+                             "the alert waits:"))
+        form.addRow("Brood alert after", left_row(self.brood_minutes, QLabel("outside the band")))
+        form.addRow("Temperature spike", left_row(self.spike, QLabel("between two readings")))
+        form.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
+                                                          self.swarm_window))
+        form.addRow("", note("A swarm takes 2–3 kg of bees within minutes; a scale drifts a few "
+                             "hundred grams a day."))
+        form.addRow("Hive silent after", self.silent_hours)
+        form.addRow("", note("Sensors report every 5–15 minutes."))
+        form.addRow("Sensor battery low below", self.battery_low)
+        form.addRow(_section("API server"))
+        form.addRow("Listening on", self.server)
         address = QHBoxLayout()
         address.addWidget(self.host)
         address.addWidget(QLabel("port"))
         address.addWidget(self.port)
         address.addWidget(self.restart_button)
         address.addStretch(1)
-        server_form.addRow("Move to", address)
-        server_form.addRow("", self.address_hint)
-        server_form.addRow("Database", self.database)
-
-        for form in (window_form, site, hives, server_form):
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow("Move to", address)
+        for label in (self.address_hint, self.server, self.database):
+            label.setFixedWidth(HINT_WIDTH)
+        form.addRow("", self.address_hint)
+        form.addRow("Database", self.database)
 
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(QLabel("Settings", objectName="pageTitle"))
-        inner.addWidget(_section("This window"))
-        inner.addLayout(window_form)
-        inner.addWidget(_section("The bar (every window and API)"))
-        inner.addLayout(site)
-        inner.addWidget(_section("Hive alerts (every hive)"))
-        inner.addLayout(hives)
-        inner.addWidget(_section("API server"))
-        inner.addLayout(server_form)
+        inner.addLayout(form)
         inner.addWidget(_section("Kegbot API keys"))
         inner.addWidget(hint("A user has one live key: a new one revokes their earlier keys."))
         inner.addWidget(self.api_keys)
@@ -397,7 +394,7 @@ class SettingsPage(QWidget):
         layout.setSpacing(0)
         layout.addWidget(scroll, 1)
         layout.addWidget(apply_bar)
-        self.message = Banner(self)
+        self.message = Banner(scroll)  # over the form, not over the Apply bar
         self._edited()
 
         self.units.currentIndexChanged.connect(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -53,7 +54,7 @@ CARD_ASPECT = 1.6
 """The width:height a kiosk card is laid out closest to: room for a name on one or two lines."""
 KIOSK_GAP = 0.018
 """The space between kiosk cards and around them, as a share of the screen's shorter side."""
-LINES_PER_CARD = 14.5
+LINES_PER_CARD = 15.5
 """A card's height in lines of its base type: name, two lines of beverage, style, level, what is
 left, a pour, the last pour, with their spacing and the card's margins."""
 
@@ -244,7 +245,9 @@ class TapsPage(QWidget):
         self.recent_title = QLabel("Recent drinks", objectName="pageTitle")
         self.recent = QListWidget(objectName="recentDrinks")
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.recent.setWordWrap(True)
+        self.recent.setWordWrap(True)  # long beverage names wrap within the column
+        self.recent.setResizeMode(QListView.ResizeMode.Adjust)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.side = QWidget()
         side = QVBoxLayout(self.side)
         side.setContentsMargins(0, 0, 0, 0)
