@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
 
     def toggle_fullscreen(self) -> None:
         """F11: into the kiosk, or out of it."""
+        if not self.kiosk:
+            self._geometry_before_kiosk = self.saveGeometry()
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
 
     def leave_kiosk(self) -> None:
@@ -380,6 +382,7 @@ class MainWindow(QMainWindow):
             available = self.screen().availableGeometry()
             if self.width() > available.width() or self.height() > available.height():
                 self._fit_to_screen()
+        self._geometry_before_kiosk = self.saveGeometry()
         page = settings.value("window/page", 0, type=int)
         self.nav.setCurrentRow(page if 0 <= page < len(PAGES) else 0)
 
@@ -392,8 +395,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         settings = QSettings()
-        if not self.kiosk:  # a kiosk's full screen is not where the window should reopen
-            settings.setValue("window/geometry", self.saveGeometry())
+        # A kiosk's full screen is not where the window should reopen: where it was before is.
+        settings.setValue("window/geometry",
+                          self._geometry_before_kiosk if self.kiosk else self.saveGeometry())
         settings.setValue("window/page", self.nav.currentRow() if not self.kiosk else self._page_before_kiosk)
         self.hives_page.shutdown()
         self.runner.shutdown()

@@ -160,6 +160,10 @@ class LazyTableModel(QAbstractTableModel):
             self.fetchMore(QModelIndex())
             return
         self._exhausted = len(rows) < self._page
+        # Rows added in the database since the last page shift what an offset points at: the
+        # page may repeat rows already loaded. (One it skips comes with the next refresh.)
+        have = {row[0] for row in self._rows}
+        rows = [row for row in rows if row[0] not in have]
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
             self._rows.extend(rows)

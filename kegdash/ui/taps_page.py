@@ -69,13 +69,16 @@ def _restyle(widget: QWidget) -> None:
 
 
 def grid_shape(count: int, width: float, height: float, aspect: float = CARD_ASPECT) -> tuple[int, int]:
-    """(columns, rows) for ``count`` cards filling ``width`` × ``height``: the cards' shape as
-    close to ``aspect`` as the grid allows, few slots left empty."""
+    """(columns, rows) for ``count`` cards filling ``width`` × ``height``: the cards' shape close
+    to ``aspect``, but an empty slot (a hole in a bar's screen) weighs more than a card taller
+    or wider than ideal."""
+    count = max(count, 1)
     best = (-1.0, 1, 1)
-    for columns in range(1, max(count, 1) + 1):
-        rows = math.ceil(max(count, 1) / columns)
+    for columns in range(1, count + 1):
+        rows = math.ceil(count / columns)
         ratio = (width / columns) / (height / rows)
-        score = min(ratio, aspect) / max(ratio, aspect) * max(count, 1) / (columns * rows)
+        shape = min(ratio, aspect) / max(ratio, aspect)
+        score = math.sqrt(shape) * (count / (columns * rows)) ** 2
         if score > best[0]:
             best = (score, columns, rows)
     return best[1], best[2]
