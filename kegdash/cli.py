@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -56,8 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kegdash {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("run", parents=[db, server], help="open the dashboard window (the default)",
-                   description="Open the dashboard window with its embedded API server.")
+    run = sub.add_parser("run", parents=[db, server], help="open the dashboard window (the default)",
+                         description="Open the dashboard window with its embedded API server.")
+    run.add_argument("--kiosk", action="store_true",
+                     help="open full screen with only the tap cards, for a bar screen "
+                          "(Esc or F11 leaves it)")
     serve = sub.add_parser("serve", parents=[db, server], help="run the API server without a window",
                            description="Serve the three APIs headless until SIGINT or SIGTERM.")
     serve.add_argument("--kegboard", action="append", metavar="DEVICE",
@@ -437,6 +441,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from kegdash.ui.display_check import missing_display
+
+    reason = missing_display(os.environ)
+    if reason is not None:
+        raise CommandError(f"{reason}; `kegdash serve` runs the API without a window")
     from kegdash.ui.app import run_window
 
     settings = _settings(args)
@@ -445,7 +454,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         prepare_demo(settings)
     devices = start_devices(settings)
     try:
-        return run_window(settings, devices)
+        return run_window(settings, devices, kiosk=args.kiosk)
     finally:
         devices.stop()
 

@@ -31,7 +31,7 @@ def app_icon() -> QIcon:
 
 
 def where_data_lives(database: str, api: str) -> list[tuple[str, str]]:
-    """(label, value) rows shared by the About box and the first-run dialog."""
+    """(label, value) rows of the About box: where this window's data and settings are."""
     config = config_path()
     return [
         ("Database", database),
@@ -69,6 +69,10 @@ class AboutDialog(QDialog):
         text.addWidget(title)
         text.addWidget(blurb)
         text.addLayout(info_form(rows))
+        text.addWidget(hint("The database, host and port can be changed in the config file, with "
+                            "the KEGDASH_DATABASE, KEGDASH_HOST and KEGDASH_PORT variables, or with "
+                            "--database, --host and --port; the API's address also under "
+                            "Settings → API server."))
         top = QHBoxLayout()
         top.addWidget(icon)
         top.addLayout(text, 1)

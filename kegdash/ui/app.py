@@ -112,11 +112,14 @@ class _FirstPaint(QObject):
         return False
 
 
-def run_window(settings: Settings, devices: DeviceManager | None = None) -> int:
+def run_window(settings: Settings, devices: DeviceManager | None = None, *,
+               kiosk: bool = False) -> int:
     """Open the window with the API served beside it; returns the exit code when it closes.
 
     ``devices`` are the serial readers already running: their current state seeds the status
-    bar, since their DeviceStatus events so far went out before the window listened."""
+    bar, since their DeviceStatus events so far went out before the window listened. ``kiosk``
+    opens it full screen, in its kiosk (a bar PC that boots into the tap list). When the API
+    cannot listen, a dialog says why and offers a free port; the first-run offer comes after."""
     started = time.perf_counter()
     app = QApplication.instance() or QApplication([])
     qt_messages.install()
@@ -126,18 +129,27 @@ def run_window(settings: Settings, devices: DeviceManager | None = None) -> int:
     app.setWindowIcon(app_icon())
     bridge = EventBridge(events.bus)
     server = ServerSlot(build_app(), settings.host, settings.port)
+    server_error = None
     try:
         api_state = server.start()
     except ServerError as exc:
         log.error("%s", exc)
+        server_error = str(exc)
         api_state = f"not running — {exc}"
     database = redact(settings.effective_database_url)
     window = MainWindow(bridge, api_state, database, settings, devices=devices,
                         restart_server=server.restart)
     if os.environ.get("KEGDASH_EXIT_AFTER_PAINT"):
         _FirstPaint(window, started)
-    window.show()
-    offer_first_run(window, api_state, database)
+    if kiosk:
+        window.showFullScreen()
+    else:
+        window.show()
+    if server_error is not None:
+        window.offer_another_port(server_error).finished.connect(
+            lambda _result: offer_first_run(window, window.api_state, database))
+    else:
+        offer_first_run(window, api_state, database)
     notifier = install_signal_quit(app)
     # Python's cyclic collector runs in whichever thread allocates when it is due, so an HTTP
     # worker, a serial reader or the query pool could destroy a dead widget cycle, and with it Qt

@@ -1,4 +1,6 @@
-"""Operator dialogs that change the bar. OK runs the change on the window's task runner; a
+"""Operator dialogs that change the bar, and the window's one way of asking before a change.
+
+A dialog's verb button ("Add tap", "Start keg") runs the change on the window's task runner; a
 refusal (``BarError``) is shown inside the dialog, which stays open with the input kept, and the
 database is left as it was. The dialog closes (``accepted``) once the change is made."""
 
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
 from kegdash.bar import views as bar_views
 from kegdash.bar.taps import BarError, add_tap, start_keg
 from kegdash.ui.tasks import TaskRunner
+from kegdash.ui.words import volume_unit
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +41,36 @@ def refusal(error: BaseException) -> str:
     return "The change failed; see the log for details."
 
 
-class ActionDialog(QDialog):
-    """A form, an inline error line and OK/Cancel; subclasses implement ``change``."""
+def ask(parent: QWidget, question: str, detail: str, do: str, keep: str) -> bool:
+    """Ask before a change that cannot be undone: a question naming what changes, and buttons
+    saying what each does ("End keg" / "Keep pouring"), never Yes/No. True for ``do``."""
+    box = QMessageBox(QMessageBox.Icon.Question, "kegdash", question,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setInformativeText(detail)
+    yes = box.addButton(do, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
 
-    def __init__(self, title: str, runner: TaskRunner, parent: QWidget | None = None) -> None:
+
+_GALLONS_IN_NAME = re.compile(r",?\s*\d+(?:\.\d+)?\s*gal\b")
+
+
+def size_label(name: str, volume_ml: float, units: str) -> str:
+    """A keg size as the operator picks it, its volume in the window's units: the stored names
+    carry US gallons ("Corny Keg (5 gal)"), which a metric bar should not have to read."""
+    bare = re.sub(r"\s*\(\s*\)", "", _GALLONS_IN_NAME.sub("", name)).strip()
+    return f"{bare} — {volume_unit('keg', units).text(volume_ml)}"
+
+
+class ActionDialog(QDialog):
+    """A form, an inline error line and a verb button beside Cancel; subclasses implement
+    ``change``."""
+
+    def __init__(self, title: str, verb: str, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.setWindowTitle(title)
@@ -52,6 +82,7 @@ class ActionDialog(QDialog):
         self.error.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(verb)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -80,7 +111,7 @@ class ActionDialog(QDialog):
 
 class AddTapDialog(ActionDialog):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__("Add a tap", runner, parent)
+        super().__init__("Add a tap", "Add tap", runner, parent)
         count = bar_views.tap_count()
         self.name = QLineEdit(f"Tap {count + 1}")
         self.meter = QLineEdit(f"kegboard.flow{count}")
@@ -100,8 +131,8 @@ class StartKegDialog(ActionDialog):
     """A new, full keg on a free tap: beverage (new or known), style, ABV and keg size."""
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None,
-                 tap_id: int | None = None) -> None:
-        super().__init__("Start a keg", runner, parent)
+                 tap_id: int | None = None, units: str = "metric") -> None:
+        super().__init__("Start a keg", "Start keg", runner, parent)
         self.tap = QComboBox()
         for tap in bar_views.free_taps():
             self.tap.addItem(tap.name, tap.id)
@@ -117,7 +148,7 @@ class StartKegDialog(ActionDialog):
         self.abv.setValue(-0.1)
         self.size = QComboBox(editable=True)
         for size in bar_views.keg_sizes():
-            self.size.addItem(f"{size.name} ({size.volume_ml / 1000:.1f} L)", size.slug)
+            self.size.addItem(size_label(size.name, size.volume_ml, units), size.slug)
         corny = self.size.findData("corny")
         self.size.setCurrentIndex(max(corny, 0))
         self.size.setToolTip("Pick a size, or type litres such as 20L")
@@ -127,7 +158,8 @@ class StartKegDialog(ActionDialog):
         self.form.addRow("ABV", self.abv)
         self.form.addRow("Keg size", self.size)
         if self.tap.count() == 0:
-            self.error.setText("Every tap has a keg: end one first, or add a tap.")
+            self.error.setText("Every tap has a keg: end one first, or add a tap."
+                               if bar_views.tap_count() else "There are no taps yet: add a tap first.")
             self.error.show()
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 

@@ -1,6 +1,7 @@
-"""The first start on an empty database: offer the demo data or a fresh start, and say where the
-data, the config file and the API are. Shown only while the database is empty and until the
-operator has chosen once (remembered in QSettings); a demo database is never empty, so
+"""The first start on an empty database: a demo bar to look around, or the operator's own bar
+to set up. It speaks of the bar, not of files: where the data and the config file are is in
+Help → About, and how to move them in Settings. Shown only while the database is empty and until
+the operator has chosen once (remembered in QSettings); a demo database is never empty, so
 ``kegdash run --demo`` goes straight to the window. No tray icon, no notification: a quiet start.
 """
 
@@ -12,7 +13,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kegdash.demo_data import DemoDataError, has_data, load_demo_data
-from kegdash.ui.about import info_form, where_data_lives
 from kegdash.ui.layouts import hint
 
 log = logging.getLogger(__name__)
@@ -32,19 +32,20 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle("Welcome to kegdash")
         self.setObjectName("firstRunDialog")
         intro = QLabel(
-            "This database is empty. Load the demo data to look around — a bar with four taps and "
-            "three kegs, a few weeks of pours, two recipes and an apiary of three hives with a month "
-            "of readings — or start fresh and add your own taps, kegs and hives.")
+            "kegdash keeps your bar's taps and kegs, counts every pour as it runs, and follows "
+            "your hives and recipes. There is nothing in it yet.")
         intro.setWordWrap(True)
-        where = QLabel("Where your data lives", objectName="pageTitle")
-        later = hint("The database, host and port can be changed in the config file, with KEGDASH_* "
-                     "variables or with flags; see Help → About kegdash for these paths again.")
+        demo = hint("Look around a demo bar first: four taps and three kegs with a few weeks of "
+                    "pours, two recipes, and an apiary of three hives with a month of readings.")
+        fresh = hint("Or set up your own: add each tap, then start a keg on it.")
+        reach = (hint(f"Kegbot apps reach this bar at {api}, and a browser on the bar's TV shows "
+                      f"the tap list at {api}/.") if api.startswith("http") else None)
         self.message = QLabel(objectName="message")
         self.message.setProperty("kind", "error")
         self.message.setWordWrap(True)
         self.message.hide()
-        self.demo_button = QPushButton("Load demo data")
-        self.fresh_button = QPushButton("Start fresh")
+        self.demo_button = QPushButton("Look around a demo bar", objectName="primary")
+        self.fresh_button = QPushButton("Set up my bar")
         self.demo_button.setDefault(True)
         self.demo_button.setFocus()
         buttons = QHBoxLayout()
@@ -53,13 +54,12 @@ class FirstRunDialog(QDialog):
         buttons.addWidget(self.demo_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Welcome to kegdash", objectName="pageTitle"))
-        layout.addWidget(intro)
-        layout.addWidget(where)
-        layout.addLayout(info_form(where_data_lives(database, api)))
-        layout.addWidget(later)
+        for label in (intro, demo, fresh, reach):
+            if label is not None:
+                layout.addWidget(label)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(560)
         self.demo_button.clicked.connect(self.load_demo)
         self.fresh_button.clicked.connect(self.start_fresh)
 
@@ -74,7 +74,7 @@ class FirstRunDialog(QDialog):
         window.runner.submit(load_demo_data, self._loaded, self._not_loaded)
 
     def _busy(self, busy: bool) -> None:
-        self.demo_button.setText("Loading…" if busy else "Load demo data")
+        self.demo_button.setText("Loading…" if busy else "Look around a demo bar")
         self.demo_button.setEnabled(not busy)
         self.fresh_button.setEnabled(not busy)
 
@@ -95,7 +95,9 @@ class FirstRunDialog(QDialog):
         self.message.show()
 
     def start_fresh(self) -> None:
+        """The operator's own bar: the Taps page, whose empty state offers the first steps."""
         self._remember()
+        self.parentWidget().nav.setCurrentRow(0)
         self.accept()
 
     def _remember(self) -> None:

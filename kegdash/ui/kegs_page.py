@@ -1,41 +1,48 @@
 """Kegs & drinks: keg history, drinks (all or one keg's), sessions, per-drinker totals, and the
 operator's actions (add a tap, start or end a keg, cancel a drink).
 
-Tables are model/view with rows fetched a page at a time (each page one indexed query of the
-bar's views); the operator's changes run on the window's task runner, and the domain's
-refusals are shown in a message line on the page, never raised into Qt.
+Tables are live models (``table_model.py``): pours, cancelled drinks and kegs changed elsewhere
+update their rows in place, so a selected keg stays selected (and "End keg" usable) through a
+busy evening. Each volume column has one unit, named in its heading. The operator's changes run
+on the window's task runner; the domain's refusals show in the page's banner, never raised into
+Qt. With no keg yet, the page offers the first steps instead of empty tables.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kegdash import events, fmt
+from kegdash import events
 from kegdash.bar import views as bar_views
 from kegdash.bar.drinks import cancel_drink
 from kegdash.bar.taps import end_keg
+from kegdash.ui.banner import Banner
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.dialogs import ActionDialog, AddTapDialog, StartKegDialog, refusal
+from kegdash.ui.dialogs import ActionDialog, AddTapDialog, StartKegDialog, ask, refusal
+from kegdash.ui.layouts import empty_state
 from kegdash.ui.prefs import Prefs
-from kegdash.ui.table_model import Column, LazyTableModel
+from kegdash.ui.table_model import Column, LazyTableModel, LiveTableView
 from kegdash.ui.tasks import TaskRunner
+from kegdash.ui.words import moment, plural, volume_unit
 
 REFRESH_MS = 300
-"""Changes arriving in a burst (a busy bar) reload the tables once."""
+"""Changes arriving in a burst (a busy bar) refresh the tables once."""
 NOT_ON_A_TAP = "Select a keg that is on a tap first."
+def _keg_status(status: str, fraction: float) -> str:
+    if status == "offline":
+        return "Ended"
+    return "Kicked" if fraction <= 0 else "On tap"
+
 
 
 def _end_keg(keg_id: int) -> bool:
@@ -50,8 +57,10 @@ def _end_keg(keg_id: int) -> bool:
 # The tables' rows: the row's id first, then one value per column.
 
 def _keg_rows(offset: int, limit: int) -> list[tuple]:
-    return [(k.id, k.tap, k.beverage, k.size, k.started, k.finished, k.served_ml, k.spilled_ml,
-             k.fraction, k.status) for k in bar_views.keg_rows(offset, limit)]
+    sizes = {size.name: size.volume_ml for size in bar_views.keg_sizes()}
+    return [(k.id, k.tap, k.beverage, sizes.get(k.size), k.started, k.finished, k.served_ml,
+             k.spilled_ml, k.fraction, _keg_status(k.status, k.fraction))
+            for k in bar_views.keg_rows(offset, limit)]
 
 
 def _drink_rows(keg_id: int | None, offset: int, limit: int) -> list[tuple]:
@@ -69,52 +78,45 @@ def _drinker_rows(offset: int, limit: int) -> list[tuple]:
             for t in bar_views.drinker_totals(offset, limit)]
 
 
-def _table(model: LazyTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class KegsPage(QWidget):
     def __init__(self, bridge: EventBridge, prefs: Prefs, runner: TaskRunner) -> None:
         super().__init__()
         self.prefs = prefs
         self.runner = runner
         self.dialog: ActionDialog | None = None
-        vol = self._volume
+        self.keg_id: int | None = None
+        self.keg_name = ""
+
+        def volume(scale: str, title: str) -> Column:
+            return Column(lambda: f"{title} ({volume_unit(scale, prefs.units).symbol})",
+                          lambda ml: volume_unit(scale, prefs.units).number(ml), True)
 
         self.kegs = LazyTableModel([
-            Column("Tap"), Column("Beverage"), Column("Size"), Column("Started", fmt.local_time),
-            Column("Ended", fmt.local_time), Column("Served", vol, True), Column("Spilled", vol, True),
-            Column("Left", lambda f: f"{f * 100:.0f} %", True), Column("Status"),
-        ], _keg_rows)
+            Column("Tap"), Column("Beverage"), volume("keg", "Size"), Column("Started", moment),
+            Column("Ended", moment), volume("keg", "Served"), volume("keg", "Spilled"),
+            Column("Left", lambda f: f"{f * 100:.0f} %", True),
+            Column("Status"),
+        ], _keg_rows, runner)
         self.drinks = LazyTableModel([
-            Column("Time", fmt.local_time), Column("Tap"), Column("Beverage"),
-            Column("Volume", vol, True), Column("Drinker"),
-            Column("Valid", lambda v: "yes" if v else "cancelled"),
-        ], lambda offset, limit: _drink_rows(self.keg_id, offset, limit))
+            Column("Time", moment), Column("Tap"), Column("Beverage"), volume("glass", "Volume"),
+            Column("Drinker"), Column("Status", lambda v: "" if v else "Cancelled"),
+        ], lambda offset, limit: _drink_rows(self.keg_id, offset, limit), runner)
         self.sessions = LazyTableModel([
-            Column("Start", fmt.local_time), Column("End", fmt.local_time), Column("Volume", vol, True),
+            Column("Start", moment), Column("End", moment), volume("person", "Volume"),
             Column("Drinks", str, True), Column("Drinkers", str, True),
-        ], _session_rows)
+        ], _session_rows, runner)
         self.drinkers = LazyTableModel([
-            Column("Drinker"), Column("Drinks", str, True), Column("Total", vol, True),
-            Column("Last pour", fmt.local_time),
-        ], _drinker_rows)
-        self.keg_id: int | None = None
+            Column("Drinker"), Column("Drinks", str, True), volume("person", "Total"),
+            Column("Last pour", moment),
+        ], _drinker_rows, runner)
+        self.models = (self.kegs, self.drinks, self.sessions, self.drinkers)
 
         self.add_tap_button = QPushButton("Add tap…")
         self.start_keg_button = QPushButton("Start keg…")
-        self.end_keg_button = QPushButton("End keg")
-        self.cancel_drink_button = QPushButton("Cancel drink")
+        self.end_keg_button = QPushButton("End keg…")
+        self.cancel_drink_button = QPushButton("Cancel drink…")
         self.add_tap_button.clicked.connect(self.open_add_tap)
-        self.start_keg_button.clicked.connect(self.open_start_keg)
+        self.start_keg_button.clicked.connect(lambda: self.open_start_keg())
         self.end_keg_button.clicked.connect(self.end_selected_keg)
         self.cancel_drink_button.clicked.connect(self.cancel_selected_drink)
         buttons = QHBoxLayout()
@@ -123,60 +125,71 @@ class KegsPage(QWidget):
         for button in (self.add_tap_button, self.start_keg_button, self.end_keg_button,
                        self.cancel_drink_button):
             buttons.addWidget(button)
-        self.message = QLabel(objectName="message")
-        self.message.setWordWrap(True)
-        self.message.hide()
 
-        self.keg_view = _table(self.kegs)
+        self.keg_view = LiveTableView(self.kegs)
         self.keg_view.selectionModel().selectionChanged.connect(self._keg_selected)
-        self.drink_view = _table(self.drinks)
+        self.drink_view = LiveTableView(self.drinks)
         self.drink_view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.drinks_title = QLabel()
+        self.drinks_title = QLabel(objectName="hint")
         drinks_box = QWidget()
         box = QVBoxLayout(drinks_box)
-        box.setContentsMargins(0, 0, 0, 0)
+        box.setContentsMargins(0, 4, 0, 0)
         box.addWidget(self.drinks_title)
         box.addWidget(self.drink_view)
         self.tabs = QTabWidget()
         self.tabs.addTab(drinks_box, "Drinks")
-        self.tabs.addTab(_table(self.sessions), "Sessions")
-        self.tabs.addTab(_table(self.drinkers), "Drinkers")
+        self.tabs.addTab(LiveTableView(self.sessions), "Sessions")
+        self.tabs.addTab(LiveTableView(self.drinkers), "Drinkers")
         kegs_box = QWidget()
         box = QVBoxLayout(kegs_box)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(QLabel("Kegs, newest first — select one to see its drinks"))
+        box.addWidget(QLabel("Kegs, newest first: select one to see its drinks", objectName="hint"))
         box.addWidget(self.keg_view)
-        splitter = QSplitter()
-        splitter.addWidget(kegs_box)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.tables = QSplitter(Qt.Orientation.Vertical)
+        self.tables.addWidget(kegs_box)
+        self.tables.addWidget(self.tabs)
+        self.tables.setChildrenCollapsible(False)
+
+        self.empty = empty_state(
+            "No kegs yet",
+            "Add the taps of your bar, then start a keg on each: its pours, sessions and "
+            "drinkers show here.",
+            [("Add a tap", self.open_add_tap), ("Start a keg", self.open_start_keg)])
+        self.body = QStackedWidget()
+        self.body.addWidget(self.tables)
+        self.body.addWidget(self.empty)
 
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.body, 1)
+        self.message = Banner(self)
 
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
-        self._refresh.timeout.connect(self.reload)
+        self._refresh.timeout.connect(self.refresh)
         self._stale = False
+        self.kegs.refreshed.connect(self._kegs_read)
+        self.kegs.dataChanged.connect(self._update_buttons)
+        self.drinks.refreshed.connect(self._show_drinks_title)
         bridge.event.connect(self.on_event)
-        prefs.changed.connect(lambda key: self.reload() if key == "units" else None)
+        prefs.changed.connect(self._on_prefs)
         self.reload()
 
-    def _volume(self, ml: float) -> str:
-        return fmt.volume(ml, self.prefs.units)
-
     def reload(self) -> None:
-        """Reload every table from the first page; the selection goes, so drinks show every keg."""
+        """Read every table afresh from its first page (the database changed under the window);
+        the keg selection goes, so drinks show every keg's."""
         self._stale = False
         self.keg_id = None
-        for model in (self.kegs, self.drinks, self.sessions, self.drinkers):
+        for model in self.models:
             model.reload()
-        self._show_drinks_title()
         self._update_buttons()
+
+    def refresh(self) -> None:
+        """Bring every table up to date in place, keeping selections, scroll positions and sorts."""
+        self._stale = False
+        for model in self.models:
+            model.refresh()
 
     def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.DrinkPoured | events.DrinkCancelled | events.KegChanged
@@ -188,34 +201,55 @@ class KegsPage(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self._stale:
-            self.reload()
+            self.refresh()
         super().showEvent(event)
+
+    def _on_prefs(self, key: str) -> None:
+        if key == "units":
+            for model in self.models:
+                model.redisplay()
+
+    def _kegs_read(self) -> None:
+        self.body.setCurrentWidget(self.empty if self.kegs.rowCount() == 0 else self.tables)
+        self._update_buttons()
 
     # --- selection -----------------------------------------------------------------------------
 
+    def _selected_keg_row(self) -> int | None:
+        return self.keg_view.selected_source_row()
+
     def selected_keg(self) -> int | None:
-        rows = self.keg_view.selectionModel().selectedRows()
-        return self.kegs.row_id(rows[0].row()) if rows else None
+        row = self._selected_keg_row()
+        return self.kegs.row_id(row) if row is not None else None
 
     def selected_drink(self) -> int | None:
-        rows = self.drink_view.selectionModel().selectedRows()
-        return self.drinks.row_id(rows[0].row()) if rows else None
+        row = self.drink_view.selected_source_row()
+        return self.drinks.row_id(row) if row is not None else None
 
     def _keg_selected(self) -> None:
-        self.keg_id = self.selected_keg()
-        self.drinks.reload()
-        self._show_drinks_title()
+        keg = self.selected_keg()
+        if keg != self.keg_id:
+            self.keg_id = keg
+            row = self._selected_keg_row()
+            self.keg_name = self.kegs.row_values(row)[1] if row is not None else ""
+            self.drinks.reload()
         self._update_buttons()
 
     def _show_drinks_title(self) -> None:
-        total = bar_views.count_drinks(self.keg_id)
-        which = f"of keg {self.keg_id}" if self.keg_id else "of every keg"
-        self.drinks_title.setText(f"{total} drinks {which}")
+        """How many drinks the list holds, counted off the GUI thread."""
+        keg, name = self.keg_id, self.keg_name
+
+        def show(total: int) -> None:
+            if keg == self.keg_id:
+                which = f"of {name} (keg {keg})" if keg else "of every keg"
+                self.drinks_title.setText(f"{plural(total, 'drink')} {which}")
+
+        self.runner.submit(lambda: bar_views.count_drinks(keg), show)
 
     def _selected_keg_on_tap(self) -> bool:
         """As the table last read it; ending the keg checks again."""
-        rows = self.keg_view.selectionModel().selectedRows()
-        return bool(rows) and bool(self.kegs.row_values(rows[0].row())[0])
+        row = self._selected_keg_row()
+        return row is not None and bool(self.kegs.row_values(row)[0])
 
     def _update_buttons(self) -> None:
         self.end_keg_button.setEnabled(self._selected_keg_on_tap())
@@ -224,58 +258,78 @@ class KegsPage(QWidget):
     # --- actions -------------------------------------------------------------------------------
 
     def show_message(self, text: str, kind: str = "info") -> None:
-        self.message.setProperty("kind", kind)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.setText(text)
-        self.message.show()
+        self.message.show_message(text, kind)
 
-    def confirm(self, text: str) -> bool:
+    def confirm(self, question: str, detail: str, do: str, keep: str) -> bool:
         """Ask before a change that cannot be undone; tests replace this."""
-        answer = QMessageBox.question(self, "kegdash", text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask(self, question, detail, do, keep)
 
     def _open(self, dialog: ActionDialog, done: str) -> None:
         self.dialog = dialog
-        dialog.accepted.connect(lambda: (self.show_message(done), self.reload()))
+        dialog.accepted.connect(lambda: (self.show_message(done), self.refresh()))
         dialog.open()
 
     def open_add_tap(self) -> None:
         self._open(AddTapDialog(self.runner, self), "Tap added.")
 
-    def open_start_keg(self) -> None:
-        self._open(StartKegDialog(self.runner, self), "Keg started.")
+    def open_start_keg(self, tap_id: int | None = None) -> None:
+        self._open(StartKegDialog(self.runner, self, tap_id, self.prefs.units), "Keg started.")
 
     def _refused(self, error: BaseException) -> None:
         self.show_message(refusal(error), "error")
 
     def end_selected_keg(self) -> None:
-        keg = self.selected_keg()
-        if keg is None or not self._selected_keg_on_tap():
+        """Ask, naming the keg, its tap, its drinks and what it served, then end it."""
+        row = self._selected_keg_row()
+        if row is None or not self._selected_keg_on_tap():
             self.show_message(NOT_ON_A_TAP, "error")
             return
-        if not self.confirm(f"End keg {keg}? It leaves its tap and cannot be put back."):
+        keg = self.kegs.row_id(row)
+        tap, beverage = self.kegs.row_values(row)[:2]
+        self.runner.submit(lambda: bar_views.keg_detail(keg),
+                           lambda detail: self._confirm_end(keg, tap, beverage, detail),
+                           self._refused)
+
+    def _confirm_end(self, keg: int, tap: str, beverage: str,
+                     detail: bar_views.KegDetail | None) -> None:
+        if detail is None:
+            self.show_message(NOT_ON_A_TAP, "error")
+            return
+        served = volume_unit("keg", self.prefs.units).text(detail.keg.served_ml)
+        if not self.confirm(f"End the {beverage} keg on {tap}?",
+                            f"{plural(len(detail.drinks), 'drink')}, {served} served. The keg "
+                            "leaves its tap for good; start a new keg there afterwards.",
+                            "End keg", "Keep pouring"):
             return
 
         def ended(done: bool) -> None:
             if not done:
                 self.show_message(NOT_ON_A_TAP, "error")
                 return
-            self.show_message(f"Keg {keg} ended.")
-            self.reload()
+            self.show_message(f"The {beverage} keg on {tap} is ended.")
+            self.refresh()
 
         self.runner.submit(lambda: _end_keg(keg), ended, self._refused)
 
     def cancel_selected_drink(self) -> None:
-        drink = self.selected_drink()
-        if drink is None:
+        row = self.drink_view.selected_source_row()
+        if row is None:
             self.show_message("Select a drink first.", "error")
             return
-        if not self.confirm(f"Cancel drink {drink}? Its volume goes back to the keg."):
+        drink = self.drinks.row_id(row)
+        when, tap, beverage, volume_ml, drinker, valid = self.drinks.row_values(row)
+        if not valid:
+            self.show_message("That drink is cancelled already.", "error")
+            return
+        glass = volume_unit("glass", self.prefs.units).text(volume_ml)
+        if not self.confirm(f"Cancel the {glass} of {beverage or 'beer'} poured by {drinker} "
+                            f"at {moment(when)} on {tap}?",
+                            "Its volume goes back to the keg and it leaves the drinker's totals.",
+                            "Cancel drink", "Keep drink"):
             return
 
         def cancelled(_drink: object) -> None:
-            self.show_message(f"Drink {drink} cancelled.")
-            self.reload()
+            self.show_message(f"The {glass} of {beverage or 'beer'} is cancelled.")
+            self.refresh()
 
         self.runner.submit(lambda: cancel_drink(drink), cancelled, self._refused)

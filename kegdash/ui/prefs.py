@@ -1,16 +1,30 @@
 """Window preferences (units, theme) kept in QSettings, with a signal so pages redraw at once.
 
-Units start from the machine settings (TOML/env/CLI, ``decisions.md``) until the operator picks
-others in the Settings page; the choice is then remembered for this machine's window only.
+Units start from the machine settings (TOML/env/CLI, ``decisions.md``) when they name units, else
+from the bar screens' site setting, until the operator picks others in the Settings page; the
+choice is then remembered for this machine's window only.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from kegdash.config import UNITS
+from kegdash.config import UNITS, Settings
+from kegdash.site_settings import DEFAULTS, get_setting
 
 THEMES = ("light", "dark")
+SITE_UNITS = "display_units"
+"""The site setting naming the units of the bar's screens (the TV tap list)."""
+
+
+def default_units(settings: Settings) -> str:
+    """The units a window starts with before its user picks any: the machine settings' when they
+    name units, else the bar screens' (the check for the key lets this window run against a
+    database layer without that setting)."""
+    named = settings.sources.get("units", "default") != "default" or settings.units != Settings().units
+    if named or SITE_UNITS not in DEFAULTS:
+        return settings.units
+    return get_setting(SITE_UNITS)
 
 
 class Prefs(QObject):

@@ -1,18 +1,25 @@
-"""Settings: the window's own preferences (units, theme; this machine), the site-wide rules the
-APIs enforce and the hive alert thresholds (stored in the database so a running ``kegdash serve``
-and every window agree), the API server's address (movable while running, and written to the
-config file for the next start), and the keys that let others in: Kegbot API keys and Beekeeping
-licence keys. Every change is saved at once; a new key is shown once, with a Copy button, since
-only its fingerprint is stored."""
+"""Settings: the window's own preferences (units, theme; this computer, applied at once), the
+bar's and the hives' site-wide rules (stored in the database so a running ``kegdash serve`` and
+every window agree; applied together with Apply, never by a stray wheel turn), the API server's
+address (movable while running, and written to the config file for the next start), and the keys
+that let others in: Kegbot API keys and Beekeeping licence keys. A new key is shown once, with a
+Copy button, since only its fingerprint is stored.
+
+The page reads the stored rules again whenever it is shown, so a change made elsewhere
+(``kegdash admin setting``, another window) is what it shows; a field the operator is editing
+keeps the operator's value until it is applied or reverted.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -20,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -37,20 +43,27 @@ from kegdash.apiary import registry as apiary_registry
 from kegdash.apiary import views as apiary_views
 from kegdash.config import UNITS, ConfigError, Settings, config_path, save_server_address
 from kegdash.server.runner import ServerError
-from kegdash.site_settings import BOUNDS, PRIVACY_MODES, get_setting, set_setting
+from kegdash.site_settings import BOUNDS, DEFAULTS, PRIVACY_MODES, get_settings, set_setting
+from kegdash.ui.banner import Banner
+from kegdash.ui.dialogs import ask
 from kegdash.ui.layouts import hint, left_row
-from kegdash.ui.prefs import THEMES, Prefs
+from kegdash.ui.prefs import SITE_UNITS, THEMES, Prefs
 from kegdash.ui.table_model import read_only_table
+from kegdash.ui.tasks import TaskRunner
+from kegdash.ui.words import plural
 
 UNIT_NAMES = {"metric": "Metric (L, °C, kg)", "us": "US (fl oz, gal, °F, lb)"}
-PRIVACY_NAMES = {"public": "Public — anyone may read the API",
-                 "members": "Members — every request needs an API key",
-                 "staff": "Staff — only staff keys"}
+PRIVACY_NAMES = {"public": "Public: anyone may read",
+                 "members": "Members: an API key needed",
+                 "staff": "Staff: staff keys only"}
 API_KEY_COLUMNS = ("User", "Key", "Created", "Revoked")
 LICENSE_COLUMNS = ("Owner", "Key", "Created", "State")
+FIELD_WIDTH = 240
+"""Every field of the form is this wide, so the form reads as one column."""
+HINT_WIDTH = 2 * FIELD_WIDTH
 
 
-def _combo(choices: dict[str, str] | tuple[str, ...], current: str) -> QComboBox:
+def _combo(choices: dict[str, str] | tuple[str, ...], current: str | None = None) -> QComboBox:
     combo = QComboBox()
     items = choices.items() if isinstance(choices, dict) else ((c, c.capitalize()) for c in choices)
     for value, label in items:
@@ -59,14 +72,85 @@ def _combo(choices: dict[str, str] | tuple[str, ...], current: str) -> QComboBox
     return combo
 
 
-def _spin(key: str, suffix: str, decimals: int = 0, step: float = 1) -> QSpinBox | QDoubleSpinBox:
-    """A field for a numeric site setting, limited to its bounds; it saves when editing is done
-    (Enter, focus out, arrows), not at every keystroke."""
+def _spin(low: float, high: float, suffix: str = "", decimals: int = 0,
+          step: float = 1) -> QSpinBox | QDoubleSpinBox:
     spin = QDoubleSpinBox(decimals=decimals, singleStep=step) if decimals else QSpinBox()
-    spin.setRange(*BOUNDS[key])
+    spin.setRange(low, high)
     spin.setSuffix(suffix)
-    spin.setKeyboardTracking(False)
     return spin
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """How a stored value shows in the window's units (``shown``), is read back (``stored``),
+    and which unit the field names."""
+
+    shown: Callable[[float, str], float]
+    stored: Callable[[float, str], float]
+    unit: Callable[[str], str]
+    digits: int  # decimals kept when stored
+
+
+QUANTITIES = {
+    "temperature": Quantity(fmt.temperature_value, fmt.celsius_from, fmt.temperature_unit, 2),
+    # A difference of temperatures: 3 °C apart is 5.4 °F apart, with no 32 °F offset.
+    "temperature step": Quantity(
+        lambda c, u: fmt.temperature_value(c, u) - fmt.temperature_value(0, u),
+        lambda v, u: fmt.celsius_from(v, u) - fmt.celsius_from(0, u), fmt.temperature_unit, 2),
+    "weight": Quantity(fmt.weight_value, fmt.kg_from, fmt.weight_unit, 3),
+    "percent": Quantity(lambda f, _u: f * 100, lambda v, _u: v / 100, lambda _u: "%", 4),
+}
+
+
+class SiteField:
+    """One site setting's field. A spin box shows a ``quantity`` in the window's units; its
+    range follows the setting's bounds."""
+
+    def __init__(self, key: str, label: str, widget: QComboBox | QAbstractSpinBox,
+                 quantity: str | None = None) -> None:
+        self.key = key
+        self.label = label
+        self.widget = widget
+        self.quantity = QUANTITIES[quantity] if quantity else None
+
+    def show(self, stored: Any, units: str) -> None:
+        """Put a stored value in the field, converted to ``units``."""
+        widget = self.widget
+        if isinstance(widget, QComboBox):
+            if widget.findData(stored) < 0:  # e.g. an operator account that is gone
+                widget.addItem(str(stored), stored)
+            widget.setCurrentIndex(widget.findData(stored))
+            return
+        quantity = self.quantity
+        if quantity is not None:
+            if self.key in BOUNDS:
+                widget.setRange(*(quantity.shown(v, units) for v in BOUNDS[self.key]))
+            widget.setSuffix(f" {quantity.unit(units)}")
+            stored = quantity.shown(stored, units)
+        widget.setValue(stored if isinstance(widget, QDoubleSpinBox) else round(stored))
+
+    def read(self, units: str) -> Any:
+        """The field's value in the stored unit, kept within the setting's bounds (unit
+        conversion may round a hair past them)."""
+        widget = self.widget
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        value = widget.value()
+        if self.quantity is not None:
+            value = round(self.quantity.stored(value, units), self.quantity.digits)
+        if self.key in BOUNDS:
+            low, high = BOUNDS[self.key]
+            value = min(max(value, low), high)
+        return value
+
+    def differs(self, stored: Any, units: str) -> bool:
+        """Whether the field shows something else than ``stored`` would show."""
+        widget = self.widget
+        if isinstance(widget, QComboBox):
+            return widget.currentData() != stored
+        shown = self.quantity.shown(stored, units) if self.quantity else stored
+        decimals = widget.decimals() if isinstance(widget, QDoubleSpinBox) else 0
+        return round(widget.value(), decimals) != round(shown, decimals)
 
 
 def _overrides(settings: Settings) -> list[str]:
@@ -95,6 +179,20 @@ def _fill(table: QTableWidget, rows: list[tuple[int, tuple[str, ...]]]) -> None:
 def _selected_id(table: QTableWidget) -> int | None:
     rows = table.selectionModel().selectedRows()
     return table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole) if rows else None
+
+
+def _section(title: str) -> QLabel:
+    return QLabel(title, objectName="sectionTitle")
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the page shows from the database, read off the GUI thread."""
+
+    settings: dict[str, Any]
+    users: list[str]
+    api_keys: list[Any]
+    license_keys: list[Any]
 
 
 class NewKeyBox(QFrame):
@@ -128,34 +226,73 @@ class NewKeyBox(QFrame):
 class SettingsPage(QWidget):
     server_changed = Signal(str)
     """The API's new address (or why it is not running) after a restart in place."""
+    loaded = Signal()
+    """The stored values were read and shown (after each reload)."""
 
-    def __init__(self, prefs: Prefs, server: str, database: str, settings: Settings | None = None,
+    def __init__(self, prefs: Prefs, server: str, database: str, runner: TaskRunner,
+                 settings: Settings | None = None,
                  restart_server: Callable[[str, int], str] | None = None) -> None:
         """``restart_server(host, port)`` moves the running API and returns its address, or
         raises ServerError with the old server still serving; without it the address is fixed."""
         super().__init__()
         settings = settings or Settings()
         self.prefs = prefs
+        self.runner = runner
         self.settings = settings
         self.restart_server = restart_server
+        self.stored: dict[str, Any] = {}
+        self.users: list[str] = []
+        self._shown_units = prefs.units
         self.units = _combo({u: UNIT_NAMES[u] for u in UNITS}, prefs.units)
         self.theme = _combo(THEMES, prefs.theme)
-        self.privacy = _combo({m: PRIVACY_NAMES[m] for m in PRIVACY_MODES}, get_setting("privacy"))
-        self.session_timeout = QSpinBox(minimum=1, maximum=7 * 24 * 60, suffix=" min")
-        self.session_timeout.setValue(get_setting("session_timeout_minutes"))
-        self.low_keg = QSpinBox(minimum=0, maximum=100, suffix=" %")
-        self.low_keg.setValue(round(get_setting("low_keg_fraction") * 100))
+
+        self.privacy = _combo({m: PRIVACY_NAMES[m] for m in PRIVACY_MODES})
+        self.session_timeout = _spin(1, 7 * 24 * 60, " min")
+        self.low_keg = _spin(0, 100, " %")
         self.operator = QComboBox()
-        self.brood_min = _spin("hive_brood_min_c", "", decimals=1, step=0.5)
-        self.brood_max = _spin("hive_brood_max_c", "", decimals=1, step=0.5)
-        self.swarm_drop = _spin("hive_swarm_drop_kg", "", decimals=2, step=0.1)
-        self.swarm_window = _spin("hive_swarm_window_minutes", " min")
-        self.silent_hours = _spin("hive_silent_hours", " h", decimals=2, step=0.25)
-        self.battery_low = _spin("hive_battery_low_percent", " %")
+        self.brood_min = _spin(*BOUNDS["hive_brood_min_c"], decimals=1, step=0.5)
+        self.brood_max = _spin(*BOUNDS["hive_brood_max_c"], decimals=1, step=0.5)
+        self.brood_minutes = _spin(*BOUNDS["hive_brood_sustained_minutes"], " min", step=15)
+        self.spike = _spin(*BOUNDS["hive_spike_c"], decimals=1, step=0.5)
+        self.swarm_drop = _spin(*BOUNDS["hive_swarm_drop_kg"], decimals=2, step=0.1)
+        self.swarm_window = _spin(*BOUNDS["hive_swarm_window_minutes"], " min")
+        self.silent_hours = _spin(*BOUNDS["hive_silent_hours"], " h", decimals=2, step=0.25)
+        self.battery_low = _spin(*BOUNDS["hive_battery_low_percent"], " %")
+        self.fields = [
+            SiteField("privacy", "API privacy", self.privacy),
+            SiteField("session_timeout_minutes", "Drinking session ends after", self.session_timeout),
+            SiteField("low_keg_fraction", "Low keg below", self.low_keg, "percent"),
+            SiteField("operator", "Operator account", self.operator),
+            SiteField("hive_brood_min_c", "Brood nest lower limit", self.brood_min, "temperature"),
+            SiteField("hive_brood_max_c", "Brood nest upper limit", self.brood_max, "temperature"),
+            SiteField("hive_brood_sustained_minutes", "Brood alert after", self.brood_minutes),
+            SiteField("hive_spike_c", "Temperature spike", self.spike, "temperature step"),
+            SiteField("hive_swarm_drop_kg", "Swarm weight drop", self.swarm_drop, "weight"),
+            SiteField("hive_swarm_window_minutes", "Swarm window", self.swarm_window),
+            SiteField("hive_silent_hours", "Hive silent after", self.silent_hours),
+            SiteField("hive_battery_low_percent", "Sensor battery low below", self.battery_low),
+        ]
+        self.screen_units: QComboBox | None = None
+        if SITE_UNITS in DEFAULTS:
+            self.screen_units = _combo({u: UNIT_NAMES[u] for u in UNITS})
+            self.fields.insert(0, SiteField(SITE_UNITS, "Bar screens show", self.screen_units))
+        for field in self.fields:
+            field.widget.setFixedWidth(FIELD_WIDTH)
+            signal = (field.widget.currentIndexChanged if isinstance(field.widget, QComboBox)
+                      else field.widget.valueChanged)
+            signal.connect(self._edited)
+        for widget in (self.units, self.theme):
+            widget.setFixedWidth(FIELD_WIDTH)
+
+        self.apply_button = QPushButton("Apply", objectName="primary")
+        self.revert_button = QPushButton("Revert")
+        self.pending = QLabel(objectName="hint")
 
         self.server = QLabel(server)
         self.server.setWordWrap(True)
+        self.server.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.host = QLineEdit(settings.host)
+        self.host.setFixedWidth(FIELD_WIDTH)
         self.port = QSpinBox(minimum=0, maximum=65535)
         self.port.setValue(settings.port)
         self.restart_button = QPushButton("Restart server here")
@@ -165,185 +302,284 @@ class SettingsPage(QWidget):
             "KEGDASH_HOST, KEGDASH_PORT, --host and --port still win over it.")
         self.database = QLabel(database)
         self.database.setWordWrap(True)
+        self.database.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.api_keys = read_only_table(API_KEY_COLUMNS, min_height=140)
         self.api_key_user = QComboBox()
         self.create_api_key_button = QPushButton("Create key")
-        self.revoke_button = QPushButton("Revoke selected")
+        self.revoke_button = QPushButton("Revoke selected…")
         self.license_keys = read_only_table(LICENSE_COLUMNS, min_height=140)
         self.license_owner = QComboBox()
         self.create_license_button = QPushButton("Create licence key")
         self.toggle_license_button = QPushButton("Enable / disable selected")
         self.new_key = NewKeyBox()
-        self.message = QLabel(objectName="message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+
+        def note(text: str) -> QLabel:
+            label = hint(text)
+            label.setFixedWidth(HINT_WIDTH)
+            return label
 
         form = QFormLayout()
-        form.addRow(QLabel("This window", objectName="pageTitle"))
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow(_section("This window"))
         form.addRow("Units", self.units)
         form.addRow("Theme", self.theme)
-        form.addRow(QLabel("Site (all APIs and windows)", objectName="pageTitle"))
+        form.addRow("", note("Applied at once, for this computer's window only."))
+        form.addRow(_section("The bar (every window and API)"))
+        if self.screen_units is not None:
+            form.addRow("Bar screens show", self.screen_units)
+            form.addRow("", note("The TV tap list's units, and this window's until units are "
+                                 "picked above."))
         form.addRow("API privacy", self.privacy)
         form.addRow("Drinking session ends after", self.session_timeout)
+        form.addRow("", note("Pours closer together than this count as one drinking session."))
         form.addRow("Low keg below", self.low_keg)
         form.addRow("Operator account", self.operator)
-        form.addRow(QLabel("Hive alerts (every hive)", objectName="pageTitle"))
+        form.addRow("", note("Pours nobody claimed with a token are recorded for this account."))
+        form.addRow(_section("Hive alerts (every hive)"))
         form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
+        form.addRow("", note("The brood nest stays at 34–36 °C; an opened lid is no problem, so "
+                             "the alert waits:"))
+        form.addRow("Brood alert after", left_row(self.brood_minutes, QLabel("outside the band")))
+        form.addRow("Temperature spike", left_row(self.spike, QLabel("between two readings")))
         form.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
                                                           self.swarm_window))
+        form.addRow("", note("A swarm takes 2–3 kg of bees within minutes; a scale drifts a few "
+                             "hundred grams a day."))
         form.addRow("Hive silent after", self.silent_hours)
+        form.addRow("", note("Sensors report every 5–15 minutes."))
         form.addRow("Sensor battery low below", self.battery_low)
-        form.addRow("", hint(
-            "Rules of thumb: the brood nest stays at 34–36 °C; a swarm takes 2–3 kg of bees within "
-            "minutes, while a scale drifts a few hundred grams a day; sensors report every 5–15 min."))
-        form.addRow(QLabel("API server", objectName="pageTitle"))
+        form.addRow(_section("API server"))
         form.addRow("Listening on", self.server)
         address = QHBoxLayout()
-        address.addWidget(self.host, 1)
+        address.addWidget(self.host)
         address.addWidget(QLabel("port"))
         address.addWidget(self.port)
         address.addWidget(self.restart_button)
+        address.addStretch(1)
         form.addRow("Move to", address)
+        for label in (self.address_hint, self.server, self.database):
+            label.setFixedWidth(HINT_WIDTH)
         form.addRow("", self.address_hint)
         form.addRow("Database", self.database)
-
-        keys = QVBoxLayout()
-        keys.addWidget(QLabel("Kegbot API keys", objectName="pageTitle"))
-        keys.addWidget(QLabel("A user has one live key: a new one revokes their earlier keys.",
-                              objectName="hint"))
-        keys.addWidget(self.api_keys)
-        keys.addLayout(left_row(QLabel("for"), self.api_key_user, self.create_api_key_button,
-                                self.revoke_button))
-        keys.addWidget(QLabel("Beekeeping licence keys", objectName="pageTitle"))
-        keys.addWidget(self.license_keys)
-        keys.addLayout(left_row(QLabel("for"), self.license_owner, self.create_license_button,
-                                self.toggle_license_button))
-        keys.addWidget(self.new_key)
 
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.addWidget(QLabel("Settings", objectName="pageTitle"))
-        inner.addWidget(self.message)
         inner.addLayout(form)
-        inner.addLayout(keys)
+        inner.addWidget(_section("Kegbot API keys"))
+        inner.addWidget(hint("A user has one live key: a new one revokes their earlier keys."))
+        inner.addWidget(self.api_keys)
+        inner.addLayout(left_row(QLabel("for"), self.api_key_user, self.create_api_key_button,
+                                 self.revoke_button))
+        inner.addWidget(_section("Beekeeping licence keys"))
+        inner.addWidget(self.license_keys)
+        inner.addLayout(left_row(QLabel("for"), self.license_owner, self.create_license_button,
+                                 self.toggle_license_button))
+        inner.addWidget(self.new_key)
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
+
+        apply_bar = QFrame(objectName="applyBar")
+        bar = QHBoxLayout(apply_bar)
+        bar.addWidget(self.pending, 1)
+        bar.addWidget(self.revert_button)
+        bar.addWidget(self.apply_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self.reload()
+        layout.setSpacing(0)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(apply_bar)
+        self.message = Banner(scroll)  # over the form, not over the Apply bar
+        self._edited()
 
         self.units.currentIndexChanged.connect(
-            lambda _: self._save(prefs.set_units, self.units.currentData()))
+            lambda _: self._set_pref(prefs.set_units, self.units.currentData()))
         self.theme.currentIndexChanged.connect(
-            lambda _: self._save(prefs.set_theme, self.theme.currentData()))
-        self.privacy.currentIndexChanged.connect(
-            lambda _: self._save_site("privacy", self.privacy.currentData()))
-        self.session_timeout.valueChanged.connect(
-            lambda value: self._save_site("session_timeout_minutes", value))
-        self.low_keg.valueChanged.connect(lambda value: self._save_site("low_keg_fraction", value / 100))
-        self.operator.currentIndexChanged.connect(self._save_operator)
-        self.brood_min.valueChanged.connect(lambda _: self._save_brood("hive_brood_min_c"))
-        self.brood_max.valueChanged.connect(lambda _: self._save_brood("hive_brood_max_c"))
-        self.swarm_drop.valueChanged.connect(
-            lambda value: self._save_hive("hive_swarm_drop_kg", self._kg(value)))
-        for spin, key in ((self.swarm_window, "hive_swarm_window_minutes"),
-                          (self.silent_hours, "hive_silent_hours"),
-                          (self.battery_low, "hive_battery_low_percent")):
-            spin.valueChanged.connect(lambda value, key=key: self._save_hive(key, value))
-        prefs.changed.connect(lambda key: self.show_hive_rules() if key == "units" else None)
+            lambda _: self._set_pref(prefs.set_theme, self.theme.currentData()))
+        prefs.changed.connect(self._on_prefs)
+        self.apply_button.clicked.connect(self.apply)
+        self.revert_button.clicked.connect(self.revert)
         self.restart_button.clicked.connect(self.restart)
         self.create_api_key_button.clicked.connect(self.create_api_key)
         self.revoke_button.clicked.connect(self.revoke_api_key)
         self.create_license_button.clicked.connect(self.create_license_key)
         self.toggle_license_button.clicked.connect(self.toggle_license_key)
+        self.reload()
+
+    # --- reading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read users, keys and hive thresholds (after demo data, or changes made by ``kegdash
-        admin``)."""
-        names = active_usernames()
-        operator = get_setting("operator")
-        self.operator.blockSignals(True)
-        self.operator.clear()
-        for name in ([operator] if operator not in names else []) + names:
-            self.operator.addItem(name, name)
-        self.operator.setCurrentIndex(max(self.operator.findData(operator), 0))
-        self.operator.blockSignals(False)
-        for combo in (self.api_key_user, self.license_owner):
+        """Read everything again (the database changed under the window); a new key shown once
+        goes."""
+        self.new_key.clear()
+        self._read()
+
+    def _read(self) -> None:
+        """Read the site settings, users and keys, off the GUI thread; fields being edited keep
+        what the operator typed."""
+        keys = [field.key for field in self.fields]
+        self.runner.submit(lambda: StoredState(get_settings(*keys), active_usernames(),
+                                               api_key_rows(), apiary_views.license_key_rows()),
+                           self._show_stored)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._read()  # what another window or ``kegdash admin setting`` changed meanwhile
+        super().showEvent(event)
+
+    def _show_stored(self, state: StoredState) -> None:
+        units = self.prefs.units
+        edited = {f.key for f in self.fields if f.key in self.stored and f.differs(self.stored[f.key], units)}
+        self.users = state.users
+        for combo in (self.operator, self.api_key_user, self.license_owner):
             current = combo.currentData()
+            combo.blockSignals(True)
             combo.clear()
-            for name in names:
+            for name in state.users:
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(combo.findData(current), 0))
-        self._show_keys()
-        self.show_hive_rules()
-        self.new_key.clear()
+            combo.blockSignals(False)
+        self.stored = dict(state.settings)
+        for field in self.fields:
+            if field.key not in edited:
+                field.widget.blockSignals(True)
+                field.show(self.stored[field.key], units)
+                field.widget.blockSignals(False)
+        self._shown_units = units
+        self._show_keys(state.api_keys, state.license_keys)
+        self._edited()
+        self.loaded.emit()
 
-    def show_hive_rules(self) -> None:
-        """Put the stored hive thresholds in the fields, temperatures and weight in the window's
-        units (they are stored in °C and kg), without saving anything back."""
-        units = self.prefs.units
-        fields = (
-            (self.brood_min, "hive_brood_min_c", lambda v: fmt.temperature_value(v, units)),
-            (self.brood_max, "hive_brood_max_c", lambda v: fmt.temperature_value(v, units)),
-            (self.swarm_drop, "hive_swarm_drop_kg", lambda v: fmt.weight_value(v, units)),
-            (self.swarm_window, "hive_swarm_window_minutes", None),
-            (self.silent_hours, "hive_silent_hours", None),
-            (self.battery_low, "hive_battery_low_percent", None),
-        )
-        for spin, key, convert in fields:
-            spin.blockSignals(True)
-            if convert is not None:
-                spin.setRange(*(convert(v) for v in BOUNDS[key]))
-            spin.setValue(convert(get_setting(key)) if convert else get_setting(key))
-            spin.blockSignals(False)
-        for spin in (self.brood_min, self.brood_max):
-            spin.setSuffix(f" {fmt.temperature_unit(units)}")
-        self.swarm_drop.setSuffix(f" {fmt.weight_unit(units)}")
-
-    def _show_keys(self) -> None:
+    def _show_keys(self, api_keys: list[Any], license_keys: list[Any]) -> None:
         _fill(self.api_keys, [(r.key_id, (r.username, f"{r.prefix}…", fmt.local_time(r.created),
                                           fmt.local_time(r.revoked) if r.revoked else ""))
-                              for r in api_key_rows()])
+                              for r in api_keys])
         _fill(self.license_keys, [(r.key_id, (r.owner, f"{r.prefix}…", fmt.local_time(r.created),
                                               "enabled" if r.enabled else "disabled"))
-                                  for r in apiary_views.license_key_rows()])
+                                  for r in license_keys])
+
+    def _reload_keys(self) -> None:
+        self._show_keys(api_key_rows(), apiary_views.license_key_rows())
 
     def set_server(self, text: str) -> None:
         self.server.setText(text)
+
+    # --- the window's preferences --------------------------------------------------------------
+
+    def _set_pref(self, store: Callable[[str], None], value: str) -> None:
+        store(value)
+        self.show_message("Saved.")
+
+    def _on_prefs(self, key: str) -> None:
+        """New units: every unit field shows the same quantities in the new units, edits kept."""
+        if key != "units":
+            return
+        old, new = self._shown_units, self.prefs.units
+        for field in self.fields:
+            if field.quantity is None or field.key not in self.stored:
+                continue
+            value = field.read(old)
+            field.widget.blockSignals(True)
+            field.show(value, new)
+            field.widget.blockSignals(False)
+        self._shown_units = new
+        self._edited()
+
+    # --- site settings: edit, apply, revert ----------------------------------------------------
+
+    def edited_fields(self) -> list[SiteField]:
+        units = self._shown_units
+        return [f for f in self.fields if f.key in self.stored and f.differs(self.stored[f.key], units)]
+
+    def _edited(self, *_: object) -> None:
+        edited = self.edited_fields()
+        self.apply_button.setEnabled(bool(edited))
+        self.revert_button.setEnabled(bool(edited))
+        self.pending.setText(
+            f"{plural(len(edited), 'change')} not applied yet: {', '.join(f.label for f in edited)}"
+            if edited else "The bar's and the hives' settings take effect when you apply them.")
+
+    def revert(self) -> None:
+        """Put the stored values back in the fields."""
+        units = self._shown_units
+        for field in self.fields:
+            if field.key in self.stored:
+                field.widget.blockSignals(True)
+                field.show(self.stored[field.key], units)
+                field.widget.blockSignals(False)
+        self._edited()
+
+    def apply(self) -> None:
+        """Store every edited field, on the task runner; the values were checked first (ranges,
+        the brood band's order), so a refusal here is the database's."""
+        units = self._shown_units
+        changes = {f.key: f.read(units) for f in self.edited_fields()}
+        if not changes:
+            return
+        low = changes.get("hive_brood_min_c", self.stored["hive_brood_min_c"])
+        high = changes.get("hive_brood_max_c", self.stored["hive_brood_max_c"])
+        if low >= high:
+            self.show_message(f"The brood nest's lower limit ({self.brood_min.text()}) must be below "
+                              f"its upper limit ({self.brood_max.text()}); nothing was applied.",
+                              "error")
+            return
+        if "hive_brood_max_c" in changes and low >= self.stored["hive_brood_max_c"]:
+            # Raising the band: the upper edge first, so the stored pair stays in order.
+            changes = {"hive_brood_max_c": changes.pop("hive_brood_max_c"), **changes}
+
+        def store() -> None:
+            # One by one, each committed: a setting's change event goes out as it is written,
+            # and a page that reads the setting on that event must find it stored.
+            for key, value in changes.items():
+                set_setting(key, value)
+
+        self.apply_button.setEnabled(False)
+        self.runner.submit(store, lambda _: self._applied(), self._refused)
+
+    def _applied(self) -> None:
+        self.show_message("Saved.")
+        self._read()
+
+    def _refused(self, error: BaseException) -> None:
+        self._edited()
+        self.show_message(str(error), "error")
 
     # --- actions -------------------------------------------------------------------------------
 
     def restart(self) -> None:
         """Move the API to the address in the form; if it cannot be had, the old one keeps serving."""
-        host, port = self.host.text().strip(), self.port.value()
+        self.show_message(*self.move_server(self.host.text().strip(), self.port.value()))
+
+    def move_server(self, host: str, port: int) -> tuple[str, str]:
+        """Serve the API on ``host:port`` and keep that address for the next start; (what
+        happened, "info" or "error")."""
         try:
             url = self.restart_server(host, port)
         except ServerError as exc:
-            self.show_message(f"{exc}. The server keeps running on {self.server.text()}.", "error")
-            return
+            return f"{exc}. The server keeps running on {self.server.text()}.", "error"
+        self.host.setText(host)
+        self.port.setValue(port)
         self.server_changed.emit(url)
         try:
             path = save_server_address(host, port)
         except ConfigError as exc:
-            self.show_message(f"API server now listening on {url}, but the address was not saved for "
-                              f"the next start: {exc}.", "error")
-            return
+            return (f"API server now listening on {url}, but the address was not saved for the "
+                    f"next start: {exc}."), "error"
         winners = _overrides(self.settings)
         note = f" ({' and '.join(winners)} will still override it)" if winners else ""
-        self.show_message(f"API server now listening on {url}; saved in {path} for the next start{note}.")
+        return f"API server now listening on {url}; saved in {path} for the next start{note}.", "info"
 
     def create_api_key(self) -> None:
         user = self.api_key_user.currentData()
         if user is None:
-            self.show_message("Create a user first (kegdash admin add-user).", "error")
+            self.show_message("Create a user first: kegdash admin create-user NAME.", "error")
             return
         key = key_admin.create_api_key(user)
-        self._show_keys()
+        self._reload_keys()
         self.new_key.show_key(f"New API key for {user}", key)
         self.show_message(f"API key created for {user}.")
 
@@ -352,19 +588,22 @@ class SettingsPage(QWidget):
         if key_id is None:
             self.show_message("Select an API key first.", "error")
             return
-        if not self.confirm("Revoke this API key? Programs using it are refused from now on."):
+        row = self.api_keys.currentRow()
+        who, prefix = self.api_keys.item(row, 0).text(), self.api_keys.item(row, 1).text()
+        if not self.confirm(f"Revoke {who}'s API key {prefix}?",
+                            "Programs using it are refused from now on.", "Revoke key", "Keep key"):
             return
         key_admin.revoke_api_key(key_id)
-        self._show_keys()
+        self._reload_keys()
         self.show_message("API key revoked.")
 
     def create_license_key(self) -> None:
         owner = self.license_owner.currentData()
         if owner is None:
-            self.show_message("Create a user first (kegdash admin add-user).", "error")
+            self.show_message("Create a user first: kegdash admin create-user NAME.", "error")
             return
         key = apiary_registry.create_license_key(owner)
-        self._show_keys()
+        self._reload_keys()
         self.new_key.show_key(f"New licence key for {owner}", key)
         self.show_message(f"Licence key created for {owner}.")
 
@@ -375,55 +614,12 @@ class SettingsPage(QWidget):
             return
         enabled = next(r.enabled for r in apiary_views.license_key_rows() if r.key_id == key_id)
         apiary_registry.set_license_enabled(key_id, not enabled)
-        self._show_keys()
+        self._reload_keys()
         self.show_message(f"Licence key {'disabled' if enabled else 'enabled'}.")
 
-    def confirm(self, text: str) -> bool:
+    def confirm(self, question: str, detail: str, do: str, keep: str) -> bool:
         """Ask before a change that cannot be undone; tests replace this."""
-        return QMessageBox.question(self, "kegdash", text) == QMessageBox.StandardButton.Yes
-
-    def _celsius(self, value: float) -> float:
-        return round(fmt.celsius_from(value, self.prefs.units), 2)
-
-    def _kg(self, value: float) -> float:
-        return round(fmt.kg_from(value, self.prefs.units), 3)
-
-    def _save_brood(self, key: str) -> None:
-        """The brood band's edges, refused (and put back) unless the lower is below the upper."""
-        low, high = self._celsius(self.brood_min.value()), self._celsius(self.brood_max.value())
-        if low >= high:
-            refusal = (f"The brood nest's lower limit ({self.brood_min.text()}) must be below its upper "
-                       f"limit ({self.brood_max.text()}); both are kept as they were.")
-            self.show_hive_rules()
-            self.show_message(refusal, "error")
-            return
-        self._save_hive(key, low if key == "hive_brood_min_c" else high)
-
-    def _save_hive(self, key: str, value: float) -> None:
-        """Store one threshold (the Hives page redraws on the change event), clamped into its
-        bounds against unit-conversion rounding; the fields then show what is stored."""
-        low, high = BOUNDS[key]
-        self._save_site(key, min(max(value, low), high))
-        self.show_hive_rules()
-
-    def _save_operator(self) -> None:
-        self._save_site("operator", self.operator.currentData())
-
-    def _save_site(self, key: str, value: Any) -> None:
-        self._save(lambda v: set_setting(key, v), value)
-
-    def _save(self, store: Callable[[Any], None], value: Any) -> None:
-        """Store one value; a refusal is shown on the page and the stored value stays."""
-        try:
-            store(value)
-        except (ValueError, KeyError) as exc:
-            self.show_message(str(exc), "error")
-        else:
-            self.show_message("Saved.")
+        return ask(self, question, detail, do, keep)
 
     def show_message(self, text: str, kind: str = "info") -> None:
-        self.message.setProperty("kind", kind)
-        self.message.setText(text)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.show()
+        self.message.show_message(text, kind)

@@ -146,23 +146,30 @@ def test_thresholds_set_on_the_settings_page_apply_to_the_hives_page_at_once(qtb
     assert len(page.swarm_marks.data) == 1
     assert "1 sudden weight drop(s) of 1 kg or more within 30 min — possible swarm" in page.alerts.text()
 
+    qtbot.waitUntil(lambda: bool(settings.stored))
     settings.swarm_drop.setValue(3.0)  # the 2.5 kg drop is scale noise for this beekeeper
+    settings.apply()
     qtbot.waitUntil(lambda: len(page.swarm_marks.data) == 0 and "possible swarm" not in page.alerts.text())
     settings.swarm_drop.setValue(2.4)  # found on the raw readings: half-hour averages split the drop
+    settings.apply()
     qtbot.waitUntil(lambda: len(page.swarm_marks.data) == 1 and "of 2.4 kg or more" in page.alerts.text())
 
     assert "brood" not in page.alerts.text()
     settings.brood_max.setValue(33.0)  # every reading is 34-35.75 °C
-    assert page.brood_band.getRegion() == (32.0, 33.0)
+    settings.apply()
+    qtbot.waitUntil(lambda: page.brood_band.getRegion() == (32.0, 33.0))
     qtbot.waitUntil(lambda: "outside 32–33 °C" in page.alerts.text())
     settings.brood_min.setValue(33.0)  # refused: the band would be empty
+    settings.apply()
     assert settings.message.property("kind") == "error" and page.brood_band.getRegion() == (32.0, 33.0)
+    settings.revert()
 
     window.prefs.set_units("us")
     assert page.brood_band.getRegion() == pytest.approx((89.6, 91.4))
     assert "outside 89.6–91.4 °F" in page.alerts.text() and "of 5.29 lb or more" in page.alerts.text()
     settings.brood_max.setValue(100.4)  # 38 °C
-    assert page.brood_band.getRegion() == pytest.approx((89.6, 100.4))
+    settings.apply()
+    qtbot.waitUntil(lambda: page.brood_band.getRegion() == pytest.approx((89.6, 100.4)))
     qtbot.waitUntil(lambda: "brood" not in page.alerts.text())
 
 
@@ -176,13 +183,17 @@ def test_silence_and_battery_thresholds_follow_the_settings(qtbot, window, hive)
     choose_span(qtbot, page, "Day")
     assert "no data for 3 h" in page.alerts.text() and page.silent_regions[0].isVisible()
 
+    qtbot.waitUntil(lambda: bool(settings.stored))
     settings.silent_hours.setValue(4)
+    settings.apply()
     qtbot.waitUntil(lambda: "no data" not in page.alerts.text() and not page.silent_regions[0].isVisible())
 
     settings.battery_low.setValue(10)
+    settings.apply()
     qtbot.waitUntil(lambda: "battery low" not in page.alerts.text())
     qtbot.waitUntil(lambda: loaded(page) and not page.battery_lines, timeout=5000)
     settings.battery_low.setValue(60)  # 50 % counts as low now: low since the first reading
+    settings.apply()
     qtbot.waitUntil(lambda: loaded(page) and len(page.battery_lines) == 1, timeout=5000)
     assert page.battery_lines[0].value() == hive["start"]
     assert "battery low: aa:bb:01 at 15 %" in page.alerts.text()

@@ -2,7 +2,7 @@ import sys
 import threading
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kegdash import events
 from kegdash.ui.bridge import EventBridge
@@ -93,16 +93,6 @@ def test_theme_toggle_persists_and_restyles(qtbot, make_window):
     assert "#f4f1ea" in QApplication.instance().styleSheet()
 
 
-def test_kiosk_mode_enlarges_type(qtbot, window):
-    normal = QApplication.instance().styleSheet()
-    window.toggle_fullscreen()
-    assert window.kiosk
-    big = QApplication.instance().styleSheet()
-    assert "font-size: 16pt" in big and "font-size: 16pt" not in normal
-    window.toggle_fullscreen()
-    assert not window.kiosk and QApplication.instance().styleSheet() == normal
-
-
 def test_pyside_does_not_overrelease_none(qtbot):
     """PySide6 6.12.0 drops None's refcount on void calls and aborts CPython 3.11 (hives.md §5.5)."""
     from PySide6.QtWidgets import QLabel
@@ -114,3 +104,50 @@ def test_pyside_does_not_overrelease_none(qtbot):
         label.setText("x")
     after = sys.getrefcount(None)
     assert after >= before - 100, f"None refcount fell from {before} to {after}"
+
+
+def test_desktop_menus_and_their_shortcuts(qtbot, window, monkeypatch):
+    menus = {a.text(): [b.text() for b in a.menu().actions() if not b.isSeparator()]
+             for a in window.menuBar().actions()}
+    assert list(menus) == ["&File", "&View", "&Help"]
+    assert menus["&File"] == ["&Import BeerXML…", "&Quit"]
+    assert menus["&View"][:6] == ["Taps", "Kegs && drinks", "Hives", "Recipes", "Devices", "Settings"]
+    assert menus["&View"][6:] == ["&Full screen (kiosk)", "&Theme"]
+    listed = dict(window.shortcuts())
+    assert listed["Quit"] == "Ctrl+Q" and listed["Kegs & drinks"] == "Ctrl+2"
+    assert listed["Full screen (kiosk)"] == "F11" and listed["Leave full screen"] == "Esc"
+    dialog = window.show_shortcuts()
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "Ctrl+6" in shown and "Settings" in shown and "F11" in shown
+    dialog.reject()
+
+    window.page_actions[2].trigger()  # Ctrl+3
+    assert window.stack.currentWidget() is window.hives_page
+    theme = next(a for a in window.theme_actions.actions() if a.data() == "dark")
+    theme.trigger()
+    assert window.prefs.theme == "dark" and theme.isChecked()
+
+    asked = []
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName",
+                        lambda *args: asked.append(args) or ("", ""))
+    window.import_action.trigger()  # Ctrl+I: the Recipes page's own import
+    assert window.stack.currentWidget() is window.recipes_page and len(asked) == 1
+    window.quit_action.trigger()  # Ctrl+Q
+    assert not window.isVisible()
+
+
+def test_the_first_start_fits_the_screen(qtbot, make_window):
+    window = make_window()
+    available = window.screen().availableGeometry()
+    assert window.width() <= max(available.width(), window.minimumSizeHint().width())
+    assert window.height() <= available.height()
+
+
+def test_a_page_list_entry_can_carry_a_badge(qtbot, window):
+    window.set_page_badge(window.hives_page, "3")
+    assert window.page_badge(window.hives_page) == "3"
+    assert window.nav.item(PAGES.index("Hives")).text() == "Hives"
+    assert window.nav.item(PAGES.index("Hives")).toolTip() == "Hives: 3"
+    plain = window.nav.grab().toImage()
+    window.set_page_badge(window.hives_page, "")
+    assert window.page_badge(window.hives_page) == "" and window.nav.grab().toImage() != plain

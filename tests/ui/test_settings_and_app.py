@@ -13,14 +13,22 @@ from kegdash.ui.app import run_window
 from kegdash.ui.main_window import PAGES
 
 
+def loaded(qtbot, page):
+    qtbot.waitUntil(lambda: bool(page.stored))
+    return page
+
+
 def test_settings_changes_persist(qtbot, make_window):
     create_user("mikey")
     window = make_window()
-    page = window.settings_page
+    page = loaded(qtbot, window.settings_page)
     page.privacy.setCurrentIndex(page.privacy.findData("members"))
     page.session_timeout.setValue(45)
     page.low_keg.setValue(20)
     page.operator.setCurrentIndex(page.operator.findData("mikey"))
+    assert get_setting("privacy") == "public" and page.apply_button.isEnabled()  # not yet applied
+    page.apply_button.click()
+    qtbot.waitUntil(lambda: not page.apply_button.isEnabled())
     page.units.setCurrentIndex(page.units.findData("us"))
     assert get_setting("privacy") == "members"
     assert get_setting("session_timeout_minutes") == 45
@@ -29,7 +37,7 @@ def test_settings_changes_persist(qtbot, make_window):
     assert QSettings().value("ui/units") == "us" and page.message.text() == "Saved."
     window.close()
     again = make_window()
-    page = again.settings_page
+    page = loaded(qtbot, again.settings_page)
     assert again.prefs.units == "us" and page.units.currentData() == "us"
     assert page.privacy.currentData() == "members" and page.session_timeout.value() == 45
     assert page.low_keg.value() == 20 and page.operator.currentData() == "mikey"

@@ -19,8 +19,9 @@ def page(qtbot, make_window):
     create_user("ann")
     create_user("bob")
     window = make_window()
-    window.settings_page.reload()
-    return window.settings_page
+    page = window.settings_page
+    qtbot.waitUntil(lambda: page.api_key_user.count() == 2)
+    return page
 
 
 def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
@@ -34,11 +35,11 @@ def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
     assert [page.api_keys.item(0, c).text() for c in (0, 1, 3)] == ["bob", key[:8] + "…", ""]
     assert key not in "".join(page.api_keys.item(0, c).text() for c in range(4))
 
-    page.confirm = lambda text: False
+    page.confirm = lambda *words: False
     page.api_keys.selectRow(0)
     page.revoke_button.click()
     assert user_for_api_key(key) is not None
-    page.confirm = lambda text: True
+    page.confirm = lambda *words: True
     page.revoke_button.click()
     assert user_for_api_key(key) is None and api_key_rows()[0].revoked is not None
     assert page.api_keys.item(0, 3).text() != "" and page.message.text() == "API key revoked."

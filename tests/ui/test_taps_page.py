@@ -75,7 +75,7 @@ def test_drink_through_the_http_api_appears_on_the_right_card(qtbot, window, htt
     keg = Keg.get_by_id(card.view.keg_id)
     assert card.view.remaining_ml == pytest.approx(keg.remaining_ml)
     assert card.gauge.value() == round(keg.percent_full * 100)
-    assert f"{keg.remaining_ml / 1000:.1f} L" in card.gauge.format()
+    assert f"{keg.remaining_ml / 1000:.1f} L" in card.gauge.text()
     qtbot.waitUntil(lambda: window.taps_page.recent.count() == 1)
     assert "Pilsner" in window.taps_page.recent.item(0).text()
 
@@ -110,5 +110,46 @@ def test_us_units_show_pints_and_fahrenheit(qtbot, window):
                     and window.taps_page.cards[tap.id].view.keg_id is not None)
     window.prefs.set_units("us")
     card = window.taps_page.cards[tap.id]
-    qtbot.waitUntil(lambda: "5.0 gal" in card.gauge.format())
+    qtbot.waitUntil(lambda: "5.0 gal" in card.gauge.text())
     assert card.left.text() == "≈ 40 pints left"
+
+
+def test_an_empty_taps_page_offers_a_tap_and_a_keg(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    page = window.taps_page
+    qtbot.waitUntil(lambda: page.loaded)
+    assert page.body.currentWidget() is page.empty
+    buttons = {b.text(): b for b in page.empty.findChildren(QPushButton)}
+    assert list(buttons) == ["Add a tap", "Start a keg"]
+    qtbot.mouseClick(buttons["Add a tap"], Qt.MouseButton.LeftButton)
+    page.dialog.name.setText("Front tap")
+    qtbot.mouseClick(page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.cards) == 1 and page.body.currentWidget() is page.board)
+    assert page.message.text() == "Tap added."
+    card = next(iter(page.cards.values()))
+    assert card.state == "empty" and not card.start_button.isHidden()
+    qtbot.mouseClick(card.start_button, Qt.MouseButton.LeftButton)
+    page.dialog.beverage.setCurrentText("Racer 5 IPA")
+    qtbot.mouseClick(page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.state == "ok" and card.start_button.isHidden())
+    assert page.message.text() == "Keg started."
+
+
+def test_recent_drinks_carry_a_date_unless_poured_today(qtbot, window):
+    import datetime as dt
+
+    from kegdash.bar.models import Drink
+
+    tap = add_tap("Tap 1", "kegboard.flow0")
+    start_keg(tap.id, "Racer 5 IPA", size="corny")
+    old = record_drink(tap.id, ticks=0, volume_ml=300).drink
+    Drink.update(pour_time=dt.datetime(2026, 3, 1, 12, 0)).where(Drink.id == old.id).execute()
+    record_drink(tap.id, ticks=0, volume_ml=400)
+    page = window.taps_page
+    qtbot.waitUntil(lambda: page.recent.count() == 2)
+    today, earlier = (page.recent.item(n).text().split("  ")[0] for n in range(2))
+    assert len(today) == 5 and earlier.endswith(":00") and " Mar " in earlier
