@@ -224,6 +224,24 @@ def test_serve_on_taken_port_is_a_one_line_error(tmp_path):
     assert "Traceback" not in err
 
 
+def test_serve_says_a_missing_kegboard_is_not_there_and_keeps_looking(tmp_path):
+    device = tmp_path / "ttyNOPE"
+    proc = _serve(tmp_path, "--port", "0", "--kegboard", str(device))
+    try:
+        assert "serving on" in proc.stdout.readline()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "no such device" not in (line := proc.stderr.readline()):
+            pass
+        assert line.rstrip().endswith(f"{device}: no such device (not plugged in, or another name); "
+                                      "kegdash keeps looking for it and reads it as soon as it opens")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0 and "no such device" not in err, "said once, not at every try"
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
 def test_python_dash_m_version():
     out = subprocess.run([sys.executable, "-m", "kegdash", "--version"], capture_output=True,
                          text=True, check=True).stdout

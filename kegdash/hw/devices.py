@@ -37,6 +37,8 @@ PROTOCOLS: dict[str, Callable[[], DeviceProtocol]] = {
 MARKERS = {"kegboard": kbsp.PREFIX, "hive": b"$HV1,"}
 """What the first frame of each protocol starts with, to tell a newly plugged board's kind."""
 UNIDENTIFIED = "unidentified"
+KIND_WORDS = {"kegboard": "Kegboard", "hive-gateway": "hive gateway", UNIDENTIFIED: "new board"}
+"""A reader's ``kind`` as people name the board."""
 
 SCAN_INTERVAL_S = 2.0
 IDENTIFY_TIMEOUT_S = 300.0
@@ -252,8 +254,8 @@ class DeviceManager:
 
     @staticmethod
     def _start_link(link: SerialLink) -> None:
+        log.info("%s: opening it as a %s", link.device, KIND_WORDS[link.protocol.kind])
         link.start()
-        log.info("reading %s on %s", link.protocol.kind, link.device)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
