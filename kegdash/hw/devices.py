@@ -10,7 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import serial
 from serial.tools import list_ports
@@ -19,8 +19,9 @@ from kegdash import events
 from kegdash.hw import kbsp
 from kegdash.hw.hive_reader import HiveGatewayProtocol
 from kegdash.hw.kegboard_reader import KegboardProtocol
+from kegdash.hw.pour_detector import PourConfig
 from kegdash.hw.serial_link import DeviceProtocol, SerialLink
-from kegdash.hw.simulators import Pty, Simulator
+from kegdash.hw.simulators import Pty, SimulatedBar, Simulator
 
 log = logging.getLogger(__name__)
 
@@ -185,17 +186,28 @@ class DeviceManager:
     def add_hive_gateway(self, device: str) -> SerialLink:
         return self._add(SerialLink(device, HiveGatewayProtocol()))
 
-    def add_simulated(self, kinds: Iterable[str] = ("kegboard", "hive"),
-                      speed: float = 1.0) -> list[SerialLink]:
-        """Demo mode: virtual devices on ptys, read through the real readers. After ``start()``
-        they run at once; ``speed`` > 1 plays their traffic faster (benchmarks)."""
+    def add_simulated(self, kinds: Iterable[str] = ("kegboard", "hive"), speed: float = 1.0,
+                      bar: SimulatedBar | None = None) -> list[SerialLink]:
+        """Virtual devices on ptys, read through the real readers; a Kegboard's drinkers pour
+        from ``bar`` (the demo's changes kicked kegs; by default, one that only reads the taps).
+        After ``start()`` they run at once. ``speed`` > 1 plays their traffic faster (tests,
+        benchmarks), and the Kegboard reader's pour timeouts shrink with it, so a pour stays
+        one drink however fast the drinkers come."""
         links = []
         for kind in kinds:
-            simulator = Simulator(kind, Pty(), speed=speed)
+            taps = (bar or SimulatedBar(speed=speed)).taps if kind == "kegboard" else None
+            simulator = Simulator(kind, Pty(), speed=speed, taps=taps)
             self.simulators.append(simulator)
             if self.started:
                 simulator.start()
-            link = (self.add_kegboard if kind == "kegboard" else self.add_hive_gateway)(simulator.pty.device)
+            if kind == "kegboard":
+                config = PourConfig()
+                config = replace(config, idle_timeout=config.idle_timeout / speed,
+                                 rfid_idle_timeout=config.rfid_idle_timeout / speed,
+                                 onewire_idle_timeout=config.onewire_idle_timeout / speed)
+                link = self._add(SerialLink(simulator.pty.device, KegboardProtocol(config=config)))
+            else:
+                link = self.add_hive_gateway(simulator.pty.device)
             self._simulator_of[link] = simulator
             links.append(link)
         return links
