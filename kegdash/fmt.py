@@ -49,10 +49,15 @@ def pints(ml: float, units: str) -> float:
     return ml / (ML_PER_US_PINT if units == "us" else ML_PER_METRIC_PINT)
 
 
-def pints_label(ml: float, units: str) -> str:
+def glasses(ml: float, units: str) -> str:
+    """About how many glasses a volume pours: "≈ 22 pints" or "≈ 22 × 0.5 L"."""
     count = max(pints(ml, units), 0.0)
     glass = "pints" if units == "us" else "× 0.5 L"
-    return f"≈ {count:.0f} {glass} left"
+    return f"≈ {count:.0f} {glass}"
+
+
+def pints_label(ml: float, units: str) -> str:
+    return f"{glasses(ml, units)} left"
 
 
 def temperature(celsius: float, units: str) -> str:

@@ -19,3 +19,9 @@ def test_keg_volumes_are_litres_or_gallons_never_millilitres(ml, units, shown):
 ])
 def test_a_pour_keeps_its_own_scale(ml, units, shown):
     assert fmt.volume(ml, units) == shown
+
+
+def test_glasses_left_in_the_bar_s_own_glass():
+    assert fmt.glasses(11_000, "metric") == "≈ 22 × 0.5 L"
+    assert fmt.pints_label(11_000, "us") == "≈ 23 pints left"
+    assert fmt.glasses(-5, "us") == "≈ 0 pints"
