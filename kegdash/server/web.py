@@ -77,9 +77,9 @@ def _page(name: str, *, status: int = 200, title: str, session: web_session.Sess
                            csrf=web_session.csrf_token(session), words=words, **values)
 
 
-def _problem(status: int, message: str) -> str:
+def _problem(status: int, message: str, heading: str = "Cannot continue") -> str:
     """An error shown on the page, never a redirect."""
-    return _page("problem.tpl", status=status, title="Cannot continue", message=message)
+    return _page("problem.tpl", status=status, title=heading, heading=heading, message=message)
 
 
 def _form(name: str) -> str:
@@ -357,10 +357,23 @@ class WebPages:
         return response
 
 
+def _not_found_page(apis: list[str], fallback: Any) -> Any:
+    """A browser asking for a page that is not there gets one in the site's layout; an API path,
+    or a client that does not take HTML, gets ``fallback``'s answer (each API's own format)."""
+    def not_found(error: bottle.HTTPError) -> str:
+        path = bottle.request.path
+        in_api = any(path == prefix.rstrip("/") or path.startswith(prefix) for prefix in apis)
+        if in_api or "text/html" not in (bottle.request.get_header("Accept") or ""):
+            return fallback(error)
+        return _problem(404, f"There is no page at {path}.", heading="Page not found")
+    return not_found
+
+
 def install(root: bottle.Bottle, apis: list[str]) -> None:
-    """Add the pages to the root app (``/``, ``/taps``, ``/account/…``, ``/static/web/…``);
-    ``apis`` are the API prefixes the JSON index at ``/`` lists."""
+    """Add the pages to the root app (``/``, ``/taps``, ``/account/…``, ``/static/web/…``) and
+    the browsers' "page not found"; ``apis`` are the API prefixes the JSON index at ``/`` lists."""
     events.pours.attach(events.bus)
+    root.error(404)(_not_found_page(apis, root.error_handler.get(404, root.default_error_handler)))
     pages = WebPages(apis)
     root.route("/", "GET", pages.index)
     root.route("/taps", "GET", pages.taps_page)

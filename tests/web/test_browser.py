@@ -402,3 +402,17 @@ def test_screenshots_of_the_tv_page(chromium, site, tmp_path):
             assert (folder / f"taps-{label}.png").stat().st_size > 10_000
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("path", ["/docs", "/no/such/page"])
+def test_docs_and_not_found_fit_a_phone(chromium, api_server, path):
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(api_server.url + path)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        if path != "/docs":
+            sync_api.expect(page.locator("h1")).to_have_text("Page not found")
+            assert page.locator("header.topbar").is_visible()  # the site's layout and stylesheet
+    finally:
+        context.close()
