@@ -109,6 +109,10 @@ class IdentifyingProtocol:
         self._heard = bytearray()
         self._deadline: float | None = None
 
+    @property
+    def heard(self) -> tuple[float, object] | None:
+        return self.reader.heard if self.reader is not None else None
+
     def on_connect(self, port: serial.SerialBase) -> None:
         if self.reader is not None:
             self.reader.on_connect(port)
@@ -232,6 +236,10 @@ class DeviceManager:
             if self.started:
                 self._start_link(link)
         return link
+
+    def is_simulated(self, link: SerialLink) -> bool:
+        """Whether ``link`` reads one of this manager's simulators."""
+        return link in self._simulator_of
 
     def remove(self, link: SerialLink) -> None:
         """Stop reading one device and forget it (its simulator too, if it has one). The watcher

@@ -32,6 +32,8 @@ class DeviceProtocol(Protocol):
     """What a link needs from the code that understands the bytes."""
 
     kind: str
+    heard: tuple[float, object] | None
+    """The latest message understood and when (epoch s), for the Devices page."""
 
     def on_connect(self, port: serial.SerialBase) -> None: ...
     def on_data(self, data: bytes, now: float) -> None: ...
@@ -62,6 +64,9 @@ def open_port(device: str, baudrate: int = 115200) -> serial.SerialBase:
     if "://" in device:
         return serial.serial_for_url(device, baudrate=baudrate, timeout=READ_TIMEOUT_S)
     return serial.Serial(device, baudrate=baudrate, timeout=READ_TIMEOUT_S, exclusive=True)
+
+
+LOST = "the connection was lost (unplugged?)"
 
 
 def _errno(exc: BaseException | None) -> int | None:
@@ -166,7 +171,7 @@ class SerialLink:
             except (serial.SerialException, OSError) as exc:
                 log.warning("%s: lost: %s", self.device, exc)
                 self.status.reconnects += 1
-                self._publish("disconnected", str(exc))
+                self._publish("disconnected", LOST)
             except Exception:
                 log.exception("%s: protocol handler failed; reopening", self.device)
                 self._publish("error", "internal error; see the log")

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 DEMO_RFID = [bytes.fromhex("0a1b2c3d4e")[::-1], bytes.fromhex("5f6e7d8c9b")[::-1]]
 DEMO_THERMO = "thermo-28ff4a1b2c3d4e5f"
+SERIAL_NUMBER = "KB-SIM-0001"
 
 
 
@@ -180,7 +181,7 @@ def kegboard_traffic(rng: random.Random,
     next_temperature = TEMPERATURE_S
     next_pour = rng.uniform(*FIRST_POUR_S)
     heartbeats = 0
-    yield 0.0, kbsp.encode(kbsp.Hello(firmware_version=18, serial_number="KB-SIM-0001"))
+    yield 0.0, kbsp.encode(kbsp.Hello(firmware_version=18, serial_number=SERIAL_NUMBER))
     while True:
         if next_temperature <= next_pour:
             temperature = min(4.2, max(2.8, temperature + rng.gauss(0, 0.05)))
@@ -190,7 +191,7 @@ def kegboard_traffic(rng: random.Random,
             next_temperature += TEMPERATURE_S
             heartbeats += 1
             if heartbeats % 5 == 0:  # a hello every 10 s: the board is alive
-                yield 0.0, kbsp.encode(kbsp.Hello(firmware_version=18,
+                yield 0.0, kbsp.encode(kbsp.Hello(firmware_version=18, serial_number=SERIAL_NUMBER,
                                                   uptime_millis=int(clock * 1000)))
             continue
         waited, clock = next_pour - clock, next_pour
