@@ -205,10 +205,10 @@ class DeviceManager:
             if self.started:
                 simulator.start()
             if kind == "kegboard":
-                config = PourConfig()
-                config = replace(config, idle_timeout=config.idle_timeout / speed,
-                                 rfid_idle_timeout=config.rfid_idle_timeout / speed,
-                                 onewire_idle_timeout=config.onewire_idle_timeout / speed)
+                usual = PourConfig()
+                config = replace(usual, idle_timeout=usual.idle_timeout / speed,
+                                 rfid_idle_timeout=usual.rfid_idle_timeout / speed,
+                                 onewire_idle_timeout=usual.onewire_idle_timeout / speed)
                 link = self._add(SerialLink(simulator.pty.device, KegboardProtocol(config=config)))
             else:
                 link = self.add_hive_gateway(simulator.pty.device)

@@ -35,7 +35,6 @@ DEMO_THERMO = "thermo-28ff4a1b2c3d4e5f"
 SERIAL_NUMBER = "KB-SIM-0001"
 
 
-
 def demo_spec() -> dict[str, Any]:
     """``resources/demo/demo.json``, which the demo data set is made from."""
     return json.loads(resource_path("demo", "demo.json").read_text(encoding="utf-8"))

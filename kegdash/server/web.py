@@ -184,8 +184,8 @@ def grant_request(get: Any) -> GrantRequest:
 BADGES = {"low": "LOW", "kicked": "KICKED", "empty": "NO KEG"}
 
 
-def tap_card(entry: BoardTap, pouring_ml: float | None, now: dt.datetime, units: str = "metric",
-             low_fraction: float = 0.10) -> dict[str, Any]:
+def tap_card(entry: BoardTap, pouring_ml: float | None, now: dt.datetime, units: str,
+             low_fraction: float) -> dict[str, Any]:
     """Display strings for one tap in the site's display units: the page and the poll share
     them, so both always agree. Never who poured: the list hangs on a public TV. A kicked keg
     shows no pour in progress (nothing can flow from it); while one runs elsewhere, the level
