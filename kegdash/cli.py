@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("device", choices=["kegboard", "hive"])
     simulate.add_argument("--link", metavar="PATH", help="also make PATH a symlink to the pty")
     simulate.add_argument("--seed", type=int, help="random seed, for repeatable traffic")
-    simulate.add_argument("--speed", type=float, default=1.0, help="time factor (2 = twice as fast)")
+    simulate.add_argument("--speed", type=float, default=1.0,
+                          help="time factor (2 = twice as fast; the reader's pour timeouts keep "
+                               "their length, so above 1.5 two pours on one meter may join)")
     check = sub.add_parser("self-test", help="check this installation end to end, headless",
                            description="Scratch database, each API on a free port, the window "
                                        "rendered offscreen to a PNG; exit 0 if all of it works.")
@@ -470,7 +472,9 @@ def start_devices(settings: Settings):
     for device in settings.hive_gateway:
         devices.add_hive_gateway(device)
     if settings.demo:
-        devices.add_simulated()
+        from kegdash.hw.simulators import SimulatedBar
+
+        devices.add_simulated(bar=SimulatedBar(change_kegs=True))
     devices.start()
     return devices
 

@@ -28,6 +28,10 @@ from kegdash.resources import resource_path
 
 READING_INTERVAL_S = 15 * 60
 DAYS_OF_READINGS = 30
+HISTORY_DAYS = 21
+"""The bar's pours go back three weeks, to the day before today."""
+OPEN_HOURS = (17.0, 23.5)
+"""The bar's evenings, local time: every pour of the history falls in one."""
 
 
 class DemoDataError(RuntimeError):
@@ -55,11 +59,19 @@ def load_demo_data(now: dt.datetime | None = None, seed: int = 2026) -> dict[str
         counts["users"] += 1
     users = list(User.select().where(User.username.in_([u["username"] for u in spec["users"]])))
 
+    pours: list[tuple[dt.datetime, Tap, float]] = []
     for entry in spec["taps"]:
         tap = add_tap(entry["name"], entry["meter"], entry["ml_per_tick"])
         counts["taps"] += 1
         if "keg" in entry:
-            counts["drinks"] += _pour_history(tap, entry["keg"], users, now, rng)
+            pours += _keg_history(tap, entry["keg"], now, rng)
+    # Drinks go in as the evenings happened, every tap's together, so each evening is one
+    # drinking session and the session timeout separates the evenings.
+    for when, tap, volume in sorted(pours, key=lambda pour: pour[0]):
+        record_drink(tap.id, ticks=round(volume / tap.ml_per_tick), volume_ml=volume,
+                     user=rng.choice(users + [None, None]), pour_time=when,
+                     duration=int(volume / 40))
+    counts["drinks"] = len(pours)
     for entry in spec["thermo_sensors"]:
         add_thermo_sensor(entry["name"], entry.get("tap"))
     for entry in spec["tokens"]:
@@ -71,29 +83,34 @@ def load_demo_data(now: dt.datetime | None = None, seed: int = 2026) -> dict[str
     return counts
 
 
-def _pour_history(tap: Tap, keg_spec: dict, users: list[User], now: dt.datetime,
-                  rng: random.Random) -> int:
+def _keg_history(tap: Tap, keg_spec: dict, now: dt.datetime,
+                 rng: random.Random) -> list[tuple[dt.datetime, Tap, float]]:
+    """Start the tap's keg before the history and choose the pours that served it down to
+    ``served_fraction``: 280-520 ml each, in the evenings, busier at the weekend."""
     keg = start_keg(tap.id, keg_spec["beverage"], size=keg_spec["size"], abv=keg_spec["abv"],
                     style=keg_spec["style"])
-    started = now - dt.timedelta(days=21)
-    Keg.update(started=started).where(Keg.id == keg.id).execute()
+    Keg.update(started=now - dt.timedelta(days=HISTORY_DAYS + 1)).where(Keg.id == keg.id).execute()
     target = keg.full_volume_ml * keg_spec["served_fraction"]
-    pours: list[tuple[dt.datetime, float]] = []
+    days = range(1, HISTORY_DAYS + 1)
+    local_now = now.replace(tzinfo=dt.UTC).astimezone()
+    busy = [2 if (local_now - dt.timedelta(days=d)).weekday() in (4, 5) else 1 for d in days]
+    pours = []
     served = 0.0
     while served < target:
         volume = min(rng.uniform(280, 520), target - served)
         if volume < 30:
             break
-        day = rng.randrange(21)
-        hour = rng.choice([17, 18, 19, 20, 21, 22])
-        when = started + dt.timedelta(days=day, hours=hour, minutes=rng.randrange(60))
-        pours.append((min(when, now - dt.timedelta(minutes=5)), volume))
+        pours.append((_evening(local_now, rng.choices(days, busy)[0], rng), tap, volume))
         served += volume
-    for when, volume in sorted(pours):
-        user = rng.choice(users + [None, None])
-        record_drink(tap.id, ticks=round(volume / tap.ml_per_tick), volume_ml=volume, user=user,
-                     pour_time=when, duration=int(volume / 40))
-    return len(pours)
+    return pours
+
+
+def _evening(local_now: dt.datetime, days_back: int, rng: random.Random) -> dt.datetime:
+    """A moment of the bar's evening ``days_back`` days before ``local_now``, as stored (naive UTC)."""
+    day = dt.datetime.combine(local_now.date() - dt.timedelta(days=days_back), dt.time(),
+                              tzinfo=local_now.tzinfo)
+    moment = day + dt.timedelta(hours=rng.uniform(*OPEN_HOURS))
+    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _add_recipe(entry: dict, now: dt.datetime) -> None:

@@ -33,15 +33,31 @@ def volume(ml: float, units: str) -> str:
     return f"{ml / 1000:.1f} L"
 
 
+def keg_volume(ml: float, units: str) -> str:
+    """How much a keg holds or has left, read from across a room: always litres or US gallons
+    with one decimal ("18.6 L", "0.5 gal"; a last drop is "< 0.1 L"), never "1981 ml"."""
+    amount, unit = (ml / ML_PER_US_GALLON, "gal") if units == "us" else (ml / 1000, "L")
+    if amount <= 0:
+        return f"0 {unit}"
+    if amount < 0.05:
+        return f"< 0.1 {unit}"
+    return f"{amount:.1f} {unit}"
+
+
 def pints(ml: float, units: str) -> float:
     """How many glasses are left: US pints in US units, half-litres in metric."""
     return ml / (ML_PER_US_PINT if units == "us" else ML_PER_METRIC_PINT)
 
 
-def pints_label(ml: float, units: str) -> str:
+def glasses(ml: float, units: str) -> str:
+    """About how many glasses a volume pours: "≈ 22 pints" or "≈ 22 × 0.5 L"."""
     count = max(pints(ml, units), 0.0)
     glass = "pints" if units == "us" else "× 0.5 L"
-    return f"≈ {count:.0f} {glass} left"
+    return f"≈ {count:.0f} {glass}"
+
+
+def pints_label(ml: float, units: str) -> str:
+    return f"{glasses(ml, units)} left"
 
 
 def temperature(celsius: float, units: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import peewee
 
 from kegdash import db, events
+from kegdash.config import UNITS
 from kegdash.db import BaseModel
 
 PRIVACY_MODES = ("public", "members", "staff")
@@ -32,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "beekeeping_rate_exempt_loopback": False,
     "beekeeping_trusted_proxies": [],
     "low_keg_fraction": 0.10,
+    # How the bar's screens show volumes and temperatures: "metric" (L, °C) or "us" (gal, °F).
+    # The TV tap list follows it; a window follows it until its user picks other units there.
+    "display_units": "metric",
     "operator": "admin",
     "web_session_secret": "",
     # None: the privacy mode's default (``accounts.admission.BY_PRIVACY``).
@@ -64,6 +68,14 @@ BOUNDS: dict[str, tuple[float, float]] = {
 }
 """Inclusive limits of the numeric hive settings, for validation and for the Settings page's fields."""
 
+CHOICES: dict[str, tuple[str, ...]] = {
+    "privacy": PRIVACY_MODES,
+    "display_units": UNITS,
+    "beekeeping_temperature_unit": ("C", "F"),
+    "beekeeping_weight_unit": ("kg", "lb"),
+}
+"""The settings that take one of a few words, and those words (named when a value is refused)."""
+
 ORDERED = (("hive_brood_min_c", "hive_brood_max_c"),)
 """(lower, upper) pairs whose stored values must stay strictly in that order."""
 
@@ -83,16 +95,17 @@ def _number(key: str, whole: bool = False) -> Any:
 
 
 _VALID: dict[str, Any] = {
-    "privacy": lambda v: v in PRIVACY_MODES,
+    "privacy": lambda v: v in CHOICES["privacy"],
     "session_timeout_minutes": lambda v: isinstance(v, int) and 1 <= v <= 7 * 24 * 60,
-    "beekeeping_temperature_unit": lambda v: v in ("C", "F"),
-    "beekeeping_weight_unit": lambda v: v in ("kg", "lb"),
+    "beekeeping_temperature_unit": lambda v: v in CHOICES["beekeeping_temperature_unit"],
+    "beekeeping_weight_unit": lambda v: v in CHOICES["beekeeping_weight_unit"],
     "beekeeping_rate_per_second": lambda v: isinstance(v, int) and 1 <= v <= 10_000,
     "beekeeping_rate_allowances": lambda v: isinstance(v, dict) and all(
         _is_ip(ip) and isinstance(n, int) and 1 <= n <= 100_000 for ip, n in v.items()),
     "beekeeping_rate_exempt_loopback": lambda v: isinstance(v, bool),
     "beekeeping_trusted_proxies": lambda v: isinstance(v, list) and all(_is_ip(ip) for ip in v),
     "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
+    "display_units": lambda v: v in CHOICES["display_units"],
     "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
     "web_session_secret": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None,
     "registration": lambda v: v is None or v in REGISTRATION_MODES,
@@ -151,7 +164,8 @@ def set_setting(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise KeyError(f"unknown site setting {key!r}")
     if not _VALID[key](value):
-        raise ValueError(f"invalid value {value!r} for site setting {key}")
+        words = f" (one of {', '.join(CHOICES[key])})" if key in CHOICES else ""
+        raise ValueError(f"invalid value {value!r} for site setting {key}{words}")
     with db.database.atomic():
         for low, high in ORDERED:
             if key in (low, high):

@@ -26,6 +26,16 @@ class BoardTap:
     recipe: RecipeFigures | None
 
 
+def tap_state(card: TapCard, low_fraction: float) -> str:
+    """What a tap's card says first: ``empty`` (no keg), ``kicked`` (nothing left), ``low``
+    (below the site's ``low_keg_fraction``) or ``ok``; one rule for every screen of the bar."""
+    if card.keg_id is None:
+        return "empty"
+    if card.fraction <= 0:
+        return "kicked"
+    return "low" if card.fraction < low_fraction else "ok"
+
+
 def _with_figures(cards: list[TapCard]) -> list[BoardTap]:
     names = {card.beverage for card in cards if card.keg_id is not None}
     figures = brewing_views.public_recipe_figures(names)

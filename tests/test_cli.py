@@ -224,6 +224,24 @@ def test_serve_on_taken_port_is_a_one_line_error(tmp_path):
     assert "Traceback" not in err
 
 
+def test_serve_says_a_missing_kegboard_is_not_there_and_keeps_looking(tmp_path):
+    device = tmp_path / "ttyNOPE"
+    proc = _serve(tmp_path, "--port", "0", "--kegboard", str(device))
+    try:
+        assert "serving on" in proc.stdout.readline()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "no such device" not in (line := proc.stderr.readline()):
+            pass
+        assert line.rstrip().endswith(f"{device}: no such device (not plugged in, or another name); "
+                                      "kegdash keeps looking for it and reads it as soon as it opens")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0 and "no such device" not in err, "said once, not at every try"
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
 def test_python_dash_m_version():
     out = subprocess.run([sys.executable, "-m", "kegdash", "--version"], capture_output=True,
                          text=True, check=True).stdout
@@ -247,7 +265,8 @@ def test_simulate_prints_a_pty_that_carries_valid_traffic(tmp_path, kind):
         port = serial.Serial(str(link), timeout=0.2)
         data = bytearray()
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and len(data) < 600:
+        hello = kbsp.encode(kbsp.Hello(firmware_version=18))[:10]  # prefix and message id
+        while time.monotonic() < deadline and (len(data) < 600 or kind == "kegboard" and hello not in data):
             data += port.read(256)
         port.close()
         if kind == "kegboard":

@@ -5,14 +5,16 @@ import pytest
 from kegdash.accounts.users import create_user
 from kegdash.apiary.models import Reading
 from kegdash.apiary.registry import add_apiary
-from kegdash.bar.models import Drink, Keg, Tap
+from kegdash.bar.drinks import record_drink
+from kegdash.bar.models import Drink, DrinkingSession, Keg, Tap
 from kegdash.bar.taps import add_tap
 from kegdash.brewing import calculate
 from kegdash.brewing.actions import action_data
 from kegdash.brewing.models import Action, StoredRecipe
 from kegdash.brewing.recipes import stored_recipe, summary
 from kegdash.brewing.views import public_recipe_figures
-from kegdash.demo_data import DemoDataError, has_data, load_demo_data
+from kegdash.demo_data import HISTORY_DAYS, DemoDataError, has_data, load_demo_data
+from kegdash.site_settings import get_setting
 
 NOW = dt.datetime(2026, 7, 1, 12, 0, 0)
 
@@ -52,6 +54,25 @@ def test_demo_recipes_store_the_engines_numbers_and_feed_summaries(database):
     pale = next(row for row in rows if row.name == "Ridge Pale Ale")
     assert 20 < pale.ibu < 40 and 1.04 < pale.og < 1.06 and stored_recipe(pale).author == "hops_hanna"
     assert public_recipe_figures(["ridge pale ale"])["ridge pale ale"].ibu == pale.ibu
+
+
+def test_demo_sessions_are_evenings_that_follow_the_session_timeout(database):
+    load_demo_data(now=NOW)
+    timeout = dt.timedelta(minutes=get_setting("session_timeout_minutes"))
+    sessions = list(DrinkingSession.select().order_by(DrinkingSession.start))
+    assert 15 <= len(sessions) <= 2 * HISTORY_DAYS  # an evening's pours (or a part), never weeks
+    for session in sessions:
+        drinks = list(Drink.select().where(Drink.session == session).order_by(Drink.pour_time))
+        assert session.start == drinks[0].pour_time and session.end == drinks[-1].pour_time + timeout
+        assert session.end - session.start <= dt.timedelta(hours=6.5) + timeout
+        gaps = [b.pour_time - a.pour_time for a, b in zip(drinks, drinks[1:], strict=False)]
+        assert max(gaps, default=dt.timedelta(0)) < timeout
+        assert session.volume_ml == pytest.approx(sum(d.volume_ml for d in drinks))
+    for first, second in zip(sessions, sessions[1:], strict=False):
+        assert second.start >= first.end, "sessions never overlap"
+    assert sessions[-1].end < NOW + timeout and sessions[-1].end - timeout < NOW
+    record_drink(1, ticks=1000, pour_time=NOW)
+    assert DrinkingSession.select().count() == len(sessions) + 1, "tonight's first pour: a new session"
 
 
 def test_demo_data_refuses_a_used_bar(database):

@@ -26,3 +26,15 @@ def test_public_recipes_of_a_beverages_name_give_its_figures(database):
     assert stout.recipe is None and lager.recipe is None and empty.recipe is None
     assert tap_board.board_tap(1) == pale and tap_board.board_tap(4) == empty
     assert tap_board.board_tap(99) is None
+
+
+def test_one_rule_says_empty_kicked_low_or_ok():
+    def card(keg_id, fraction):
+        return bar_views.TapCard(tap_id=1, name="Tap 1", meter="kegboard.flow0", keg_id=keg_id,
+                                 fraction=fraction)
+
+    assert tap_board.tap_state(card(None, 0.0), 0.1) == "empty"
+    assert tap_board.tap_state(card(3, 0.0), 0.1) == "kicked"
+    assert tap_board.tap_state(card(3, 0.09), 0.1) == "low"
+    assert tap_board.tap_state(card(3, 0.1), 0.1) == "ok"
+    assert tap_board.tap_state(card(3, 0.09), 0.05) == "ok"

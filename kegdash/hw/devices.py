@@ -10,7 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import serial
 from serial.tools import list_ports
@@ -19,8 +19,9 @@ from kegdash import events
 from kegdash.hw import kbsp
 from kegdash.hw.hive_reader import HiveGatewayProtocol
 from kegdash.hw.kegboard_reader import KegboardProtocol
+from kegdash.hw.pour_detector import PourConfig
 from kegdash.hw.serial_link import DeviceProtocol, SerialLink
-from kegdash.hw.simulators import Pty, Simulator
+from kegdash.hw.simulators import Pty, SimulatedBar, Simulator
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ PROTOCOLS: dict[str, Callable[[], DeviceProtocol]] = {
 MARKERS = {"kegboard": kbsp.PREFIX, "hive": b"$HV1,"}
 """What the first frame of each protocol starts with, to tell a newly plugged board's kind."""
 UNIDENTIFIED = "unidentified"
+KIND_WORDS = {"kegboard": "Kegboard", "hive-gateway": "hive gateway", UNIDENTIFIED: "new board"}
+"""A reader's ``kind`` as people name the board."""
 
 SCAN_INTERVAL_S = 2.0
 IDENTIFY_TIMEOUT_S = 300.0
@@ -105,6 +108,10 @@ class IdentifyingProtocol:
         self._port: serial.SerialBase | None = None
         self._heard = bytearray()
         self._deadline: float | None = None
+
+    @property
+    def heard(self) -> tuple[float, object] | None:
+        return self.reader.heard if self.reader is not None else None
 
     def on_connect(self, port: serial.SerialBase) -> None:
         if self.reader is not None:
@@ -183,17 +190,28 @@ class DeviceManager:
     def add_hive_gateway(self, device: str) -> SerialLink:
         return self._add(SerialLink(device, HiveGatewayProtocol()))
 
-    def add_simulated(self, kinds: Iterable[str] = ("kegboard", "hive"),
-                      speed: float = 1.0) -> list[SerialLink]:
-        """Demo mode: virtual devices on ptys, read through the real readers. After ``start()``
-        they run at once; ``speed`` > 1 plays their traffic faster (benchmarks)."""
+    def add_simulated(self, kinds: Iterable[str] = ("kegboard", "hive"), speed: float = 1.0,
+                      bar: SimulatedBar | None = None) -> list[SerialLink]:
+        """Virtual devices on ptys, read through the real readers; a Kegboard's drinkers pour
+        from ``bar`` (the demo's changes kicked kegs; by default, one that only reads the taps).
+        After ``start()`` they run at once. ``speed`` > 1 plays their traffic faster (tests,
+        benchmarks), and the Kegboard reader's pour timeouts shrink with it, so a pour stays
+        one drink however fast the drinkers come."""
         links = []
         for kind in kinds:
-            simulator = Simulator(kind, Pty(), speed=speed)
+            taps = (bar or SimulatedBar(speed=speed)).taps if kind == "kegboard" else None
+            simulator = Simulator(kind, Pty(), speed=speed, taps=taps)
             self.simulators.append(simulator)
             if self.started:
                 simulator.start()
-            link = (self.add_kegboard if kind == "kegboard" else self.add_hive_gateway)(simulator.pty.device)
+            if kind == "kegboard":
+                usual = PourConfig()
+                config = replace(usual, idle_timeout=usual.idle_timeout / speed,
+                                 rfid_idle_timeout=usual.rfid_idle_timeout / speed,
+                                 onewire_idle_timeout=usual.onewire_idle_timeout / speed)
+                link = self._add(SerialLink(simulator.pty.device, KegboardProtocol(config=config)))
+            else:
+                link = self.add_hive_gateway(simulator.pty.device)
             self._simulator_of[link] = simulator
             links.append(link)
         return links
@@ -218,6 +236,10 @@ class DeviceManager:
             if self.started:
                 self._start_link(link)
         return link
+
+    def is_simulated(self, link: SerialLink) -> bool:
+        """Whether ``link`` reads one of this manager's simulators."""
+        return link in self._simulator_of
 
     def remove(self, link: SerialLink) -> None:
         """Stop reading one device and forget it (its simulator too, if it has one). The watcher
@@ -252,8 +274,8 @@ class DeviceManager:
 
     @staticmethod
     def _start_link(link: SerialLink) -> None:
+        log.info("%s: opening it as a %s", link.device, KIND_WORDS[link.protocol.kind])
         link.start()
-        log.info("reading %s on %s", link.protocol.kind, link.device)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()

@@ -29,6 +29,10 @@ class HiveGatewayProtocol:
         self.decoder = Hv1Decoder()
         self.source = source
         self.results: Counter[str] = Counter()
+        self.heard: tuple[float, Hv1Reading] | None = None
+        """The latest reading from the gateway and when (epoch s), for the Devices page."""
+        self.batteries: dict[str, float] = {}
+        """Device id → its latest battery level (%), of the sensors this gateway relays."""
 
     def on_connect(self, port) -> None:
         self.decoder.reset()
@@ -38,6 +42,9 @@ class HiveGatewayProtocol:
 
     def on_data(self, data: bytes, now: float) -> None:
         for reading in self.decoder.feed(data, int(now)):
+            self.heard = (now, reading)
+            if "battery" in reading.values:
+                self.batteries[reading.device_id] = reading.values["battery"]
             self._store(reading)
 
     def on_idle(self, now: float) -> None:

@@ -40,6 +40,10 @@ class KegboardProtocol:
         self._port = None
         self._open_relays: set[str] = set()
         self._last_valve = 0.0
+        self.heard: tuple[float, object] | None = None
+        """The latest message from the board and when (epoch s), for the Devices page."""
+        self.serial_number: str | None = None
+        """The board's own name, from its hellos."""
 
     # -- tap lookup (meter name → tap), re-read every few seconds ------------------------------
     def _tap_table(self) -> dict[str, MeterTap]:
@@ -65,6 +69,9 @@ class KegboardProtocol:
 
     def on_data(self, data: bytes, now: float) -> None:
         for message in self.decoder.feed(data):
+            self.heard = (now, message)
+            if isinstance(message, kbsp.Hello):
+                self.serial_number = message.serial_number or self.serial_number
             self._handle(message, now)
 
     def on_idle(self, now: float) -> None:

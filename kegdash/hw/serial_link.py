@@ -8,6 +8,7 @@ is published on the event bus for the window's status bar and Devices page.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import threading
 import time
@@ -31,6 +32,8 @@ class DeviceProtocol(Protocol):
     """What a link needs from the code that understands the bytes."""
 
     kind: str
+    heard: tuple[float, object] | None
+    """The latest message understood and when (epoch s), for the Devices page."""
 
     def on_connect(self, port: serial.SerialBase) -> None: ...
     def on_data(self, data: bytes, now: float) -> None: ...
@@ -61,6 +64,37 @@ def open_port(device: str, baudrate: int = 115200) -> serial.SerialBase:
     if "://" in device:
         return serial.serial_for_url(device, baudrate=baudrate, timeout=READ_TIMEOUT_S)
     return serial.Serial(device, baudrate=baudrate, timeout=READ_TIMEOUT_S, exclusive=True)
+
+
+LOST = "the connection was lost (unplugged?)"
+
+
+def _errno(exc: BaseException | None) -> int | None:
+    """The errno behind a failure to open: pyserial gives it, or wraps the ``termios.error``
+    that has it (``Could not configure port: (25, …)``)."""
+    while exc is not None:
+        code = getattr(exc, "errno", None)
+        if code is None and exc.args and isinstance(exc.args[0], int):
+            code = exc.args[0]
+        if isinstance(code, int):
+            return code
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def open_error(exc: BaseException) -> str:
+    """Why a port would not open, in words for the log and the Devices page (pyserial's own
+    text repeats the path twice and names an errno)."""
+    code = _errno(exc)
+    if code == errno.ENOENT:
+        return "no such device (not plugged in, or another name)"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied (add this user to the dialout group, then log in again)"
+    if code in (errno.EBUSY, errno.EAGAIN):
+        return "in use by another program"
+    if code == errno.ENOTTY:
+        return "not a serial port"
+    return str(exc)
 
 
 class SerialLink:
@@ -120,9 +154,11 @@ class SerialLink:
             try:
                 self._port = open_port(self.device, self.baudrate)
             except (serial.SerialException, OSError, ValueError) as exc:
-                if self.status.state != "disconnected":
-                    log.warning("%s: cannot open: %s", self.device, exc)
-                self._publish("disconnected", str(exc))
+                reason = open_error(exc)
+                if self.status.state != "disconnected" or reason != self.status.error:
+                    log.warning("%s: %s; kegdash keeps looking for it and reads it as soon as it "
+                                "opens", self.device, reason)
+                self._publish("disconnected", reason)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX_S)
                 continue
@@ -135,7 +171,7 @@ class SerialLink:
             except (serial.SerialException, OSError) as exc:
                 log.warning("%s: lost: %s", self.device, exc)
                 self.status.reconnects += 1
-                self._publish("disconnected", str(exc))
+                self._publish("disconnected", LOST)
             except Exception:
                 log.exception("%s: protocol handler failed; reopening", self.device)
                 self._publish("error", "internal error; see the log")

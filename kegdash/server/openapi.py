@@ -992,14 +992,25 @@ section.op{border-left:4px solid #ccc;padding:.2em .8em;margin:1em 0}
 .get{border-color:#2b7bb9}.post{border-color:#2e8b57}.put{border-color:#c68a00}
 .delete{border-color:#b22222}.options{border-color:#999}
 .m{font-weight:bold;text-transform:uppercase;margin-right:.5em}
-table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
-nav a{margin-right:1em}
+table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}
+td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}
+code{overflow-wrap:anywhere}
+nav a{margin-right:1em;display:inline-block}
 """
 
 
 def _md(text: str) -> str:
-    """Escape, then show `code` spans; enough for the short descriptions written above."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    """Escape, then show `code` spans and **bold**; enough for the short descriptions above."""
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", text)
+
+
+def _md_block(paragraph: str) -> str:
+    """A paragraph, or a list when each of its lines starts with "* "."""
+    lines = paragraph.strip().splitlines()
+    if lines and all(line.startswith("* ") for line in lines):
+        return "<ul>" + "".join(f"<li>{_md(line[2:])}</li>" for line in lines) + "</ul>"
+    return f"<p>{_md(paragraph)}</p>"
 
 
 def _schema_html(schema: Schema) -> str:
@@ -1046,12 +1057,13 @@ def docs_html() -> str:
     doc = description()
     info = doc["info"]
     out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{info['title']}</title>"
+           "<meta name=viewport content='width=device-width, initial-scale=1'>"
            f"<style>{DOCS_STYLE}</style></head><body><h1>{info['title']} {info['version']}</h1>",
            "<p>Machine-readable: <a href=/openapi.json><code>/openapi.json</code></a> "
            "(OpenAPI 3.1).</p>",
            "<nav>" + "".join(f'<a href="#{t["name"]}">{t["name"]}</a>' for t in doc["tags"])
            + '<a href="#schemas">Schemas</a></nav>',
-           "".join(f"<p>{_md(line)}</p>" for line in info["description"].split("\n\n"))]
+           "".join(_md_block(paragraph) for paragraph in info["description"].split("\n\n"))]
     for tag in doc["tags"]:
         out.append(f'<h2 id="{tag["name"]}">{tag["name"]}</h2><p>{_md(tag["description"])}</p>')
         for path, item in doc["paths"].items():

@@ -1,7 +1,8 @@
 """The web pages: login, Tapline's browser authorization (seed 002) and the bar's tap list.
 
 Pages are Bottle ``SimpleTemplate`` files in ``resources/web/templates`` (``{{…}}`` escapes
-everything; the only raw insertion is the layout's ``{{!base}}``, itself a rendered template).
+everything; the only raw insertions are the layout's ``{{!base}}``, itself a rendered template,
+and the tap cards' :func:`words`, which escapes each word itself).
 Every form carries a CSRF token bound to the session (``web_session``; logged-in sessions are
 rows in the database, so logging out ends them); logins go through the one password throttle
 (``accounts.throttle``), shared with Tapline's HTTP Basic.
@@ -42,8 +43,8 @@ from kegdash.accounts.views import ClientView, Principal
 from kegdash.db import utcnow
 from kegdash.resources import resource_path
 from kegdash.server import web_session, web_token
-from kegdash.site_settings import get_setting
-from kegdash.tap_board import BoardTap, board
+from kegdash.site_settings import get_setting, get_settings
+from kegdash.tap_board import BoardTap, board, tap_state
 
 SCOPE_WORDS = {
     "user": "Change your public profile (name, picture, location, who you follow) and post "
@@ -82,12 +83,12 @@ def _page(name: str, *, status: int = 200, title: str, session: web_session.Sess
     response.set_header("Cache-Control", "no-store")
     return bottle.template(name, template_lookup=[_templates()], title=title,
                            user=user.username if user else None,
-                           csrf=web_session.csrf_token(session), **values)
+                           csrf=web_session.csrf_token(session), words=words, **values)
 
 
-def _problem(status: int, message: str) -> str:
+def _problem(status: int, message: str, heading: str = "Cannot continue") -> str:
     """An error shown on the page, never a redirect."""
-    return _page("problem.tpl", status=status, title="Cannot continue", message=message)
+    return _page("problem.tpl", status=status, title=heading, heading=heading, message=message)
 
 
 def _form(name: str) -> str:
@@ -231,43 +232,66 @@ def grant_request(get: Any) -> GrantRequest:
 
 # --- tap list data --------------------------------------------------------------------------
 
-def tap_card(entry: BoardTap, pouring_ml: float | None, now: dt.datetime) -> dict[str, Any]:
-    """Display strings for one tap: the page and the poll share them, so both always agree.
-    Never who poured: the list hangs on a public TV."""
+BADGES = {"low": "LOW", "kicked": "KICKED", "empty": "NO KEG"}
+
+
+def tap_card(entry: BoardTap, pouring_ml: float | None, now: dt.datetime, units: str,
+             low_fraction: float) -> dict[str, Any]:
+    """Display strings for one tap in the site's display units: the page and the poll share
+    them, so both always agree. Never who poured: the list hangs on a public TV. A kicked keg
+    shows no pour in progress (nothing can flow from it); while one runs elsewhere, the level
+    already counts the beer in the glass."""
     tap, recipe = entry.card, entry.recipe
-    card: dict[str, Any] = {"id": tap.tap_id, "name": tap.name, "empty": tap.keg_id is None,
-                            "temp": f"{tap.temp_c:.1f} °C" if tap.temp_c is not None else ""}
-    if tap.keg_id is None:
+    state = tap_state(tap, low_fraction)
+    card: dict[str, Any] = {
+        "id": tap.tap_id, "name": tap.name, "state": state, "badge": BADGES.get(state, ""),
+        "temp": fmt.temperature(tap.temp_c, units) if tap.temp_c is not None else ""}
+    if state == "empty":
         return {**card, "beverage": "No keg on tap", "style": "", "abv": "", "ibu": "", "color": "",
-                "colorName": "", "fraction": 0, "level": "", "pour": "", "pouring": False}
-    if pouring_ml is not None:
-        pour = f"Pouring… {pouring_ml:.0f} ml"
+                "colorName": "", "fraction": 0, "percent": "", "level": "", "glasses": "",
+                "pour": "", "pouring": False}
+    pouring = pouring_ml is not None and state != "kicked"
+    if pouring:
+        pour = f"Pouring… {fmt.volume(pouring_ml, units)}"
     elif tap.last_pour_ml is not None and tap.last_pour_time is not None:
-        pour = f"Last pour {tap.last_pour_ml:.0f} ml, {fmt.ago(tap.last_pour_time, now)}"
+        pour = f"Last pour {fmt.volume(tap.last_pour_ml, units)}, {fmt.ago(tap.last_pour_time, now)}"
     else:
         pour = "Fresh keg"
+    remaining = max(0.0, tap.remaining_ml - (pouring_ml if pouring else 0.0))
+    fraction = min(1.0, remaining / tap.full_ml) if tap.full_ml else 0.0
     ibu, color, color_name = (recipe.ibu, recipe.color_css, recipe.color_name) if recipe else (None,) * 3
     return {
         **card, "beverage": tap.beverage, "style": tap.style,
         "abv": f"{tap.abv:.1f} %" if tap.abv is not None else "",
         "ibu": f"{ibu:.0f}" if ibu is not None else "",
         "color": color or "", "colorName": color_name or "",
-        "fraction": round(tap.fraction, 4),
-        "level": f"{tap.fraction * 100:.0f} % · {fmt.volume(tap.remaining_ml, 'metric')} left",
-        "pour": pour, "pouring": pouring_ml is not None,
+        "fraction": round(fraction, 4),
+        "percent": "" if state == "kicked" else f"{fraction * 100:.0f} %",
+        "level": "Empty" if state == "kicked" else f"{fmt.keg_volume(remaining, units)} left",
+        "glasses": "" if state == "kicked" else fmt.glasses(remaining, units),
+        "pour": pour, "pouring": pouring,
     }
 
 
 def tap_cards() -> list[dict[str, Any]]:
+    """Every tap's card, in the site's display units."""
     now, live = utcnow(), events.pours.current()
+    settings = get_settings("display_units", "low_keg_fraction")
     return [tap_card(entry, live[entry.card.tap_id].volume_ml if entry.card.tap_id in live else None,
-                     now)
+                     now, settings["display_units"], settings["low_keg_fraction"])
             for entry in board()]
 
 
 def _waiting_for_admission(user: Principal | None) -> bool:
     """True if ``user`` is logged in but, in ``members`` mode, not (yet) a member."""
     return user is not None and not user.is_member and get_setting("privacy") == "members"
+
+
+def words(text: str) -> str:
+    """``text`` as escaped words, each in a span that never breaks: a line may end only between
+    words, never at a hyphen or a slash inside one ("2026-12-|02"). The one raw insertion
+    besides the layout's: every word is escaped here."""
+    return " ".join(f'<span class="w">{bottle.html_escape(word)}</span>' for word in text.split())
 
 
 def may_see_taps(user: Principal | None) -> bool:
@@ -386,10 +410,23 @@ class WebPages:
         return response
 
 
+def _not_found_page(apis: list[str], fallback: Any) -> Any:
+    """A browser asking for a page that is not there gets one in the site's layout; an API path,
+    or a client that does not take HTML, gets ``fallback``'s answer (each API's own format)."""
+    def not_found(error: bottle.HTTPError) -> str:
+        path = bottle.request.path
+        in_api = any(path == prefix.rstrip("/") or path.startswith(prefix) for prefix in apis)
+        if in_api or "text/html" not in (bottle.request.get_header("Accept") or ""):
+            return fallback(error)
+        return _problem(404, f"There is no page at {path}.", heading="Page not found")
+    return not_found
+
+
 def install(root: bottle.Bottle, apis: list[str]) -> None:
-    """Add the pages to the root app (``/``, ``/taps``, ``/account/…``, ``/static/web/…``);
-    ``apis`` are the API prefixes the JSON index at ``/`` lists."""
+    """Add the pages to the root app (``/``, ``/taps``, ``/account/…``, ``/static/web/…``) and
+    the browsers' "page not found"; ``apis`` are the API prefixes the JSON index at ``/`` lists."""
     events.pours.attach(events.bus)
+    root.error(404)(_not_found_page(apis, root.error_handler.get(404, root.default_error_handler)))
     pages = WebPages(apis)
     root.route("/", "GET", pages.index)
     root.route("/taps", "GET", pages.taps_page)

@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self.kegs_page = KegsPage(bridge, self.prefs, self.runner)
         self.hives_page = HivesPage(bridge, self.prefs, self.runner)
         self.recipes_page = RecipesPage(bridge, self.runner, self.prefs)
-        self.devices_page = DevicesPage(bridge, devices)
+        self.devices_page = DevicesPage(bridge, self.runner, self.prefs, devices)
         self.settings_page = SettingsPage(self.prefs, "", database, self.runner, settings,
                                           restart_server)
         for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,

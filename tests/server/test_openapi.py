@@ -85,3 +85,9 @@ def test_served_over_http_with_an_offline_docs_page(http):
     assert not re.search(r"<script|<link|src=|@import|url\(", page), "the page must work offline"
     for method, path in _described():
         assert f'<span class="m">{method}</span><code>{path}</code>' in page, (method, path)
+
+
+def test_docs_page_reads_as_prose_on_a_phone():
+    page = openapi.docs_html()
+    assert "<meta name=viewport content='width=device-width, initial-scale=1'>" in page
+    assert "**" not in page and "<li><strong>Kegbot</strong> at <code>/api/</code>" in page

@@ -98,6 +98,8 @@ def test_wrong_password_is_one_generic_message(site):
                                                     "password": password, "next": "/"})
         assert status == 401 and "Wrong user name or password." in page
         assert "Signed in as" not in page
+        assert re.search(r'<input name="password"[^>]* autofocus>', page), "the cursor waits in the password"
+        assert not re.search(r'<input name="username"[^>]* autofocus>', page)
 
 
 @pytest.mark.parametrize("csrf", [None, "", "0" * 64, "other-session"])

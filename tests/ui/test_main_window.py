@@ -74,8 +74,8 @@ def test_device_status_shows_in_status_bar_and_devices_page(qtbot, window):
     qtbot.waitUntil(lambda: "/dev/ttyACM0 connected" in window.devices_label.text())
     table = window.devices_page.serial
     assert table.rowCount() == 1
-    assert [table.item(0, c).text() for c in range(4)] == ["/dev/ttyACM0", "kegboard", "connected", "1"]
-    assert table.item(0, 4).text() == "frames 12"
+    assert [table.item(0, c).text() for c in range(7)] == \
+        ["Kegboard", "/dev/ttyACM0", "Connected", "Nothing yet", "", "1", "frames 12"]
 
 
 def test_theme_toggle_persists_and_restyles(qtbot, make_window):

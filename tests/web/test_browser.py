@@ -29,8 +29,10 @@ from kegdash import events  # noqa: E402
 from kegdash.accounts.keys import create_client, issue_api_key  # noqa: E402
 from kegdash.accounts.models import Authorization  # noqa: E402
 from kegdash.accounts.users import create_user  # noqa: E402
+from kegdash.bar.drinks import record_drink  # noqa: E402
 from kegdash.bar.taps import add_tap, start_keg  # noqa: E402
 from kegdash.brewing.recipes import create_recipe  # noqa: E402
+from kegdash.site_settings import set_setting  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -221,7 +223,8 @@ def test_the_tap_list_shows_a_pour_within_a_second(page, site):
     poured = time.monotonic()
     sync_api.expect(card.locator(".pour")).to_have_text("Last pour 350 ml, just now", timeout=1000)
     assert time.monotonic() - poured < 1.0
-    sync_api.expect(card.locator(".level-text")).to_have_text("98 % · 18.6 L left")
+    sync_api.expect(card.locator(".percent")).to_have_text("98 %")
+    sync_api.expect(card.locator(".left")).to_have_text("18.6 L left")
     stout = page.locator("article.tap[data-tap-id='2']")
     sync_api.expect(stout.locator("[data-field=colorName]")).to_have_text("dark brown")  # its public recipe
     events.bus.publish(events.PourProgress(tap_id=2, meter="kegboard.flow1", ticks=500,
@@ -247,3 +250,169 @@ def test_names_stay_inert_text(page, site):
     page.wait_for_url(re.compile(r"/account/authorize\?"))
     sync_api.expect(page.locator(".client-name").first).to_have_text(XSS_CLIENT)
     assert page.evaluate("window.__xss") is None
+
+
+# --- the TV tap list at a TV's, a laptop's and a phone's size ---------------------------------
+
+TV = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1280, "height": 720}
+SIZES = {"tv": TV, "laptop": LAPTOP, "phone": PHONE}
+GIANT_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsbier"
+NAMES = ["Hefeweizen", "Oatmeal Stout", "Racer 5 IPA", GIANT_WORD,
+         "Russian Imperial Stout (Bourbon Barrel-Aged 2026-12-02)", "Pliny the Elder"]
+
+BROKEN_WORDS = """els => els.filter(el => !el.hidden && el.offsetParent).map(el => {
+  // every run of non-space characters, in each text node: one client rect if it sits on one line
+  const broken = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0]);
+    }
+  }
+  const style = getComputedStyle(el);
+  return {text: el.textContent.trim(), broken, cut: el.classList.contains("cut"),
+          overflows: el.scrollWidth > el.clientWidth + 1 && !el.classList.contains("cut"),
+          lines: Math.round(el.getBoundingClientRect().height / parseFloat(style.lineHeight)),
+          most: Number(el.dataset.fit)};
+})"""
+
+
+@pytest.fixture
+def long_names(site):
+    for number, name in enumerate(NAMES):
+        add_tap(f"Tap {number + 1}", f"kegboard.flow{number}")
+        start_keg(number + 1, name, style="Barrel-Aged Imperial Stout", abv=11.2, size="corny")
+    add_tap("Tap 7", "kegboard.flow6")  # no keg
+    return site
+
+
+def open_board(chromium, site, size):
+    context = chromium.new_context(viewport=size)
+    page = context.new_page()
+    page.goto(site.url + "/taps")
+    page.wait_for_selector("#taps[data-ready]")
+    return context, page
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_tap_names_never_break_inside_a_word(chromium, long_names, size):
+    context, page = open_board(chromium, long_names, size)
+    try:
+        for _ in range(2):  # as the server rendered it, then as the poll repainted it
+            names = page.locator("[data-fit]").evaluate_all(BROKEN_WORDS)
+            assert len(names) == 3 * 6 + 2  # tap name, beverage, style; the empty tap's two
+            for name in names:
+                assert name["broken"] == [], name
+                assert not name["overflows"] and name["lines"] <= name["most"], name
+                assert not name["cut"] or name["text"] == GIANT_WORD, name
+            page.wait_for_timeout(800)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [TV, LAPTOP], ids=["tv", "laptop"])
+def test_cards_fill_a_landscape_screen_without_scrolling(chromium, long_names, size):
+    context, page = open_board(chromium, long_names, size)
+    try:
+        box = page.locator("#taps").bounding_box()
+        assert box["height"] > 0.85 * size["height"], "cards use the screen, not its top third"
+        assert page.evaluate("document.scrollingElement.scrollHeight") <= size["height"]
+        for card in page.locator("article.tap").all():
+            inside = card.evaluate("el => Array.from(el.children).filter(c => !c.hidden && "
+                                   "c.offsetParent).every(c => c.getBoundingClientRect().bottom "
+                                   "<= el.getBoundingClientRect().bottom + 1)")
+            assert inside, card.inner_text()
+    finally:
+        context.close()
+
+
+def test_a_phone_scrolls_down_the_cards_never_sideways(chromium, long_names):
+    context, page = open_board(chromium, long_names, PHONE)
+    try:
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        lefts = {round(card.bounding_box()["x"]) for card in page.locator("article.tap").all()}
+        assert len(lefts) == 1, "one card a row"
+    finally:
+        context.close()
+
+
+def test_states_are_as_prominent_as_in_the_window(chromium, site):
+    for number in range(3):
+        add_tap(f"Tap {number + 1}", f"kegboard.flow{number}")
+    start_keg(1, "Low Lager", size="corny")
+    start_keg(2, "Gone Gose", size="corny")
+    record_drink(1, ticks=0, volume_ml=18927.06 * 0.95)
+    record_drink(2, ticks=0, volume_ml=18927.06 + 1)
+    context, page = open_board(chromium, site, TV)
+    try:
+        badges = page.locator(".badge:visible")
+        sync_api.expect(badges).to_have_text(["LOW", "KICKED", "NO KEG"])
+        for badge in badges.all():
+            assert badge.bounding_box()["height"] >= 30  # readable from across the room
+        sync_api.expect(page.locator(".state-kicked .left")).to_have_text("Empty")
+        sync_api.expect(page.locator(".state-low .percent")).to_have_text("5 %")
+        events.bus.publish(events.PourProgress(tap_id=2, meter="kegboard.flow1", ticks=300,
+                                               volume_ml=105))
+        page.wait_for_timeout(1200)  # two polls
+        sync_api.expect(page.locator(".state-kicked .pour")).not_to_contain_text("Pouring")
+        assert page.locator("article.pouring").count() == 0
+    finally:
+        events.bus.publish(events.KegChanged(keg_id=2, tap_id=2))
+        context.close()
+
+
+def test_units_follow_the_site_setting(chromium, site):
+    add_tap("Tap 1", "kegboard.flow0")
+    start_keg(1, "Hazy Daze", size="corny")
+    record_drink(1, ticks=0, volume_ml=473.2)
+    context, page = open_board(chromium, site, LAPTOP)
+    try:
+        card = page.locator("article.tap")
+        sync_api.expect(card.locator(".left")).to_have_text("18.5 L left")
+        sync_api.expect(card.locator(".glasses")).to_have_text("≈ 37 × 0.5 L")
+        sync_api.expect(card.locator(".pour")).to_contain_text("Last pour 473 ml")
+        set_setting("display_units", "us")  # e.g. kegdash admin setting display_units us
+        sync_api.expect(card.locator(".left")).to_have_text("4.9 gal left", timeout=3000)
+        sync_api.expect(card.locator(".glasses")).to_have_text("≈ 39 pints")
+        sync_api.expect(card.locator(".pour")).to_contain_text("Last pour 16.0 fl oz")
+        page.reload()
+        sync_api.expect(card.locator(".left")).to_have_text("4.9 gal left")  # as first rendered
+    finally:
+        context.close()
+
+
+def test_screenshots_of_the_tv_page(chromium, site, tmp_path):
+    """The tap list at TV, laptop and phone sizes; kept where KD_WEB_SCREENSHOTS says."""
+    for number, name in enumerate(["Racer 5 IPA", "Hefeweizen", "Browser Stout"]):
+        add_tap(f"Tap {number + 1}", f"kegboard.flow{number}")
+        start_keg(number + 1, name, style="Dry Stout" if number == 2 else "", abv=5.5, size="corny")
+    add_tap("Tap 4", "kegboard.flow3")
+    record_drink(2, ticks=0, volume_ml=18927.06 * 0.93)
+    folder = Path(os.environ.get("KD_WEB_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, size in SIZES.items():
+        context, page = open_board(chromium, site, size)
+        try:
+            page.screenshot(path=str(folder / f"taps-{label}.png"), full_page=True)
+            assert (folder / f"taps-{label}.png").stat().st_size > 10_000
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("path", ["/docs", "/no/such/page"])
+def test_docs_and_not_found_fit_a_phone(chromium, api_server, path):
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(api_server.url + path)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        if path != "/docs":
+            sync_api.expect(page.locator("h1")).to_have_text("Page not found")
+            assert page.locator("header.topbar").is_visible()  # the site's layout and stylesheet
+    finally:
+        context.close()

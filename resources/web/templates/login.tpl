@@ -14,10 +14,10 @@
     <input type="hidden" name="next" value="{{next}}">
     <label>User name
       <input name="username" value="{{username}}" autocomplete="username" autocapitalize="none"
-             spellcheck="false" maxlength="100" required autofocus>
+             spellcheck="false" maxlength="100" required{{'' if username else ' autofocus'}}>
     </label>
     <label>Password
-      <input name="password" type="password" autocomplete="current-password" maxlength="1000" required>
+      <input name="password" type="password" autocomplete="current-password" maxlength="1000" required{{' autofocus' if username else ''}}>
     </label>
     <button type="submit" class="primary">Log in</button>
   </form>

@@ -1,7 +1,7 @@
 % rebase('base.tpl', title=title, body_class='board', logout_next='/taps')
 <h1 class="visually-hidden">On tap</h1>
 <p class="status" id="status" hidden>Reconnecting…</p>
-<section id="taps" class="taps" data-state-url="/taps/state">
+<section id="taps" class="taps" data-state-url="/taps/state" data-count="{{len(taps)}}">
 % for tap in taps:
 % include('tap_card.tpl', tap=tap)
 % end
@@ -10,6 +10,6 @@
 % end
 </section>
 <template id="tap-template">
-% include('tap_card.tpl', tap={'id': '', 'name': '', 'empty': True, 'pouring': False, 'temp': '', 'color': '', 'beverage': '', 'style': '', 'abv': '', 'ibu': '', 'colorName': '', 'level': '', 'fraction': 0, 'pour': ''})
+% include('tap_card.tpl', tap={'id': '', 'name': '', 'state': 'empty', 'badge': '', 'pouring': False, 'temp': '', 'color': '', 'beverage': '', 'style': '', 'abv': '', 'ibu': '', 'colorName': '', 'fraction': 0, 'percent': '', 'level': '', 'glasses': '', 'pour': ''})
 </template>
 <script src="/static/web/taplist.js" defer></script>
