@@ -207,6 +207,21 @@ def apiary_setups() -> ApiarySetups:
     return ApiarySetups(apiaries, tuple(unassigned))
 
 
+@dataclass(frozen=True, slots=True)
+class SetupCounts:
+    """How far the setup has come: what an empty Hives page offers next."""
+
+    apiaries: int
+    hives: int
+    unassigned: int
+    """Sensors in no hive (their readings are kept, but plotted nowhere)."""
+
+
+def setup_counts() -> SetupCounts:
+    return SetupCounts(Apiary.select().count(), Hive.select().count(),
+                       Device.select().where(Device.hive.is_null()).count())
+
+
 # --- plot series -------------------------------------------------------------------------------
 
 SERIES_FIELDS = ("temperature", "humidity", "weight")
