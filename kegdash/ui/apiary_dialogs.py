@@ -179,8 +179,8 @@ class HiveDialog(_RegistryDialog):
         for apiary in apiaries:
             self.apiary.addItem(apiary.name, apiary.uuid)
         self.apiary.setCurrentIndex(max(self.apiary.findData(apiary_uuid), 0))
-        count = sum(len(a.hives) for a in apiaries)
-        self.name = QLineEdit(hive.name if hive else f"Hive {count + 1}")
+        chosen = next((a for a in apiaries if a.uuid == self.apiary.currentData()), None)
+        self.name = QLineEdit(hive.name if hive else f"Hive {len(chosen.hives) + 1 if chosen else 1}")
         self.form.addRow("Apiary", self.apiary)
         self.form.addRow("Name", self.name)
 
@@ -213,7 +213,8 @@ class SensorDialog(_RegistryDialog):
         self.hive = QComboBox()
         if device is not None:
             self.hive.addItem(self.NO_HIVE, None)
-        for label, uuid in data.hives(device.owner if device else None):
+        hives = data.hives(device.owner if device else None)
+        for label, uuid in hives:
             self.hive.addItem(label, uuid)
         if hive_uuid is not None:
             self.hive.setCurrentIndex(max(self.hive.findData(hive_uuid), 0))
@@ -229,7 +230,7 @@ class SensorDialog(_RegistryDialog):
         self.form.addRow("Name", self.name)
         self.form.addRow("Vendor", self.vendor)
         self.form.addRow("Model", self.model)
-        if self.hive.count() == 0:
+        if not hives:
             self.error.setText("Add a hive first." if device is None else
                                f"{device.owner} has no hive yet: add one to an apiary of theirs first.")
             self.error.show()
@@ -266,7 +267,8 @@ class SetupDialog(QDialog):
         self.runner = runner
         self.focus = focus
         self.data: SetupData | None = None
-        self.form: QDialog | None = None
+        self.open_form: QDialog | None = None
+        """The form opened last."""
         self.setWindowTitle("Apiaries, hives and sensors")
         self.resize(640, 480)
         self.tree = QTreeWidget()
@@ -404,7 +406,7 @@ class SetupDialog(QDialog):
             self._open(SensorDialog(self.runner, self.data, obj, hive_uuid=self._around("hive"), parent=self))
 
     def _open(self, form: QDialog) -> None:
-        self.form = form
+        self.open_form = form
         form.accepted.connect(self._made)
         form.open()
 

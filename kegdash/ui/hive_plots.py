@@ -31,13 +31,14 @@ from pyqtgraph.graphicsItems.DateAxisItem import (
     makeSStepper,
     makeYStepper,
 )
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kegdash import fmt
 from kegdash.apiary.alerts import AlertRules, HiveAlert
 from kegdash.apiary.views import SERIES_FIELDS, HiveView
+from kegdash.ui.hive_svg import plots_svg
 from kegdash.ui.theme import PALETTES
 
 OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -180,7 +181,6 @@ class HivePlots(pg.GraphicsLayoutWidget):
         self.readout.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.readout.hide()
         self.scene().sigMouseMoved.connect(self._mouse_moved)
-        self.viewport().installEventFilter(self)
         self.view: HiveView | None = None
         self.alerts: list[HiveAlert] = []
         self.apply_theme(theme)
@@ -432,20 +432,23 @@ class HivePlots(pg.GraphicsLayoutWidget):
     def _mouse_moved(self, scene_pos: QPointF) -> None:
         self.hover_at(scene_pos)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Leave:
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Leave and not self.closed:  # closed: the items are gone
             self.hide_hover()
-        return super().eventFilter(watched, event)
+        return super().viewportEvent(event)
 
     # --- export ---------------------------------------------------------------------------------------
 
     def export_image(self, path: str | Path) -> None:
         """The three plots as they are shown, to PNG (or another image type by its suffix) or
-        SVG; the crosshair is left out."""
+        SVG (see :mod:`kegdash.ui.hive_svg`); the crosshair is left out. PNG is rendered at twice
+        the screen size, to stay crisp when printed."""
         self.hide_hover()
-        path = str(path)
-        svg = path.lower().endswith(".svg")
-        exporter = (pg.exporters.SVGExporter if svg else pg.exporters.ImageExporter)(self.ci)
-        if not svg:
-            exporter.parameters()["width"] = int(self.ci.boundingRect().width() * 2)  # crisp when printed
-        exporter.export(path)
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            path.write_text(plots_svg(self), encoding="utf-8")
+            return
+        exporter = pg.exporters.ImageExporter(self.ci)
+        exporter.parameters()["width"] = int(self.ci.boundingRect().width() * 2)
+        if not exporter.export(str(path)):
+            raise OSError(f"cannot write {path}")

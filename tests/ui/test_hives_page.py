@@ -1,3 +1,4 @@
+import csv
 import threading
 import time
 
@@ -94,12 +95,14 @@ def test_new_readings_are_appended_live(qtbot, window, hive):
     thread.start()
     thread.join(10)
     qtbot.waitUntil(lambda: len(page.graphs.curves["temperature"].xData) == before + 1, timeout=5000)
-    assert page.graphs.curves["temperature"].xData[-1] == ts and page.graphs.curves["temperature"].yData[-1] == 30.5
+    curve = page.graphs.curves["temperature"]
+    assert curve.xData[-1] == ts and curve.yData[-1] == 30.5
     # One reading is a sudden cold spike, not yet a brood out of its band for an hour (sustained).
     qtbot.waitUntil(lambda: "1 sudden brood temperature change of 3 °C or more" in page.alerts.text(),
                     timeout=5000)
     assert "brood at" not in page.alerts.text()
-    assert list(page.graphs.spike_marks.data["x"]) == [ts] and list(page.graphs.spike_marks.data["y"]) == [30.5]
+    marks = page.graphs.spike_marks.data
+    assert list(marks["x"]) == [ts] and list(marks["y"]) == [30.5]
     set_setting("hive_brood_sustained_minutes", 0)  # one reading out of the band is enough
     qtbot.waitUntil(lambda: "brood at 30.5 °C" in page.alerts.text(), timeout=5000)
 
@@ -155,9 +158,10 @@ def test_thresholds_set_on_the_settings_page_apply_to_the_hives_page_at_once(qtb
     assert "1 sudden weight drop of 1 kg or more within 30 min — possible swarm" in page.alerts.text()
 
     settings.swarm_drop.setValue(3.0)  # the 2.5 kg drop is scale noise for this beekeeper
-    qtbot.waitUntil(lambda: len(page.graphs.swarm_marks.data) == 0 and "possible swarm" not in page.alerts.text())
+    marks = page.graphs.swarm_marks
+    qtbot.waitUntil(lambda: len(marks.data) == 0 and "possible swarm" not in page.alerts.text())
     settings.swarm_drop.setValue(2.4)  # found on the raw readings: half-hour averages split the drop
-    qtbot.waitUntil(lambda: len(page.graphs.swarm_marks.data) == 1 and "of 2.4 kg or more" in page.alerts.text())
+    qtbot.waitUntil(lambda: len(marks.data) == 1 and "of 2.4 kg or more" in page.alerts.text())
 
     assert "brood" not in page.alerts.text()
     settings.brood_max.setValue(33.0)  # every reading is 34-35.75 °C
@@ -194,3 +198,23 @@ def test_silence_and_battery_thresholds_follow_the_settings(qtbot, window, hive)
     qtbot.waitUntil(lambda: loaded(page) and len(page.graphs.battery_lines) == 1, timeout=5000)
     assert page.graphs.battery_lines[0].value() == hive["start"]
     assert "battery low: aa:bb:01 at 15 %" in page.alerts.text()
+
+
+def test_the_shown_span_exports_as_csv_and_the_plots_as_png(qtbot, window, hive, tmp_path):
+    page = window.hives_page
+    open_hive(qtbot, page, hive["hive"].id)
+    choose_span(qtbot, page, "Day")
+    start = page.shown_request[1]
+    page.export_csv(str(tmp_path / "hive.csv"))
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved"), timeout=5000)
+    with open(tmp_path / "hive.csv", newline="") as exported:
+        rows = list(csv.DictReader(exported))
+    day = [r for r in hive["rows"] if r["ts"] >= start]
+    assert page.status.text() == f"Saved {len(day)} readings to {tmp_path / 'hive.csv'}"
+    assert [int(r["timestamp"]) for r in rows] == [r["ts"] for r in day]
+    assert {r["device_id"] for r in rows} == {"AA:BB:01"} and rows[0]["weight_kg"] == f"{day[0]['weight']:g}"
+
+    page.export_plots(str(tmp_path / "hive.png"))
+    assert (tmp_path / "hive.png").read_bytes().startswith(b"\x89PNG")
+    page.export_plots(str(tmp_path / "missing" / "hive.png"))
+    assert page.status.text().startswith("Could not save the plots")
