@@ -14,8 +14,9 @@ from kegdash.apiary.alerts import AlertRules, HiveAlert
 @dataclass(frozen=True, slots=True)
 class Chip:
     text: str
-    ongoing: bool
-    """Still going on (drawn in the alarm colour), or over within the last day."""
+    urgent: bool
+    """Drawn in the alarm colour: still going on, or a swarm (over in minutes, and the bees
+    gone); else over within the last day."""
     tooltip: str
 
 
@@ -58,6 +59,10 @@ def what(alert: HiveAlert, units: str) -> str:
     return f"{v['last_pct']:.0f} %"
 
 
+def urgent(alert: HiveAlert) -> bool:
+    return alert.ongoing or alert.kind == "swarm"
+
+
 def chip(alert: HiveAlert, units: str, now: float | None = None) -> Chip:
     """"Swarm? −2.1 kg · 3 h ago", "Brood 31.2 °C", "Silent 3 h", "Battery 15 %"."""
     now = time.time() if now is None else now
@@ -67,12 +72,12 @@ def chip(alert: HiveAlert, units: str, now: float | None = None) -> Chip:
     sensor = f" ({alert.sensor_name})" if alert.sensor_name else ""
     until = "now" if alert.ongoing else _when(alert.end_ts)
     tooltip = f"{KIND_WORDS[alert.kind]}{sensor}: {what(alert, units)}, {_when(alert.start_ts)} – {until}"
-    return Chip(text, alert.ongoing, tooltip)
+    return Chip(text, urgent(alert), tooltip)
 
 
 def chips(alerts: list[HiveAlert] | tuple[HiveAlert, ...], units: str) -> list[Chip]:
-    """Ongoing alerts first, then the most recent."""
-    ordered = sorted(alerts, key=lambda a: (not a.ongoing, -(a.end_ts or a.start_ts)))
+    """Urgent alerts first, then the most recent."""
+    ordered = sorted(alerts, key=lambda a: (not urgent(a), -(a.end_ts or a.start_ts)))
     return [chip(alert, units) for alert in ordered]
 
 

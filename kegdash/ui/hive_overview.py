@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -46,15 +47,16 @@ QFrame#hiveCard { background: $panel; border: 1px solid $border; border-radius: 
 QFrame#hiveCard:hover, QFrame#hiveCard:focus { border: 2px solid $accent; }
 QFrame#hiveCard[attention="true"] { border: 2px solid $kicked_fg; }
 QFrame#hiveCard QLabel { background: transparent; }
-QLabel#hiveName { font-size: ${large}pt; font-weight: 700; }
-QLabel#apiaryName, QLabel#caption, QLabel#age, QLabel#allWell { color: $muted; }
-QLabel#value { font-weight: 600; }
-QLabel#chip { border-radius: 8px; padding: 2px 8px; }
-QLabel#chip[ongoing="true"] {
+QFrame#hiveCard QLabel#hiveName { font-size: ${large}pt; font-weight: 700; }
+QFrame#hiveCard QLabel#apiaryName, QFrame#hiveCard QLabel#caption, QFrame#hiveCard QLabel#age,
+QFrame#hiveCard QLabel#allWell { color: $muted; }
+QFrame#hiveCard QLabel#value { font-weight: 600; }
+QFrame#hiveCard QLabel#chip { border-radius: 8px; padding: 2px 8px; }
+QFrame#hiveCard QLabel#chip[urgent="true"] {
     background: $kicked_bg; color: $kicked_fg; border: 1px solid $kicked_fg; font-weight: 600;
 }
-QLabel#chip[ongoing="false"] { background: $low_bg; color: $fg; border: 1px solid $low_fg; }
-QLabel#count {
+QFrame#hiveCard QLabel#chip[urgent="false"] { background: $low_bg; color: $fg; border: 1px solid $low_fg; }
+QFrame#hiveCard QLabel#count {
     background: $kicked_fg; color: $on_accent; border-radius: 9px; padding: 1px 8px; font-weight: 700;
 }
 QLabel#emptyTitle { font-size: ${large}pt; font-weight: 600; }
@@ -139,7 +141,7 @@ class Sparkline(QWidget):
 class Chip(QLabel):
     def __init__(self, chip: words.Chip) -> None:
         super().__init__(chip.text, objectName="chip")
-        self.setProperty("ongoing", chip.ongoing)
+        self.setProperty("urgent", chip.urgent)
         self.setToolTip(chip.tooltip)
 
 
@@ -187,6 +189,7 @@ class HiveCardWidget(QFrame):
         self.chips.setSpacing(4)
         self.all_well = QLabel("✓ No alerts in the last day", objectName="allWell")
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # chips come and go: never squeezed
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addLayout(head)
         layout.addWidget(self.apiary)

@@ -21,17 +21,17 @@ from kegdash.ui import hive_alert_words as words
 from kegdash.ui.theme import PALETTES
 
 CHIPS_ROLE = Qt.ItemDataRole.UserRole + 1
-"""An item's chips: a list of (text, ongoing)."""
+"""An item's chips: a list of (text, urgent)."""
 CHIP_GAP = 4
 CHIP_PAD = 6
 
 
 def picker_chips(card: HiveCard) -> list[tuple[str, bool]]:
-    """One short chip per kind of alert, ongoing ones first."""
+    """One short chip per kind of alert, urgent ones first."""
     seen: dict[str, bool] = {}
     for alert in card.alerts:
-        seen[alert.kind] = seen.get(alert.kind, False) or alert.ongoing
-    return sorted(((words.SHORT_WORDS[kind], ongoing) for kind, ongoing in seen.items()),
+        seen[alert.kind] = seen.get(alert.kind, False) or words.urgent(alert)
+    return sorted(((words.SHORT_WORDS[kind], urgent) for kind, urgent in seen.items()),
                   key=lambda chip: not chip[1])
 
 
@@ -48,13 +48,13 @@ def paint_chips(painter: QPainter, rect: QRect, chips: list[tuple[str, bool]], t
     top = rect.top() + (rect.height() - height) // 2
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    for text, ongoing in reversed(chips):
+    for text, urgent in reversed(chips):
         width = metrics.horizontalAdvance(text) + 2 * CHIP_PAD
         box = QRect(right - width, top, width, height)
-        painter.setPen(QColor(colours["kicked_fg"] if ongoing else colours["low_fg"]))
-        painter.setBrush(QColor(colours["kicked_bg"] if ongoing else colours["low_bg"]))
+        painter.setPen(QColor(colours["kicked_fg"] if urgent else colours["low_fg"]))
+        painter.setBrush(QColor(colours["kicked_bg"] if urgent else colours["low_bg"]))
         painter.drawRoundedRect(box, height / 2, height / 2)
-        painter.setPen(QColor(colours["kicked_fg"] if ongoing else colours["fg"]))
+        painter.setPen(QColor(colours["kicked_fg"] if urgent else colours["fg"]))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         right = box.left() - CHIP_GAP
     painter.restore()

@@ -123,7 +123,6 @@ class HivesPage(QWidget):
 
         self.detail = QWidget()
         detail = QVBoxLayout(self.detail)
-        detail.setContentsMargins(0, 0, 0, 0)
         detail.addLayout(top)
         detail.addWidget(self.latest)
         detail.addWidget(self.status)

@@ -77,8 +77,12 @@ def test_the_overview_comes_first_with_a_card_per_hive(qtbot, window, apiary):
     assert [first.values[f].text() for f in ("temperature", "humidity", "weight", "battery")] == [
         "35.0 °C", "60 %", "37.5 kg", "80 %"]
     (chip,) = [first.chips.itemAt(i).widget() for i in range(first.chips.count())]
-    assert chip.text().startswith("Swarm? −2.5 kg · ") and chip.property("ongoing") is False
+    assert chip.text().startswith("Swarm? −2.5 kg · ") and chip.property("urgent") is True  # bees gone
     assert first.property("attention") is True and first.count.text() == "1"
+    badge = first.grab().toImage()  # the count is a red badge, not text lost on the card
+    centre = first.count.geometry().center()
+    colours = {badge.pixelColor(centre.x() + dx, centre.y()).name() for dx in range(-12, 13)}
+    assert PALETTES["light"]["kicked_fg"] in colours
     assert second.property("attention") is False and second.all_well.isVisibleTo(second)
     assert third.no_sensor.isVisibleTo(third) and not third.readings.isVisibleTo(third)
     assert page.overview.banner.isVisibleTo(page.overview)
@@ -86,9 +90,9 @@ def test_the_overview_comes_first_with_a_card_per_hive(qtbot, window, apiary):
 
     # The picker lists the hives with a sensor, with a chip for the swarm.
     assert [page.hive.itemText(i) for i in range(page.hive.count())] == ["Ridge / Hive 1", "Ridge / Hive 2"]
-    assert [page.hive.itemData(i, CHIPS_ROLE) for i in (0, 1)] == [[("Swarm?", False)], []]
+    assert [page.hive.itemData(i, CHIPS_ROLE) for i in (0, 1)] == [[("Swarm?", True)], []]
     assert page.hive.itemData(0, Qt.ItemDataRole.ToolTipRole).startswith("Possible swarm (aa:bb:01): −2.5 kg")
-    delegate, model, chip = page.hive.itemDelegate(), page.hive.model(), PALETTES["light"]["low_bg"]
+    delegate, model, chip = page.hive.itemDelegate(), page.hive.model(), PALETTES["light"]["kicked_bg"]
     assert chip in chip_colours(delegate, model.index(0, 0))  # the swarm's chip
     assert chip not in chip_colours(delegate, model.index(1, 0))
 
