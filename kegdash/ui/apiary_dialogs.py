@@ -312,8 +312,9 @@ class SetupDialog(QDialog):
         self.tree.clear()
         setups = data.setups
         if setups.unassigned:
+            count = len(setups.unassigned)
             waiting = QTreeWidgetItem(self.tree, ["Sensors in no hive",
-                                                  f"{len(setups.unassigned)}: put them in hives"])
+                                                  f"{count} waiting: select one and put it in a hive"])
             waiting.setExpanded(True)
             for device in setups.unassigned:
                 self._device_item(waiting, device)
@@ -326,6 +327,7 @@ class SetupDialog(QDialog):
                                        "no sensor yet" if not hive.devices else "")
                 for device in hive.devices:
                     self._device_item(hive_item, device)
+                hive_item.setExpanded(True)
             item.setExpanded(True)
         self.add_apiary.setEnabled(True)
         self.status.setText("" if setups.apiaries else "No apiary yet: add one.")

@@ -68,7 +68,7 @@ def chip(alert: HiveAlert, units: str, now: float | None = None) -> Chip:
     now = time.time() if now is None else now
     text = f"{SHORT_WORDS[alert.kind]} {what(alert, units)}"
     if not alert.ongoing:
-        text += f" · {fmt.duration(max(now - alert.end_ts, 0))} ago"
+        text += f" · {age(alert.end_ts, now)}"
     sensor = f" ({alert.sensor_name})" if alert.sensor_name else ""
     until = "now" if alert.ongoing else _when(alert.end_ts)
     tooltip = f"{KIND_WORDS[alert.kind]}{sensor}: {what(alert, units)}, {_when(alert.start_ts)} – {until}"

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -102,8 +101,7 @@ class HivesPage(QWidget):
             top.addWidget(button)
         self.span_group.button(1).setChecked(True)
         self.span_group.idClicked.connect(lambda _: self.load())
-        self.export_button = QToolButton(text="Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button = QPushButton("Export")
         menu = QMenu(self.export_button)
         for text, kind in (("Readings as CSV…", "csv"), ("Plots as PNG…", "png"), ("Plots as SVG…", "svg")):
             action = QAction(text, menu)
