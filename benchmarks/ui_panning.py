@@ -80,7 +80,7 @@ def pan(app: QApplication, window: MainWindow, frames: int) -> list[float]:
     """Move the shared x axis a week per frame and let Qt paint it as it would on a screen (the
     event loop's pass paints the views; a ``grab`` would render a second time); ms per frame."""
     page = window.hives_page
-    plot = page.plots["temperature"]
+    plot = page.graphs.plots["temperature"]
     plot.autoRange()  # the whole year, whatever an earlier run left in view
     app.processEvents()
     (x0, x1) = plot.viewRange()[0]
@@ -110,13 +110,15 @@ def panning(app: QApplication, bridge: EventBridge, frames: int) -> None:
     window.nav.setCurrentRow(PAGES.index("Hives"))
     page = window.hives_page
     page.reload_hives()
+    wait(app, lambda: page.hive.count() > 0)  # the overview's cards are read
+    page.show_hive(page.hive.itemData(0))
     page.span_group.button([name for name, _ in SPANS].index("All")).click()
     wait(app, lambda: page.shown_request is not None and page.shown_request == page._request)
     print(f"year hive: {page.status.text()}")
     report("pan, down-sampled series (as shipped)", pan(app, window, frames))
     raw = list(Reading.select(Reading.ts, Reading.temperature, Reading.humidity, Reading.weight).tuples())
     for index, field in enumerate(("temperature", "humidity", "weight"), start=1):
-        page.curves[field].setData([r[0] for r in raw], [r[index] for r in raw])
+        page.graphs.curves[field].setData([r[0] for r in raw], [r[index] for r in raw])
     report(f"pan, raw year ({len(raw)} points × 3 series)", pan(app, window, frames))
     window.close()
     window.deleteLater()

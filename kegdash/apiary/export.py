@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from typing import TextIO
 
-from kegdash.apiary.models import Device, Reading
+from kegdash.apiary.models import Device, Hive, Reading
 from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS, normalise_device_id
 
 UNITS = {"temperature": "C", "humidity": "%", "weight": "kg", "signal": "%", "battery": "%"}
@@ -18,10 +18,12 @@ def _header(field: str) -> str:
 
 
 def export_readings_csv(
-    out: TextIO, *, device: str | None = None, since: int | None = None, until: int | None = None
+    out: TextIO, *, device: str | None = None, hive: str | None = None, since: int | None = None,
+    until: int | None = None,
 ) -> int:
-    """Write readings (optionally of one device, by uuid or api id, within [since, until]) to
-    ``out``; returns how many rows were written. Raises LookupError for an unknown device."""
+    """Write readings (optionally of one device, by uuid or api id, or of one hive's sensors, by
+    the hive's uuid, within [since, until]) to ``out``; returns how many rows were written.
+    Raises LookupError for an unknown device or hive."""
     query = (Reading.select(Reading, Device).join(Device)
              .order_by(Device.api_id, Reading.ts).objects())
     if device is not None:
@@ -30,6 +32,11 @@ def export_readings_csv(
         if not devices:
             raise LookupError(f"no device {device!r}")
         query = query.where(Reading.device.in_([d.id for d in devices]))
+    if hive is not None:
+        hive_id = Hive.select(Hive.id).where(Hive.uuid == hive).scalar()
+        if hive_id is None:
+            raise LookupError(f"no hive {hive!r}")
+        query = query.where(Device.hive == hive_id)
     if since is not None:
         query = query.where(Reading.ts >= since)
     if until is not None:

@@ -21,6 +21,11 @@ class ApiaryError(ValueError):
     """A registration the apiary cannot accept; the message says why."""
 
 
+NAME_MAX = 200
+ZIPCODE_MAX = 20
+"""The columns' widths (models.py): PostgreSQL refuses longer values, SQLite would keep them."""
+
+
 def issue_license_key(owner: Principal) -> str:
     """A new alphanumeric licence key for ``owner`` (shown once; stored as its fingerprint)."""
     key = new_secret(16)
@@ -40,6 +45,26 @@ def set_license_enabled(key_id: int, enabled: bool) -> None:
         raise ApiaryError(f"no licence key #{key_id}")
 
 
+def _apiary_fields(name: str, zipcode: str, country_code: str, latitude: float | None,
+                   longitude: float | None, public: bool) -> dict[str, object]:
+    """An apiary's editable columns, checked: the same rules for a new apiary and an edit."""
+    name, zipcode, country = name.strip(), zipcode.strip(), country_code.strip().lower()
+    if not name:
+        raise ApiaryError("an apiary needs a name")
+    if len(name) > NAME_MAX:
+        raise ApiaryError(f"an apiary name has at most {NAME_MAX} characters")
+    if len(zipcode) > ZIPCODE_MAX:
+        raise ApiaryError(f"a postcode has at most {ZIPCODE_MAX} characters")
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise ApiaryError(f"a country is a two-letter code such as DE or US, not {country_code!r}")
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise ApiaryError(f"latitude must be between -90 and 90, not {latitude}")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise ApiaryError(f"longitude must be between -180 and 180, not {longitude}")
+    return {"name": name, "zipcode": zipcode, "country_code": country, "latitude": latitude,
+            "longitude": longitude, "is_read_public": public}
+
+
 def add_apiary(
     name: str,
     owner: Principal,
@@ -50,25 +75,66 @@ def add_apiary(
     longitude: float | None = None,
     public: bool = False,
 ) -> Apiary:
-    if not name.strip():
-        raise ApiaryError("an apiary needs a name")
-    if latitude is not None and not -90 <= latitude <= 90:
-        raise ApiaryError(f"latitude must be between -90 and 90, not {latitude}")
-    if longitude is not None and not -180 <= longitude <= 180:
-        raise ApiaryError(f"longitude must be between -180 and 180, not {longitude}")
-    return Apiary.create(
-        name=name.strip(), owner=owner.id, zipcode=zipcode, country_code=country_code.lower()[:2],
-        latitude=latitude, longitude=longitude, is_read_public=public,
-    )
+    return Apiary.create(owner=owner.id, **_apiary_fields(name, zipcode, country_code, latitude,
+                                                          longitude, public))
+
+
+def edit_apiary(
+    apiary_uuid: str,
+    name: str,
+    *,
+    zipcode: str = "",
+    country_code: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    public: bool = False,
+) -> None:
+    """Replace an apiary's name, location, country and visibility (its owner stays)."""
+    fields = _apiary_fields(name, zipcode, country_code, latitude, longitude, public)
+    if not Apiary.update(**fields).where(Apiary.uuid == apiary_uuid).execute():
+        raise ApiaryError(f"no apiary {apiary_uuid!r}")
+
+
+def _hive_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ApiaryError("a hive needs a name")
+    if len(name) > NAME_MAX:
+        raise ApiaryError(f"a hive name has at most {NAME_MAX} characters")
+    return name
 
 
 def add_hive(apiary_uuid: str, name: str) -> Hive:
     apiary = Apiary.get_or_none(Apiary.uuid == apiary_uuid)
     if apiary is None:
         raise ApiaryError(f"no apiary {apiary_uuid!r}")
-    if not name.strip():
-        raise ApiaryError("a hive needs a name")
-    return Hive.create(apiary=apiary, name=name.strip())
+    return Hive.create(apiary=apiary, name=_hive_name(name))
+
+
+def edit_hive(hive_uuid: str, name: str, *, apiary_uuid: str | None = None) -> None:
+    """Rename a hive, and move it to another apiary of the same owner when ``apiary_uuid`` is
+    given (its sensors and readings go with it). Another owner's apiary is refused: the hive's
+    sensors belong to its owner."""
+    hive = Hive.select(Hive, Apiary).join(Apiary).where(Hive.uuid == hive_uuid).first()
+    if hive is None:
+        raise ApiaryError(f"no hive {hive_uuid!r}")
+    apiary = hive.apiary
+    if apiary_uuid is not None and apiary_uuid != apiary.uuid:
+        apiary = Apiary.get_or_none(Apiary.uuid == apiary_uuid)
+        if apiary is None:
+            raise ApiaryError(f"no apiary {apiary_uuid!r}")
+        if apiary.owner_id != hive.apiary.owner_id:
+            raise ApiaryError(f"{apiary.name} belongs to another beekeeper than {hive.name}")
+    Hive.update(name=_hive_name(name), apiary=apiary.id).where(Hive.id == hive.id).execute()
+
+
+def _device_texts(name: str, vendor: str, model: str) -> dict[str, str]:
+    fields = {"name": name.strip(), "vendor": vendor.strip(), "model": model.strip()}
+    for field, value in fields.items():
+        width = Device._meta.fields[field].max_length
+        if len(value) > width:
+            raise ApiaryError(f"a sensor's {field} has at most {width} characters")
+    return fields
 
 
 def add_device(
@@ -86,7 +152,37 @@ def add_device(
         with database.atomic():
             return Device.create(
                 hive=hive, owner=hive.apiary.owner_id, api_id=normalise_device_id(written),
-                vendor=vendor, model=model, name=name or written,
+                **_device_texts(name.strip() or written, vendor, model),
             )
     except peewee.IntegrityError:
         raise ApiaryError(f"device {api_id!r} is already registered to this owner") from None
+
+
+def edit_device(device_uuid: str, *, name: str, vendor: str = "", model: str = "") -> None:
+    """Rename a sensor and say what it is; its device id, owner and readings stay. An empty
+    name goes back to the device id (a sensor always has a name to be listed by)."""
+    device = Device.get_or_none(Device.uuid == device_uuid)
+    if device is None:
+        raise ApiaryError(f"no sensor {device_uuid!r}")
+    fields = _device_texts(name.strip() or device.api_id, vendor, model)
+    Device.update(**fields).where(Device.id == device.id).execute()
+
+
+def assign_device(device_uuid: str, hive_uuid: str | None) -> None:
+    """Put a sensor in a hive, readings and all (the hive's plots and alerts then include every
+    reading it ever sent), or take it out of its hive (``None``: unassigned, readings kept).
+    The hive must be in an apiary of the sensor's owner: that is whose licence key or gateway
+    files its readings."""
+    device = Device.get_or_none(Device.uuid == device_uuid)
+    if device is None:
+        raise ApiaryError(f"no sensor {device_uuid!r}")
+    hive_id = None
+    if hive_uuid is not None:
+        hive = Hive.select(Hive, Apiary).join(Apiary).where(Hive.uuid == hive_uuid).first()
+        if hive is None:
+            raise ApiaryError(f"no hive {hive_uuid!r}")
+        if hive.apiary.owner_id != device.owner_id:
+            raise ApiaryError(f"sensor {device.api_id} belongs to another beekeeper than "
+                              f"{hive.apiary.name}")
+        hive_id = hive.id
+    Device.update(hive=hive_id).where(Device.id == device.id).execute()

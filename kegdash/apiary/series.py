@@ -9,7 +9,7 @@ drop survives down-sampling.  Buckets without a value are absent: a missing buck
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import peewee
@@ -89,3 +89,11 @@ def hive_series(
     """All of one hive's devices pooled (a hive may have a TH sensor and a scale)."""
     devices = Device.select(Device.id).where(Device.hive == hive_id)
     return _series(Reading.device.in_(devices), field, start, end, bucket)
+
+
+def sensors_series(
+    device_ids: Sequence[int], field: str, start: int, end: int, *, bucket: int | None = None
+) -> list[Point]:
+    """Some of a hive's sensors pooled, e.g. only the brood-nest ones (an outside sensor's
+    temperature would drag the average down)."""
+    return _series(Reading.device.in_(list(device_ids)), field, start, end, bucket)

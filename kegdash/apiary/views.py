@@ -99,6 +99,14 @@ def hive_choices() -> list[HiveChoice]:
     return [HiveChoice(h.id, h.uuid, h.name, h.apiary.name) for h in query]
 
 
+def all_hives() -> list[HiveChoice]:
+    """Every hive, with a sensor or not, by apiary and hive name (the overview shows a hive
+    that still needs a sensor too)."""
+    query = (Hive.select(Hive.id, Hive.uuid, Hive.name, Apiary.name).join(Apiary)
+             .order_by(Apiary.name, Hive.name, Hive.id))
+    return [HiveChoice(h.id, h.uuid, h.name, h.apiary.name) for h in query]
+
+
 @dataclass(frozen=True, slots=True)
 class Sensor:
     """One sensor of a hive, and whether it measures the brood nest."""
@@ -135,6 +143,88 @@ def sensor_rows() -> list[SensorRow]:
     query = Device.select(Device, Hive).join(Hive, JOIN.LEFT_OUTER).order_by(Device.api_id, Device.id)
     return [SensorRow(d.uuid, d.api_id, d.vendor, d.hive.name if d.hive_id else None,
                       d.last_reading_ts) for d in query]
+
+
+# --- setting up apiaries, hives and sensors ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSetup:
+    """A sensor as the setup dialogs show it."""
+
+    uuid: str
+    api_id: str
+    name: str
+    vendor: str
+    model: str
+    owner: str
+    """The account its readings are filed under (its licence key's or gateway's)."""
+    last_reading_ts: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class HiveSetup:
+    uuid: str
+    name: str
+    devices: tuple[DeviceSetup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiarySetup:
+    uuid: str
+    name: str
+    zipcode: str
+    country_code: str
+    """Two lower-case letters, or empty."""
+    latitude: float | None
+    longitude: float | None
+    public: bool
+    owner: str
+    hives: tuple[HiveSetup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiarySetups:
+    """The whole apiary → hive → sensor tree, and the sensors in no hive."""
+
+    apiaries: tuple[ApiarySetup, ...]
+    unassigned: tuple[DeviceSetup, ...]
+    """Sensors that reported, or were registered, but sit in no hive: newest reading first, so a
+    sensor just switched on is at the top."""
+
+
+def apiary_setups() -> ApiarySetups:
+    """Every apiary with its hives and sensors by name, and the unassigned sensors (three queries)."""
+    devices = (Device.select(Device, User.username).join(User)
+               .order_by(Device.name, Device.api_id, Device.id))
+    by_hive: dict[int | None, list[DeviceSetup]] = {}
+    for d in devices:
+        by_hive.setdefault(d.hive_id, []).append(DeviceSetup(
+            d.uuid, d.api_id, d.name or d.api_id, d.vendor, d.model, d.owner.username, d.last_reading_ts))
+    hives: dict[int, list[HiveSetup]] = {}
+    for h in Hive.select().order_by(Hive.name, Hive.id):
+        hives.setdefault(h.apiary_id, []).append(HiveSetup(h.uuid, h.name, tuple(by_hive.get(h.id, ()))))
+    apiaries = tuple(
+        ApiarySetup(a.uuid, a.name, a.zipcode, a.country_code, a.latitude, a.longitude,
+                    a.is_read_public, a.owner.username, tuple(hives.get(a.id, ())))
+        for a in Apiary.select(Apiary, User.username).join(User).order_by(Apiary.name, Apiary.id))
+    unassigned = sorted(by_hive.get(None, ()), key=lambda d: -(d.last_reading_ts or 0))
+    return ApiarySetups(apiaries, tuple(unassigned))
+
+
+@dataclass(frozen=True, slots=True)
+class SetupCounts:
+    """How far the setup has come: what an empty Hives page offers next."""
+
+    apiaries: int
+    hives: int
+    unassigned: int
+    """Sensors in no hive (their readings are kept, but plotted nowhere)."""
+
+
+def setup_counts() -> SetupCounts:
+    return SetupCounts(Apiary.select().count(), Hive.select().count(),
+                       Device.select().where(Device.hive.is_null()).count())
 
 
 # --- plot series -------------------------------------------------------------------------------
@@ -214,6 +304,15 @@ def _curve(points: list[series.Point], bucket: int) -> tuple[np.ndarray, np.ndar
     rows = _break_gaps(np.array([(p.ts + bucket / 2, p.avg) for p in points],
                                 dtype=float).reshape(-1, 2))
     return rows[:, 0], rows[:, 1]
+
+
+def pooled_curve(device_ids: list[int], field: str, start: int, end: int,
+                 bucket: int) -> tuple[np.ndarray, np.ndarray]:
+    """Some sensors' ``field`` pooled over ``[start, end)`` in ``bucket``-wide averages (bucket
+    centres), with NaN breaks at gaps; empty without sensors."""
+    if not device_ids:
+        return np.empty(0), np.empty(0)
+    return _curve(series.sensors_series(device_ids, field, start, end, bucket=bucket), bucket)
 
 
 def _raw(points: list[series.Point]) -> tuple[np.ndarray, np.ndarray]:
@@ -320,21 +419,23 @@ def _newest(latest: list[tuple[Sensor, dict[str, Latest]]], field: str,
     return max(found, key=lambda v: v.ts, default=None)
 
 
+def hive_latest(hive: HiveChoice, sensors: list[Sensor] | None = None) -> HiveLatest:
+    """One hive's newest values (``sensors`` when the caller has them already); all None for a
+    hive without a sensor or readings."""
+    sensors = hive_sensors(hive.id) if sensors is None else sensors
+    latest = [(sensor, _sensor_latest(sensor)) for sensor in sensors]
+    batteries = [values["battery"] for _, values in latest if "battery" in values]
+    return HiveLatest(
+        hive.id, hive.uuid, hive.name, hive.apiary,
+        temperature=_newest(latest, "temperature", brood_only=True),
+        humidity=_newest(latest, "humidity"), weight=_newest(latest, "weight"),
+        battery=min(batteries, key=lambda v: v.value, default=None))
+
+
 def latest_values(hive_id: int | None = None) -> list[HiveLatest]:
     """The newest temperature, humidity, weight and battery of every hive that has a sensor
     (or of one hive), in the order of :func:`hive_choices`."""
-    out = []
-    for hive in hive_choices():
-        if hive_id is not None and hive.id != hive_id:
-            continue
-        latest = [(sensor, _sensor_latest(sensor)) for sensor in hive_sensors(hive.id)]
-        batteries = [values["battery"] for _, values in latest if "battery" in values]
-        out.append(HiveLatest(
-            hive.id, hive.uuid, hive.name, hive.apiary,
-            temperature=_newest(latest, "temperature", brood_only=True),
-            humidity=_newest(latest, "humidity"), weight=_newest(latest, "weight"),
-            battery=min(batteries, key=lambda v: v.value, default=None)))
-    return out
+    return [hive_latest(hive) for hive in hive_choices() if hive_id is None or hive.id == hive_id]
 
 
 # --- Beekeeping.io detail objects ------------------------------------------------------------

@@ -1,39 +1,56 @@
-"""Hives: temperature, humidity and weight of one hive against a shared, zoomable time axis.
+"""Hives: first an overview of every hive (which need attention and why), then, one click
+away, a hive's temperature, humidity and weight against a shared, zoomable time axis.
 
 Series come from a bucketed SQL query run on a worker thread (a year stays a few thousand
 points), and pyqtgraph peak-downsamples and clips to the view on top (``spec/hives.md`` §5.4).
-New readings are fetched incrementally and appended, not reloaded. A hive with two sensors
-(typically one in the brood nest, one outside) gets one temperature curve per sensor, since their
-average would mean nothing. The alerts (markers, shading, the line of text) are the apiary's,
-computed from the raw readings on the worker, so they are the same at every zoom.
+New readings are fetched incrementally and appended, not reloaded. The alerts (markers,
+shading, chips, the line of text) are the apiary's, computed from the raw readings on the
+worker, so they are the same at every zoom. The page's :class:`HiveWatch` keeps every hive's
+card current for the overview, the alert count on the page list and desktop notifications.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from typing import Any
+from pathlib import Path
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kegdash import events, fmt
 from kegdash.apiary import alerts as apiary_alerts
 from kegdash.apiary import views as apiary_views
 from kegdash.apiary.alerts import ALERT_SETTINGS, AlertRules, HiveAlert
-from kegdash.apiary.views import SERIES_FIELDS, HiveSeries, HiveView, SensorSeries
+from kegdash.apiary.export import export_readings_csv
+from kegdash.apiary.views import HiveLatest, HiveSeries, HiveView, SensorSeries
+from kegdash.ui import apiary_dialogs
+from kegdash.ui import hive_alert_words as words
 from kegdash.ui.bridge import EventBridge
+from kegdash.ui.hive_notifications import AlertNotifier
+from kegdash.ui.hive_overview import HiveOverview, value_texts
+from kegdash.ui.hive_picker import HivePicker
+from kegdash.ui.hive_plots import HivePlots
+from kegdash.ui.hive_watch import HiveWatch
 from kegdash.ui.prefs import Prefs
 from kegdash.ui.tasks import TaskRunner
-from kegdash.ui.theme import PALETTES
 
 SPANS = (("Day", 86400), ("Week", 7 * 86400), ("Month", 30 * 86400), ("Season", 182 * 86400),
          ("All", 0))
 LIVE_DELAY_MS = 500
-CURVE_COLOUR = "#d48806"
-DEVICE_COLOURS = ("#d48806", "#2f6db5", "#3f8f4f", "#8e44ad")
-MARK_COLOUR = "#b3261e"
 
 
 def alerts_under_current_rules(hive_id: int, since: int) -> tuple[AlertRules, list[HiveAlert]]:
@@ -43,16 +60,40 @@ def alerts_under_current_rules(hive_id: int, since: int) -> tuple[AlertRules, li
     return rules, apiary_alerts.hive_alerts(hive_id, since, rules=rules)
 
 
+def export_hive_csv(path: str, hive_uuid: str, since: int, until: int) -> int:
+    """One hive's readings of a span to a CSV file (the same columns as ``kegdash admin
+    export-readings``); how many rows were written."""
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        return export_readings_csv(out, hive=hive_uuid, since=since or None, until=until)
+
+
+def _file_name(label: str, suffix: str) -> str:
+    safe = "".join(c if c.isalnum() or c in " -_()" else "-" for c in label).strip()
+    return f"{safe} {dt.date.today():%Y-%m-%d}.{suffix}"
+
+
 class HivesPage(QWidget):
+    alert_count_changed = Signal(int)
+    """How many hive alerts want a look (for the page list's badge)."""
+    attention_requested = Signal()
+    """A notification was clicked: the window should show this page."""
+
     def __init__(self, bridge: EventBridge, prefs: Prefs, runner: TaskRunner) -> None:
         super().__init__()
         self.prefs = prefs
         self.runner = runner
-        self.hive = QComboBox()
+        self.watch = HiveWatch(bridge, runner, self)
+        self.notifier = AlertNotifier(QApplication.windowIcon(), self)
+        self.overview = HiveOverview(prefs.theme)
+        self.overview.units = prefs.units
+
+        back = QPushButton("← All hives")
+        back.clicked.connect(self.show_overview)
+        self.hive = HivePicker(prefs.theme)
         self.hive.currentIndexChanged.connect(lambda _: self.load())
         self.span_group = QButtonGroup(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Hives", objectName="pageTitle"))
+        top.addWidget(back)
         top.addWidget(self.hive, 1)
         for index, (label, _) in enumerate(SPANS):
             button = QPushButton(label, checkable=True)
@@ -60,52 +101,38 @@ class HivesPage(QWidget):
             top.addWidget(button)
         self.span_group.button(1).setChecked(True)
         self.span_group.idClicked.connect(lambda _: self.load())
+        self.export_button = QPushButton("Export")
+        menu = QMenu(self.export_button)
+        for text, kind in (("Readings as CSV…", "csv"), ("Plots as PNG…", "png"), ("Plots as SVG…", "svg")):
+            action = QAction(text, menu)
+            action.triggered.connect(lambda _=False, kind=kind: self._ask_export(kind))
+            menu.addAction(action)
+        self.export_button.setMenu(menu)
+        top.addWidget(self.export_button)
+        self.latest = QLabel(objectName="latestValues")
+        self.latest.setTextFormat(Qt.TextFormat.RichText)
         self.status = QLabel(objectName="hint")
         self.alerts = QLabel(objectName="message")
         self.alerts.setProperty("kind", "error")
         self.alerts.setWordWrap(True)
         self.alerts.hide()
+        self.graphs = HivePlots(prefs.theme)
+        self.graphs.label_axes(prefs.units)
 
-        self.graphs = pg.GraphicsLayoutWidget()
-        self.plots: dict[str, pg.PlotItem] = {}
-        for row, field in enumerate(SERIES_FIELDS):
-            plot = self.graphs.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            for side in ("bottom", "left"):
-                # Major and minor ticks only: each axis replays its grid on every frame, and the
-                # third level's faint lines took half of a pan's frame time for no label
-                # (benchmarks/ui_panning.py: 30 -> 16 ms a frame).
-                plot.getAxis(side).setStyle(maxTickLevel=1)
-            plot.setMouseEnabled(x=True, y=False)
-            if row:
-                plot.setXLink(self.plots["temperature"])
-            self.plots[field] = plot
-        self.brood_band = pg.LinearRegionItem(orientation="horizontal", movable=False)
-        self.plots["temperature"].addItem(self.brood_band)
-        self.swarm_marks = pg.ScatterPlotItem(symbol="t", size=14, brush=MARK_COLOUR, pen=None)
-        self.plots["weight"].addItem(self.swarm_marks)
-        self.spike_marks = pg.ScatterPlotItem(symbol="d", size=12, brush=MARK_COLOUR, pen=None)
-        self.plots["temperature"].addItem(self.spike_marks)
-        self.legend = self.plots["temperature"].addLegend(offset=(-10, 10))
-        self.silent_regions: list[pg.LinearRegionItem] = []
-        for plot in self.plots.values():
-            region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(128, 128, 128, 60),
-                                         pen=pg.mkPen(None))
-            region.setZValue(-20)
-            region.hide()
-            plot.addItem(region)
-            self.silent_regions.append(region)
-        self._curve_pool: list[pg.PlotDataItem] = []
-        self._line_pool: list[pg.InfiniteLine] = []
-        self.sensor_curves: list[pg.PlotDataItem] = []
-        self.battery_lines: list[pg.InfiniteLine] = []
-        self.curves: dict[str, pg.PlotDataItem] = {}
-        for field, plot in self.plots.items():
-            curve = pg.PlotDataItem(pen=pg.mkPen(CURVE_COLOUR, width=2), connect="finite")
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
-            plot.addItem(curve)
-            self.curves[field] = curve
+        self.detail = QWidget()
+        detail = QVBoxLayout(self.detail)
+        detail.addLayout(top)
+        detail.addWidget(self.latest)
+        detail.addWidget(self.status)
+        detail.addWidget(self.alerts)
+        detail.addWidget(self.graphs, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.overview)
+        self.stack.addWidget(self.detail)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
         self.view: HiveView | None = None
         self.rules: AlertRules | None = None
         """The thresholds :attr:`hive_alerts` were found with."""
@@ -114,38 +141,91 @@ class HivesPage(QWidget):
         """Alert evaluations run on two worker threads and may finish out of order: each is
         numbered, and an answer older than the one shown is dropped."""
         self.hive_id: int | None = None
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
-        layout.addWidget(self.alerts)
-        layout.addWidget(self.graphs, 1)
-
-        self._live = QTimer(self)
-        self._live.setSingleShot(True)
-        self._live.setInterval(LIVE_DELAY_MS)
+        self._live = QTimer(self, singleShot=True, interval=LIVE_DELAY_MS)
         self._live.timeout.connect(self._fetch_new)
         self._request: tuple | None = None
         self.shown_request: tuple | None = None
+        self.setup_dialog: apiary_dialogs.SetupDialog | None = None
+        self.form: QDialog | None = None
+
+        self.watch.changed.connect(self._cards_changed)
+        self.watch.alert_count_changed.connect(self.alert_count_changed)
+        self.watch.alerts_started.connect(lambda found: self.notifier.notify(found, self.prefs.units))
+        self.notifier.hive_clicked.connect(self._notification_clicked)
+        self.overview.hive_chosen.connect(self.show_hive)
+        self.overview.setup_asked.connect(self.open_setup)
+        self.overview.notify.setChecked(self.notifier.enabled)
+        self.overview.notify.toggled.connect(self.notifier.set_enabled)
+        self.overview.notify.setToolTip(
+            "Tell this desktop when a hive alert starts while kegdash runs" if self.notifier.available()
+            else "This desktop has no system tray, so kegdash cannot show notifications here")
         bridge.event.connect(self.on_event)
         prefs.changed.connect(self._on_prefs)
-        self._label_axes()
         self._draw()
-        self.apply_theme(prefs.theme)
         self.reload_hives()
 
     def reload_hives(self) -> None:
-        current = self.hive.currentData()
-        self.hive.blockSignals(True)
-        self.hive.clear()
-        for choice in apiary_views.hive_choices():
-            self.hive.addItem(choice.label, choice.id)
-        if current is not None and self.hive.findData(current) >= 0:
-            self.hive.setCurrentIndex(self.hive.findData(current))
-        self.hive.blockSignals(False)
-        if self.hive.count() == 0:
-            self.status.setText("No hive has a sensor yet.")
-        self.load()
+        """Read every hive again (after the database changed under the window, or a setup)."""
+        self.watch.refresh()
+
+    # --- overview and detail ---------------------------------------------------------------------
+
+    def show_overview(self) -> None:
+        self.stack.setCurrentWidget(self.overview)
+
+    def show_hive(self, hive_id: int) -> None:
+        """The plots of one hive (from a card, or a notification)."""
+        self.stack.setCurrentWidget(self.detail)
+        index = self.hive.findData(hive_id)
+        if index >= 0 and index != self.hive.currentIndex():
+            self.hive.setCurrentIndex(index)  # loads
+        elif self.shown_request is None or self.shown_request[0] != hive_id:
+            self.load()
+
+    def _cards_changed(self) -> None:
+        cards = self.watch.cards
+        self.overview.show_cards(cards, self.watch.counts)
+        before = self.hive.currentData()
+        self.hive.set_cards(cards, self.prefs.units)
+        self._show_latest()
+        if self.hive.currentData() != before and self.stack.currentWidget() is self.detail:
+            self.load()
+
+    def _show_latest(self) -> None:
+        """The newest value of each series above the plots, in the plots' colours."""
+        card = self.watch.card(self.hive.currentData()) if self.hive.currentData() is not None else None
+        if card is None:
+            self.latest.setText("")
+            return
+        self.latest.setText(latest_strip(card.latest, self.prefs.units, self.graphs))
+
+    def _notification_clicked(self, hive_id: int) -> None:
+        self.attention_requested.emit()
+        window = self.window()
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        self.show_hive(hive_id)
+
+    # --- setting up ----------------------------------------------------------------------------------
+
+    def open_setup(self, focus: str = "") -> None:
+        """The setup dialog, or straight to the form an empty page asks for ("apiary", "hive")."""
+        if focus in ("apiary", "hive"):
+            self.runner.submit(apiary_dialogs.load_setup, lambda data: self._open_form(focus, data))
+            return
+        self.setup_dialog = apiary_dialogs.SetupDialog(self.runner, self, focus)
+        self.setup_dialog.changed.connect(self.reload_hives)
+        self.setup_dialog.open()
+
+    def _open_form(self, kind: str, data: apiary_dialogs.SetupData) -> None:
+        form_type = apiary_dialogs.ApiaryDialog if kind == "apiary" else apiary_dialogs.HiveDialog
+        self.form = form_type(self.runner, data, parent=self)
+        self.form.accepted.connect(self.reload_hives)
+        self.form.open()
+
+    # --- the plots ---------------------------------------------------------------------------------
 
     def span(self) -> tuple[int, int]:
         """(start, end) epoch seconds of the chosen range; "All" starts at the epoch."""
@@ -171,6 +251,7 @@ class HivesPage(QWidget):
         request = (hive_id, start, end, self.prefs.units)
         self._request = request
         self.status.setText("Loading…")
+        self._show_latest()
         asked = self._ask_alerts()
         self.runner.submit(
             lambda: (apiary_views.hive_view(hive_id, start, end),
@@ -210,7 +291,7 @@ class HivesPage(QWidget):
         points = len(series.x["temperature"])
         firsts = [float(x[0]) for x in series.x.values() if len(x)]
         if firsts:
-            self.plots["temperature"].setXRange(max(request[1], min(firsts)), request[2], padding=0.01)
+            self.graphs.show_span(max(request[1], min(firsts)), request[2])
         detail = "raw readings" if not series.bucket_s else f"averages over {fmt.duration(series.bucket_s)}"
         self.status.setText(f"{self.hive.currentText()}: {points} points ({detail})")
 
@@ -222,125 +303,64 @@ class HivesPage(QWidget):
         self._draw()
 
     def _draw(self) -> None:
-        """Put the (unit-converted) series into the curves, the brood band at the thresholds in
-        force now, and the alerts as markers, shading and text."""
-        units = self.prefs.units
-        band = AlertRules.current()
-        self.brood_band.setRegion([fmt.temperature_value(v, units)
-                                   for v in (band.brood_min_c, band.brood_max_c)])
+        """The brood band at the thresholds in force now, the (unit-converted) series, and the
+        alerts as markers, shading and text."""
+        self.graphs.show_band(AlertRules.current())
         if self.view is None:
             return
-        series = self.view.series
-        convert = {"temperature": lambda v: fmt.temperature_value(v, units),
-                   "humidity": lambda v: v, "weight": lambda v: fmt.weight_value(v, units)}
-        for field in SERIES_FIELDS:
-            self.curves[field].setData(series.x[field], convert[field](series.y[field]))
-        self._draw_sensors(convert["temperature"])
-        swarms = self._alerts("swarm")
-        self.swarm_marks.setData([a.end_ts for a in swarms],
-                                 convert["weight"](np.array([a.values["to_kg"] for a in swarms])))
-        spikes = self._alerts("spike")
-        self.spike_marks.setData([a.values["to_ts"] for a in spikes],
-                                 convert["temperature"](np.array([a.values["to_c"] for a in spikes])))
-        self._show_alerts()
-
-    def _alerts(self, kind: str, ongoing: bool = False) -> list[HiveAlert]:
-        return [a for a in self.hive_alerts if a.kind == kind and (a.ongoing or not ongoing)]
-
-    def _draw_sensors(self, convert: Any) -> None:
-        """One labelled temperature curve per sensor when there are several, and a line where a
-        sensor's battery went low. Curves and lines are kept and reused, hidden when not needed:
-        pyqtgraph items taken out of a plot still get view updates and fail."""
-        several = len(self.sensors) > 1
-        self.curves["temperature"].setVisible(not several)
-        shown = self.sensors if several else ()
-        while len(self._curve_pool) < len(shown):
-            colour = DEVICE_COLOURS[len(self._curve_pool) % len(DEVICE_COLOURS)]
-            curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2), connect="finite")
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
-            self.plots["temperature"].addItem(curve)
-            self._curve_pool.append(curve)
-        self.legend.clear()
-        self.sensor_curves = self._curve_pool[:len(shown)]
-        for curve, sensor in zip(self.sensor_curves, shown, strict=True):
-            curve.setData(sensor.x, convert(sensor.y), name=sensor.name)
-            self.legend.addItem(curve, sensor.name)
-        for index, curve in enumerate(self._curve_pool):
-            if index >= len(shown):
-                curve.setData([], [])
-            curve.setVisible(index < len(shown))
-        self.legend.setVisible(several)
-
-        low = self._alerts("battery", ongoing=True)
-        while len(self._line_pool) < len(low):
-            line = pg.InfiniteLine(angle=90, movable=False, label="",
-                                   pen=pg.mkPen(MARK_COLOUR, style=pg.QtCore.Qt.PenStyle.DashLine),
-                                   labelOpts={"position": 0.85, "color": MARK_COLOUR})
-            self.plots["temperature"].addItem(line, ignoreBounds=True)
-            self._line_pool.append(line)
-        self.battery_lines = self._line_pool[:len(low)]
-        for line, alert in zip(self.battery_lines, low, strict=True):
-            line.setValue(alert.start_ts)
-            line.label.setFormat(f"battery low: {alert.sensor_name}")
-        for index, line in enumerate(self._line_pool):
-            line.setVisible(index < len(low))
-
-    def _show_alerts(self) -> None:
-        """Say in words what needs a look: swarms and spikes in the span, brood out of the band,
-        low batteries and silence now (silence also shaded, from the last reading to now)."""
-        units, rules = self.prefs.units, self.rules
-        found = []
-        swarms = len(self._alerts("swarm"))
-        if swarms:
-            drop = f"{fmt.weight_value(rules.swarm_drop_kg, units):.3g} {fmt.weight_unit(units)}"
-            found.append(f"{swarms} sudden weight drop(s) of {drop} or more within "
-                         f"{fmt.duration(rules.swarm_window_s)} — possible swarm")
-        spikes = len(self._alerts("spike"))
-        if spikes:
-            change = fmt.temperature_value(rules.spike_c, units) - fmt.temperature_value(0.0, units)
-            found.append(f"{spikes} sudden brood temperature change(s) of {change:.2g} "
-                         f"{fmt.temperature_unit(units)} or more")
-        low, high = (f"{fmt.temperature_value(v, units):.3g}" for v in (rules.brood_min_c, rules.brood_max_c))
-        for alert in self._alerts("brood", ongoing=True):
-            where = f" ({alert.sensor_name})" if len(self.sensors) > 1 else ""
-            found.append(f"brood at {fmt.temperature(alert.values['last_c'], units)}{where}, "
-                         f"outside {low}–{high} {fmt.temperature_unit(units)}")
-        for alert in self._alerts("battery", ongoing=True):
-            found.append(f"battery low: {alert.sensor_name} at {alert.values['last_pct']:.0f} %")
-        silent = self._alerts("silent", ongoing=True)
-        now = time.time()
-        for region in self.silent_regions:
-            region.setVisible(bool(silent))
-            if silent:
-                region.setRegion((silent[0].start_ts, now))
-        if silent:
-            found.append(f"no data for {fmt.duration(now - silent[0].start_ts)}")
-        self.alerts.setText("  ·  ".join(found))
-        self.alerts.setVisible(bool(found))
-
-    def _label_axes(self) -> None:
-        units = self.prefs.units
-        self.plots["temperature"].setLabel("left", "Temperature", fmt.temperature_unit(units))
-        self.plots["humidity"].setLabel("left", "Humidity", "%")
-        self.plots["weight"].setLabel("left", "Weight", fmt.weight_unit(units))
-
-    def apply_theme(self, theme: str) -> None:
-        colours = PALETTES[theme]
-        self.graphs.setBackground(colours["plot_bg"])
-        for plot in self.plots.values():
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(colours["plot_fg"])
-                axis.setTextPen(colours["plot_fg"])
-        self.brood_band.setBrush(pg.mkBrush(colours["ok"] + "33"))
+        self.graphs.draw(self.view, self.hive_alerts)
+        text = words.summary(self.hive_alerts, self.rules, self.prefs.units, len(self.sensors) > 1)
+        self.alerts.setText(text)
+        self.alerts.setVisible(bool(text))
 
     def _on_prefs(self, key: str) -> None:
         if key == "units":
-            self._label_axes()
+            self.graphs.label_axes(self.prefs.units)
+            self.overview.set_units(self.prefs.units)
+            self.hive.set_cards(self.watch.cards, self.prefs.units)
+            self._show_latest()
             self._draw()
         elif key == "theme":
-            self.apply_theme(self.prefs.theme)
+            self.graphs.apply_theme(self.prefs.theme)
+            self.overview.apply_theme(self.prefs.theme)
+            self.hive.theme = self.prefs.theme
+            self._show_latest()
+
+    # --- export ------------------------------------------------------------------------------------
+
+    def _ask_export(self, kind: str) -> None:
+        if self.hive.currentData() is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder) / _file_name(self.hive.currentText(), kind))
+        filters = {"csv": "CSV files (*.csv)", "png": "PNG images (*.png)", "svg": "SVG drawings (*.svg)"}
+        path, _ = QFileDialog.getSaveFileName(self, "Export", suggested, filters[kind])
+        if not path:
+            return
+        if kind == "csv":
+            self.export_csv(path)
+        else:
+            self.export_plots(path)
+
+    def export_csv(self, path: str) -> None:
+        """The chosen hive's readings of the chosen span, written on a worker."""
+        card = self.watch.card(self.hive.currentData())
+        if card is None or self.shown_request is None:
+            return
+        _, start, end, _ = self.shown_request
+        self.status.setText("Exporting…")
+        self.runner.submit(lambda: export_hive_csv(path, card.hive.uuid, start, end),
+                           lambda rows: self.status.setText(f"Saved {rows} readings to {path}"),
+                           lambda error: self.status.setText(f"Could not export the readings: {error}"))
+
+    def export_plots(self, path: str) -> None:
+        """The plots as shown, as PNG or SVG (by the file's suffix)."""
+        try:
+            self.graphs.export_image(path)
+        except OSError as error:
+            self.status.setText(f"Could not save the plots: {error}")
+            return
+        self.status.setText(f"Saved the plots to {path}")
 
     # --- live readings -------------------------------------------------------------------------
 
@@ -368,13 +388,29 @@ class HivesPage(QWidget):
     def _append(self, request: tuple | None, asked: int, new: HiveView, rules: AlertRules,
                 alerts: list[HiveAlert]) -> None:
         """Add new readings to the end of the curves instead of querying the whole range again,
-        with the alerts found on all of them."""
+        with the alerts found on all of them, and keep the newest in view."""
         if request != self._request or self.view is None:
             return
+        before = self.view.series.last_ts
         self.view = self.view.extended(new)
         self._take_alerts(asked, rules, alerts)
         self._draw()
+        self.graphs.follow(before, self.view.series.last_ts)
 
     def shutdown(self) -> None:
         self._live.stop()
+        self.watch.stop()
         self.runner.shutdown()
+
+
+def latest_strip(latest: HiveLatest, units: str, graphs: HivePlots, now: float | None = None) -> str:
+    """"■ Brood 34.9 °C  ■ Humidity 58 %  ■ Weight 41.20 kg  Battery 87 %  · 2 min ago" as rich
+    text, each square in its plot's colour."""
+    texts, newest = value_texts(latest, units, now)
+    names = {"temperature": "Brood", "humidity": "Humidity", "weight": "Weight", "battery": "Battery"}
+    parts = []
+    for field, text in texts.items():
+        square = f"<span style='color:{graphs.colour(field)}'>■</span> " if field != "battery" else ""
+        parts.append(f"{square}{names[field]} <b>{text}</b>")
+    when = "no readings yet" if newest is None else words.age(newest, now)
+    return "&nbsp;&nbsp;&nbsp;".join(parts) + f"&nbsp;&nbsp;·&nbsp;&nbsp;{when}"

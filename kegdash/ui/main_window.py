@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         self.show_devices(self.devices_page.state_names())
         self.devices_page.states_changed.connect(self.show_devices)
         self.settings_page.server_changed.connect(self.set_api_state)
+        self.hives_page.alert_count_changed.connect(self.show_hive_alerts)
+        self.hives_page.attention_requested.connect(lambda: self.nav.setCurrentRow(PAGES.index("Hives")))
         self._build_menus()
         self._restore()
 
@@ -297,6 +299,12 @@ class MainWindow(QMainWindow):
         self.recipes_page.reload()
         self.devices_page.reload_sensors()
         self.settings_page.reload()
+
+    def show_hive_alerts(self, count: int) -> None:
+        """The Hives entry of the page list says how many hive alerts want a look."""
+        item = self.nav.item(PAGES.index("Hives"))
+        item.setText(f"Hives  ⚠ {count}" if count else "Hives")
+        item.setToolTip(f"{count} hive alert{'' if count == 1 else 's'} in the last day" if count else "")
 
     def show_devices(self, states: dict[str, str]) -> None:
         if not states:

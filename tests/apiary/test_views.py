@@ -141,6 +141,50 @@ def test_latest_values_per_hive(hive, owner):
     assert views.latest_values(other.id) == [far]
 
 
+def test_pooled_curve_of_some_sensors(hive):
+    brood, outside = (Device.get(Device.api_id == api_id).id for api_id in ("AA:BB:01", "AA:BB:02"))
+    start, end = T0 + DAY, T0 + 2 * DAY
+    x, y = views.pooled_curve([brood], "temperature", start, end, 3600)
+    expected = series.device_series(brood, "temperature", start, end, bucket=3600)
+    assert list(x) == [p.ts + 1800 for p in expected] and list(y) == pytest.approx([p.avg for p in expected])
+    both = views.pooled_curve([brood, outside], "temperature", start, end, 3600)[1]
+    assert np.all(both < y)  # the outside sensor drags the average down: why brood is pooled alone
+    assert [len(a) for a in views.pooled_curve([], "weight", start, end, 3600)] == [0, 0]
+
+
+def test_all_hives_include_those_still_without_a_sensor(owner):
+    ridge = add_apiary("Ridge", owner)
+    empty, placed = add_hive(ridge.uuid, "Hive 2"), add_hive(ridge.uuid, "Hive 1")
+    add_device(placed.uuid, "aa:bb:01")
+    far = add_hive(add_apiary("Acres", owner).uuid, "Far")
+    assert [(h.id, h.label) for h in views.all_hives()] == [
+        (far.id, "Acres / Far"), (placed.id, "Ridge / Hive 1"), (empty.id, "Ridge / Hive 2")]
+    assert [h.id for h in views.hive_choices()] == [placed.id]
+
+
+def test_apiary_setups_are_the_tree_and_the_sensors_in_no_hive(owner):
+    other = create_user("other")
+    ridge = add_apiary("Ridge", owner, zipcode="02118", country_code="us", latitude=42.3, public=True)
+    hive = add_hive(ridge.uuid, "Hive 1")
+    add_hive(ridge.uuid, "Empty")
+    placed = add_device(hive.uuid, "aa:bb:01", name="Brood", vendor="BroodMinder")
+    Device.create(owner=owner, api_id="AA:BB:98", name="AA:BB:98", last_reading_ts=T0)
+    Device.create(owner=other, api_id="scale-7", name="", last_reading_ts=T0 + 60)
+    Device.create(owner=owner, api_id="AA:BB:97", name="AA:BB:97")  # registered, never heard of
+    setups = views.apiary_setups()
+    (apiary,) = setups.apiaries
+    assert (apiary.uuid, apiary.name, apiary.zipcode, apiary.country_code, apiary.latitude,
+            apiary.longitude, apiary.public, apiary.owner) == (
+        ridge.uuid, "Ridge", "02118", "us", 42.3, None, True, "beeman")
+    assert [(h.name, [d.name for d in h.devices]) for h in apiary.hives] == [
+        ("Empty", []), ("Hive 1", ["Brood"])]
+    device = apiary.hives[1].devices[0]
+    assert (device.uuid, device.api_id, device.vendor, device.owner) == (
+        placed.uuid, "AA:BB:01", "BroodMinder", "beeman")
+    assert [(d.name, d.owner, d.last_reading_ts) for d in setups.unassigned] == [
+        ("scale-7", "other", T0 + 60), ("AA:BB:98", "beeman", T0), ("AA:BB:97", "beeman", None)]
+
+
 def test_licence_keys_and_their_owners(owner):
     create_user("other")
     key = issue_license_key(owner)

@@ -61,7 +61,7 @@ def test_screenshot_of_each_page_with_demo_data(qtbot, make_window, tmp_path):
     for row, name in enumerate(PAGES):
         window.nav.setCurrentRow(row)
         if name == "Hives":
-            qtbot.waitUntil(lambda: window.hives_page.shown_request is not None, timeout=5000)
+            qtbot.waitUntil(lambda: window.hives_page.hive.count() == 3, timeout=5000)  # the overview
         image = window.grab().toImage()
         path = folder / f"{row + 1}-{name.split()[0].lower()}.png"
         assert image.save(str(path))
