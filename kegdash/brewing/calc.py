@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kegdash.brewing import units
 from kegdash.brewing.colors import srm_to_name
 from kegdash.brewing.errors import RecipeError
 from kegdash.brewing.jsmath import div, exp, js_max, json_number, pow_, truthy
-from kegdash.brewing.recipe import Fermentable, Recipe, Spice, classify
+from kegdash.brewing.recipe import Fermentable, Recipe, Spice, Yeast, classify
 from kegdash.brewing.units import gravity_to_plato
 from kegdash.units import c_to_f
 
@@ -25,9 +25,13 @@ ROOM_TEMP = 23
 IBU_METHODS = ("tinseth", "rager")
 
 
-@dataclass(slots=True, frozen=True)
-class RecipeResults:
-    """Everything `Recipe.calculate()` sets in Brauhaus, plus grain weight and bottle count."""
+class RecipeResults(NamedTuple):
+    """Everything `Recipe.calculate()` sets in Brauhaus, plus grain weight and bottle count.
+
+    A NamedTuple rather than a frozen dataclass: as immutable (it crosses threads to the
+    window), but built in one step, where a frozen dataclass sets its 19 fields one
+    object.__setattr__ at a time, a fifth of calculate()'s time.
+    """
 
     og: float
     fg: float
@@ -121,6 +125,12 @@ def _price_per_kg(name: str) -> float:
     return Fermentable(name=name, weight=1.0).price()
 
 
+@lru_cache(maxsize=4096)
+def _yeast_price(name: str) -> float:
+    # Yeast.price() depends on the name alone (a regex): asked once per name.
+    return Yeast(name=name).price()
+
+
 def calculate(recipe: Recipe) -> RecipeResults:
     """Compute a recipe's numbers exactly as Brauhaus 1.1.1 `Recipe.calculate()` does."""
     batch_size = recipe.batch_size
@@ -153,7 +163,7 @@ def calculate(recipe: Recipe) -> RecipeResults:
     for yeast in recipe.yeast:
         if yeast.attenuation > attenuation:
             attenuation = yeast.attenuation
-        price += yeast.price()
+        price += _yeast_price(yeast.name)
     if attenuation == 0:
         attenuation = 75.0
 
