@@ -31,11 +31,11 @@ _POW2 = tuple(2.0**power for power in range(102))
 
 def truthy(value: object) -> bool:
     """JavaScript truthiness: 0, NaN, "", null and false are false; "false" is true."""
-    if value is None or value is False:
-        return False
-    if isinstance(value, float):
+    if isinstance(value, float):  # first: nearly every value asked about is a number
         return value == value and value != 0.0
-    if isinstance(value, (int, str)):
+    if value is None:
+        return False
+    if isinstance(value, (int, str)):  # bool is an int
         return bool(value)
     return True
 
