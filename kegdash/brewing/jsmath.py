@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 INF = math.inf
 NAN = math.nan
@@ -24,15 +23,19 @@ _DECIMAL = r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
 _NUMBER_RE = re.compile(r"(?:" + _DECIMAL + r"|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)")
 _FLOAT_PREFIX_RE = re.compile(_DECIMAL)
 _INT_PREFIX_RE = re.compile(r"[+-]?[0-9]+")
+_EXACT_INT = 2.0**53
+# toFixed takes 0 to 100 places.
+_FIXED = tuple(f".{places}f" for places in range(101))
+_POW2 = tuple(2.0**power for power in range(102))
 
 
 def truthy(value: object) -> bool:
     """JavaScript truthiness: 0, NaN, "", null and false are false; "false" is true."""
-    if value is None or value is False:
-        return False
-    if isinstance(value, float):
+    if isinstance(value, float):  # first: nearly every value asked about is a number
         return value == value and value != 0.0
-    if isinstance(value, (int, str)):
+    if value is None:
+        return False
+    if isinstance(value, (int, str)):  # bool is an int
         return bool(value)
     return True
 
@@ -109,6 +112,20 @@ def fmod(a: float, b: float) -> float:
 
 def js_str(x: float) -> str:
     """ECMAScript Number::toString (shortest round-trip digits, JS exponent rules)."""
+    # Fast paths for what recipes print: whole numbers, and fractions whose Python repr
+    # has no exponent (1e-4 <= |x| < 1e16, inside JavaScript's plain range 1e-6 .. 1e21;
+    # both print the shortest digits that round-trip).
+    if -_EXACT_INT < x < _EXACT_INT:  # false for NaN and ±Infinity
+        whole = int(x)
+        if whole == x:
+            return str(whole)  # -0 prints "0", as in JavaScript
+        text = repr(x)
+        if "e" not in text:
+            return text
+    return _js_str_any(x)
+
+
+def _js_str_any(x: float) -> str:
     if x != x:
         return "NaN"
     if math.isinf(x):
@@ -116,7 +133,7 @@ def js_str(x: float) -> str:
     if x == 0:
         return "0"
     if x < 0:
-        return "-" + js_str(-x)
+        return "-" + _js_str_any(-x)
     mantissa, _, exponent = repr(float(x)).partition("e")
     digits_int, _, digits_frac = mantissa.partition(".")
     digits = digits_int + digits_frac
@@ -140,14 +157,29 @@ def to_fixed(x: float, places: int) -> str:
     """Number.prototype.toFixed: exact binary value rounded half away from zero."""
     if x != x:
         return "NaN"
-    if abs(x) >= 1e21:
+    if not -1e21 < x < 1e21:
         return js_str(x)
-    text = str(Decimal(abs(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    # printf rounds the exact binary value too, but ties to even. Only an odd multiple of
+    # 2**-(places + 1) is a tie (the products are exact: powers of two).
+    if (x * _POW2[places + 1]).is_integer() and not (x * _POW2[places]).is_integer():
+        return _to_fixed_tie(x, places)
+    return format(x + 0.0, _FIXED[places])  # + 0.0 turns -0 into 0: JavaScript prints "0.0"
+
+
+def _to_fixed_tie(x: float, places: int) -> str:
+    # Exactly halfway between two results: the larger magnitude wins, in exact integers.
+    numerator, denominator = abs(x).as_integer_ratio()
+    digits = str(numerator * 10**places // denominator + 1).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}" if places else digits
     return "-" + text if x < 0 else text
 
 
 def parse_int(x: float) -> float:
     """parseInt(number): the integer prefix of the number's JS string form."""
+    if 1e-6 <= abs(x) < 1e21 or x == 0:
+        # Plain decimal notation: the prefix is the number truncated (-0.5 gives 0, not -0,
+        # which prints the same).
+        return float(int(x))
     match = _INT_PREFIX_RE.match(js_str(x))
     return float(int(match.group())) if match else NAN
 

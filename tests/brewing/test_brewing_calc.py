@@ -56,6 +56,14 @@ def test_seed_example_to_the_last_digit() -> None:
     assert repr(answer["price"]) == "15.400000000000002"
 
 
+def test_results_cannot_be_changed() -> None:
+    # They cross threads to the window; a NamedTuple, so built in one step yet immutable.
+    results = calculate(Recipe.from_dict(SEED_RECIPE))
+    with pytest.raises(AttributeError):
+        results.og = 1.1  # type: ignore[misc]
+    assert results.og == SEED_ANSWER["og"] and results.color_name == "straw"
+
+
 def brauhaus_recipe(**extra: object) -> Recipe:
     return Recipe.from_dict({"batchSize": 20.0, "boilSize": 10.0, **extra})
 
