@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="read the password from the first line of standard input")
     p.add_argument("--staff", action="store_true")
     p.add_argument("--superuser", action="store_true")
+    p = task("set-password", "set a user's password from the first line of standard input "
+                             "(a forgotten one, say); their web sessions end")
+    p.add_argument("user")
     p = task("deactivate-user", "shut a user out: logins, API keys, tokens and web sessions "
                                 "stop working; their drinks, recipes and hives stay")
     p.add_argument("user")
@@ -288,10 +291,23 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], last: str) -> None:
     print(data[last])
 
 
+def _stdin_password(what: str) -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise CommandError(f"{what}: standard input gave an empty password")
+    return password
+
+
 def cmd_admin(args: argparse.Namespace) -> None:
     from kegdash.accounts import admission
     from kegdash.accounts.keys import create_client, issue_api_key
-    from kegdash.accounts.users import create_user, deactivate_user, get_user, reactivate_user
+    from kegdash.accounts.users import (
+        create_user,
+        deactivate_user,
+        get_user,
+        reactivate_user,
+        set_password,
+    )
     from kegdash.apiary import registry
     from kegdash.bar import taps
     from kegdash.site_settings import get_setting, set_setting
@@ -299,17 +315,17 @@ def cmd_admin(args: argparse.Namespace) -> None:
     _open(_settings(args))
     t = args.task
     if t == "create-user":
-        password = None
-        if args.password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-            if not password:
-                raise CommandError("--password-stdin: standard input gave an empty password")
+        password = _stdin_password("--password-stdin") if args.password_stdin else None
         user = create_user(args.name, email=args.email, password=password,
                            is_staff=args.staff, is_superuser=args.superuser)
         data: dict[str, Any] = {"username": user.username, "id": user.public_id}
         if user.is_staff:
             data["api_key"] = issue_api_key(user)
         _emit(args, data, "api_key" if user.is_staff else "username")
+    elif t == "set-password":
+        user = get_user(args.user)
+        set_password(user, _stdin_password("set-password"))
+        _emit(args, {"username": user.username, "password": "changed"}, "password")
     elif t in ("deactivate-user", "reactivate-user"):
         user = get_user(args.user)
         (deactivate_user if t == "deactivate-user" else reactivate_user)(user)

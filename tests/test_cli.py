@@ -119,6 +119,22 @@ def test_password_from_stdin(kd):
     assert code == 1 and "empty password" in err
 
 
+def test_a_forgotten_password_is_set_again_and_old_sessions_end(kd):
+    from kegdash.accounts import web_sessions
+    from kegdash.accounts.users import authenticate, get_user
+
+    kd("admin", "create-user", "anna", "--password-stdin", stdin="first pass\n")
+    session = web_sessions.open_session(get_user("anna"))
+    code, out, _ = kd("admin", "set-password", "anna", stdin="second pass\n")
+    assert code == 0 and out.strip().splitlines()[-1] == "changed"
+    assert authenticate("anna", "first pass") is None and authenticate("anna", "second pass")
+    assert web_sessions.session_user(session) is None
+    code, _, err = kd("admin", "set-password", "anna", stdin="\n")
+    assert code == 1 and "empty password" in err and authenticate("anna", "second pass")
+    code, _, err = kd("admin", "set-password", "ghost", stdin="x\n")
+    assert code == 1 and "no such user" in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
