@@ -24,6 +24,7 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

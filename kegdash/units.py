@@ -24,7 +24,6 @@ BRAUHAUS_LB_PER_KG = 2.20462
 BRAUHAUS_GAL_PER_L = 0.264172
 BRAUHAUS_QT_PER_LB_PER_L_PER_KG = 0.479305709
 """Mash thickness: quarts per pound for one litre per kilogram."""
-BRAUHAUS_FL_OZ_PER_L = 33.814
 
 
 def c_to_f(celsius: float) -> float:

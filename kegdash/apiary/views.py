@@ -432,12 +432,6 @@ def hive_latest(hive: HiveChoice, sensors: list[Sensor] | None = None) -> HiveLa
         battery=min(batteries, key=lambda v: v.value, default=None))
 
 
-def latest_values(hive_id: int | None = None) -> list[HiveLatest]:
-    """The newest temperature, humidity, weight and battery of every hive that has a sensor
-    (or of one hive), in the order of :func:`hive_choices`."""
-    return [hive_latest(hive) for hive in hive_choices() if hive_id is None or hive.id == hive_id]
-
-
 # --- Beekeeping.io detail objects ------------------------------------------------------------
 
 OWNER = 2

@@ -550,14 +550,6 @@ class Recipe:
             "agingTemp": numbers["agingTemp"],
         }
 
-    def batch_size_gallons(self) -> float:
-        """Batch size in US gallons."""
-        return units.liters_to_gallons(self.batch_size)
-
-    def boil_size_gallons(self) -> float:
-        """Boil size in US gallons."""
-        return units.liters_to_gallons(self.boil_size)
-
     def grain_weight(self) -> float:
         """kg of fermentables whose name does not look like an extract or sugar."""
         weight = 0.0

@@ -7,7 +7,7 @@ formulas that Brauhaus shares between its functions live here too.
 
 from __future__ import annotations
 
-from kegdash.brewing.jsmath import div, floor
+from kegdash.brewing.jsmath import floor
 from kegdash.units import (
     BRAUHAUS_GAL_PER_L,
     BRAUHAUS_LB_PER_KG,
@@ -32,19 +32,9 @@ def kg_to_lb_oz(kg: float) -> tuple[float, float]:
     return whole, (lb - whole) * 16.0
 
 
-def lb_oz_to_kg(lb: float, oz: float) -> float:
-    """Pounds and ounces to kilograms."""
-    return lb_to_kg(lb + oz / 16.0)
-
-
 def liters_to_gallons(liters: float) -> float:
     """Litres to US gallons."""
     return liters * BRAUHAUS_GAL_PER_L
-
-
-def gallons_to_liters(gallons: float) -> float:
-    """US gallons to litres."""
-    return gallons / BRAUHAUS_GAL_PER_L
 
 
 def liters_per_kg_to_quarts_per_lb(liters_per_kg: float) -> float:
@@ -52,31 +42,14 @@ def liters_per_kg_to_quarts_per_lb(liters_per_kg: float) -> float:
     return liters_per_kg * BRAUHAUS_QT_PER_LB_PER_L_PER_KG
 
 
-def quarts_per_lb_to_liters_per_kg(quarts_per_lb: float) -> float:
-    """Mash thickness qt/lb to l/kg."""
-    return quarts_per_lb / BRAUHAUS_QT_PER_LB_PER_L_PER_KG
-
-
-
-
 def yield_to_ppg(yield_percent: float) -> float:
     """Yield (% of sucrose) to gravity points per pound per gallon."""
     return yield_percent * 0.46214
 
 
-def ppg_to_yield(ppg: float) -> float:
-    """Points per pound per gallon to yield % (Brauhaus's factor, not the exact inverse)."""
-    return ppg * 2.16385
-
-
 def gravity_to_plato(gravity: float) -> float:
     """Specific gravity to degrees Plato (the polynomial calculate() uses)."""
     return (-463.37) + (668.72 * gravity) - (205.35 * (gravity * gravity))
-
-
-def gu_to_plato(gu: float) -> float:
-    """Gravity units to degrees Plato, as Brauhaus's Fermentable.plato() does."""
-    return 259 - div(259, 1.0 + gu / 1000)
 
 
 def time_to_heat(liters: float, degrees: float = 80) -> float:

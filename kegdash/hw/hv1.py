@@ -234,11 +234,6 @@ class Hv1Decoder:
         """Call when the port is reopened (keeps counters and per-device ``seq`` state)."""
         self._assembler.reset()
 
-    def reset_stats(self) -> None:
-        """Zero the counters (the UI's "reset" button)."""
-        self.stats = Hv1Stats()
-        self._assembler.stats = self.stats
-
     def feed(self, data: bytes, now: int) -> list[Hv1Reading]:
         """Add bytes read from the port; *now* (UTC epoch seconds) is the receive time."""
         readings = []

@@ -223,7 +223,6 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.shortcuts_dialog = dialog
         dialog.open()
         return dialog
 
@@ -277,7 +276,6 @@ class MainWindow(QMainWindow):
         free = free_port_near(host, port) if self.restart_server is not None else None
         dialog = PortTakenDialog(self, port if port_taken(host, port) else None, error, free)
         dialog.buttonClicked.connect(lambda button: self._port_chosen(dialog, button))
-        self.port_dialog = dialog
         dialog.open()
         return dialog
 

@@ -131,14 +131,13 @@ def test_latest_values_per_hive(hive, owner):
     last = T0 + 30 * DAY - STEP
     brood = Device.get(Device.api_id == "AA:BB:01")
     fill(brood, [{"ts": last + STEP, "humidity": 61.0}])  # the newest reading lacks the rest
-    far, ridge = views.latest_values()
+    far, ridge = (views.hive_latest(choice) for choice in views.hive_choices())
     assert (far.hive, far.temperature, far.weight, far.battery) == ("Far", None, None, None)
     assert (ridge.hive_uuid, ridge.apiary) == (hive.uuid, "Ridge")
     assert ridge.temperature == views.Latest(34.0 + (last // STEP % 7) * 0.25, last, "aa:bb:01")
     assert ridge.humidity == views.Latest(61.0, last + STEP, "aa:bb:01")
     assert ridge.weight.value == pytest.approx(40.0 + (last - T0) / DAY * 0.1)
     assert ridge.battery == views.Latest(30.0, T0 + 30 * DAY - 3600, "Outside")  # the lower one
-    assert views.latest_values(other.id) == [far]
 
 
 def test_pooled_curve_of_some_sensors(hive):

@@ -136,7 +136,6 @@ def test_grain_weight_and_bottles() -> None:
     ]})
     assert recipe.grain_weight() == 2.5
     assert recipe.bottle_count() == 56  # floor(20 / 0.355)
-    assert recipe.batch_size_gallons() == 20 * 0.264172
 
 
 def test_mash_step_descriptions() -> None:
