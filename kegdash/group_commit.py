@@ -7,8 +7,9 @@ Here writes queue, first come first served. The thread whose write is first in t
 it takes the writes queued behind it too (up to ``MAX_GROUP``), runs each in a savepoint of one
 transaction, commits once, answers them, and hands the queue to the next thread waiting. A
 caller is answered only after the commit that contains its write. Nobody waits when nobody else
-writes: a lone write runs in its own transaction on its own thread, as before, and no thread
-is added (a hand-over between threads costs more CPU than the transaction, measured).
+writes: a lone write runs in its own transaction on its own thread, as before. No writer thread
+is added: the callers' threads do the work, so no write pays a hand-over to another thread and
+back.
 
 A write that raises is undone alone (its savepoint) and its caller gets the exception; the
 others of the group are committed. A database error in a group may have ended the transaction
