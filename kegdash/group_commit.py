@@ -16,6 +16,9 @@ others of the group are committed. A database error in a group may have ended th
 itself (SQLite rolls back on a full disk or an I/O error), so the group is rolled back and each
 of its writes runs again in a transaction of its own: a write must touch only the database, so
 that running it twice is harmless.
+
+PostgreSQL goes through the same queue: pours there wait for one another anyway (the keg's row,
+the session's advisory lock), and a group flushes its log once instead of once per pour.
 """
 
 from __future__ import annotations
