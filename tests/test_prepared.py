@@ -18,6 +18,11 @@ NEW_SESSION = PreparedQuery(lambda: (
                            end=slot("end", DrinkingSession.end), volume_ml=slot("ml"))
     .returning(DrinkingSession).objects()
 ))
+SESSION_TUPLES = PreparedQuery(lambda: (
+    DrinkingSession.select(DrinkingSession.id, DrinkingSession.start, DrinkingSession.volume_ml,
+                           DrinkingSession.start.alias("raw"))
+    .where(DrinkingSession.volume_ml >= slot("ml")).order_by(DrinkingSession.id).tuples()
+))
 ADD_VOLUME = PreparedQuery(lambda: (
     DrinkingSession.update(volume_ml=DrinkingSession.volume_ml + slot("ml"))
     .where(DrinkingSession.volume_ml < slot("below"))
@@ -50,6 +55,21 @@ def test_slots_convert_like_their_field_and_writes_report_rows(database):
     assert ADD_VOLUME.execute(ml=5.0, below=150.0) == 2
     assert [s.volume_ml for s in DrinkingSession.select().order_by(DrinkingSession.id)] == [
         5.0, 105.0, 200.0]
+
+
+def test_tuples_convert_each_run_as_the_query_itself_would(database):
+    start = dt.datetime(2026, 5, 1, 18, 30)
+    for h in range(3):
+        NEW_SESSION.one(start=start + dt.timedelta(hours=h), end=start, ml=100.0 * h)
+    assert list(SESSION_TUPLES.all(ml=1000.0)) == []  # a first run with no row to learn from
+    for ml in (0.0, 150.0, 0.0):  # the conversions found on one run serve the next ones
+        rows = list(SESSION_TUPLES.all(ml=ml))
+        expected = list(DrinkingSession.select(
+            DrinkingSession.id, DrinkingSession.start, DrinkingSession.volume_ml,
+            DrinkingSession.start.alias("raw"),
+        ).where(DrinkingSession.volume_ml >= ml).order_by(DrinkingSession.id).tuples())
+        assert rows == expected and len(rows) == (3 if ml == 0.0 else 1)
+        assert isinstance(rows[0][1], dt.datetime)
 
 
 def test_a_newly_opened_database_gets_its_own_statement(tmp_path):

@@ -1,8 +1,9 @@
-"""Recording drinks: keg accounting and drinking sessions in one transaction per pour.
+"""Recording drinks: keg accounting and drinking sessions in the transaction of the pour.
 
 Every change here (pour, cancel, spill) moves the keg's counters and the session's volume in
 the same transaction as the drink row, so the totals always equal the sum of the valid drinks.
-Events go out only after the commit.
+Pours, the busiest write, are committed in groups (``group_commit``), each in a savepoint of its
+own. Events go out only after the commit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kegdash.bar.models import AuthToken, Drink, DrinkingSession, Keg
 from kegdash.bar.taps import BarError, NotFound, find_tap
 from kegdash.bar.views import DrinkDetail, DrinkerInfo, DrinkInfo, KegInfo, SessionInfo, SpillDetail
 from kegdash.db import database, serialize_step, utcnow
+from kegdash.group_commit import writes
 from kegdash.prepared import PreparedQuery, slot
 from kegdash.site_settings import get_setting
 
@@ -148,30 +150,41 @@ def record_drink(
     """Record one pour on a tap; the keg's served volume and the session change with it.
 
     ``user`` (a Principal, a DrinkerInfo or a user id) is credited; without one, the drinker of
-    an enabled ``auth_token``, else nobody (a guest). The answer is built from the rows just
-    written, so it costs no further query.
+    an enabled ``auth_token``, else nobody (a guest). Pours posted at the same time are committed
+    together (``group_commit``); the answer comes once this one is stored, built from the rows
+    just written, so it costs no further query.
     """
     _check_ticks(ticks)
     if duration < 0:
         raise BarError(f"duration must be >= 0, not {duration}")
-    with database.atomic():
-        tap = find_tap(tap_ident)
-        volume = _pour_volume(ticks, tap.ml_per_tick, volume_ml)
-        drinker = _drinker(user) if user is not None else resolve_token_user(auth_token)
-        when = pour_time or utcnow()
-        keg = None
-        if tap.current_keg_id is not None:
-            keg = KegInfo(*_SERVE_FROM_KEG.one(volume_ml=volume, id=tap.current_keg_id))
-        session = _join_session(when, volume)
-        drink = DrinkInfo(*_NEW_DRINK.one(
-            ticks=ticks, volume_ml=volume, user_id=drinker.id if drinker else None,
-            keg_id=keg.id if keg else None, tap_id=tap.id, session_id=session.id,
-            pour_time=when, duration=duration, auth_token=auth_token,
-        ), username=drinker.username if drinker else None)
-    events.bus.publish(events.DrinkPoured(drink_id=drink.id, tap_id=tap.id,
-                                          keg_id=keg.id if keg else None, volume_ml=volume))
+    when = pour_time or utcnow()
+    detail = writes.run(lambda: _pour(tap_ident, ticks, volume_ml, user, auth_token, when,
+                                      duration))
+    drink, keg = detail.drink, detail.keg
+    events.bus.publish(events.DrinkPoured(drink_id=drink.id, tap_id=drink.tap_id,
+                                          keg_id=keg.id if keg else None,
+                                          volume_ml=drink.volume_ml))
     if keg is not None:
-        events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=tap.id))
+        events.bus.publish(events.KegChanged(keg_id=keg.id, tap_id=drink.tap_id))
+    return detail
+
+
+def _pour(tap_ident: str | int, ticks: int, volume_ml: float | None, user: Someone | int | None,
+          auth_token: str | None, when: dt.datetime, duration: int) -> DrinkDetail:
+    """The writes of one pour, in the transaction of its group; refused (``BarError``) before
+    the first write if the tap, the volume or the drinker is wrong."""
+    tap = find_tap(tap_ident)
+    volume = _pour_volume(ticks, tap.ml_per_tick, volume_ml)
+    drinker = _drinker(user) if user is not None else resolve_token_user(auth_token)
+    keg = None
+    if tap.current_keg_id is not None:
+        keg = KegInfo(*_SERVE_FROM_KEG.one(volume_ml=volume, id=tap.current_keg_id))
+    session = _join_session(when, volume)
+    drink = DrinkInfo(*_NEW_DRINK.one(
+        ticks=ticks, volume_ml=volume, user_id=drinker.id if drinker else None,
+        keg_id=keg.id if keg else None, tap_id=tap.id, session_id=session.id,
+        pour_time=when, duration=duration, auth_token=auth_token,
+    ), username=drinker.username if drinker else None)
     return DrinkDetail(drink=drink, keg=keg, user=drinker, session=session)
 
 

@@ -1,8 +1,11 @@
 import datetime as dt
+import sqlite3
 import threading
 
 import pytest
+from polling import wait_for
 
+from kegdash import events
 from kegdash.accounts.models import User
 from kegdash.accounts.users import create_user, deactivate_user, reactivate_user
 from kegdash.accounts.views import principal
@@ -10,6 +13,7 @@ from kegdash.bar.drinks import record_drink, resolve_token_user
 from kegdash.bar.models import Drink, DrinkingSession, Keg
 from kegdash.bar.taps import BarError, NotFound, add_auth_token, add_tap, start_keg
 from kegdash.db import database as db_proxy
+from kegdash.group_commit import writes
 
 T0 = dt.datetime(2026, 6, 1, 18, 0, 0)
 
@@ -116,3 +120,58 @@ def test_a_principal_or_a_user_id_is_credited(tap):
     with pytest.raises(NotFound):
         record_drink(tap.id, ticks=10, user=999)
     assert Drink.select().count() == 2 and Keg.get().served_ml == 10.0
+
+
+def test_pours_queued_together_are_stored_once_a_bad_one_refused_alone_events_after_commit(
+        tap, database):
+    """Pours queued behind a commit go in one group; the one naming no user is refused alone;
+    each DrinkPoured is published when its drink is already committed."""
+    observer = sqlite3.connect(database.removeprefix("sqlite:///"), check_same_thread=False)
+    observing = threading.Lock()
+
+    def stored(drink_id: int) -> bool:
+        with observing:
+            return observer.execute("SELECT 1 FROM drink WHERE id = ?", (drink_id,)).fetchone()
+
+    published: list[tuple[int, bool]] = []
+    unsubscribe = events.bus.subscribe(
+        lambda e: published.append((e.drink_id, bool(stored(e.drink_id))))
+        if isinstance(e, events.DrinkPoured) else None)
+    entered, gate = threading.Event(), threading.Event()
+
+    def held() -> None:
+        entered.set()
+        gate.wait(10)
+
+    outcomes: dict[int, object] = {}
+
+    def pour(n: int) -> None:
+        try:
+            outcomes[n] = record_drink(tap.id, ticks=10 + n, user=999 if n == 3 else None).drink
+        except Exception as exc:  # checked below
+            outcomes[n] = exc
+        finally:
+            db_proxy.close()
+
+    holder = threading.Thread(target=lambda: (writes.run(held), db_proxy.close()))
+    holder.start()
+    try:
+        assert entered.wait(10)
+        threads = [threading.Thread(target=pour, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        assert wait_for(lambda: len(writes._queue) == 9)  # all eight queued behind ``held``
+    finally:
+        gate.set()
+        holder.join(10)
+    for thread in threads:
+        thread.join(10)
+    unsubscribe()
+    observer.close()
+
+    assert isinstance(outcomes.pop(3), NotFound)
+    drinks = sorted(outcomes.values(), key=lambda d: d.ticks)
+    assert [d.ticks for d in drinks] == [10, 11, 12, 14, 15, 16, 17]
+    assert sorted(d.id for d in Drink.select()) == sorted(d.id for d in drinks)
+    assert Keg.get().served_ml == pytest.approx(sum(d.volume_ml for d in drinks))
+    assert sorted(published) == sorted((d.id, True) for d in drinks)
