@@ -927,13 +927,12 @@ INFO_DESCRIPTION = f"""\
 Four dialects on one server (see `docs/api-notes.md` for every departure from their seeds):
 
 * **Kegbot** at `/api/` — `{{"result": …}}` or `{{"error": {{"code", "message"}}}}`.
-* **Kegbot Server 1.x** at `/api/v1/` — `{{"object"|"objects": …, "meta": {{"result": "ok"}}}}`, for
-  kegbot-api and kegbot-pycore.
+* **Kegbot Server 1.x** at `/api/v1/` (kegbot-api, kegbot-pycore) — `{{"object": …, "meta": …}}`.
 * **Beekeeping.io** at `/api_v1/` — every answer is the `status_code` envelope.
 * **Tapline** at `/v1/` — bare JSON on success, a plain-text message on failure.
 
-Every path also answers with a trailing slash. Limits: cheroot refuses bodies over 8 MiB (413,
-plain text) and headers over 64 KiB; Kegbot refuses bodies over 4 MiB, Tapline over
+Every path also answers with a trailing slash. Limits: the server refuses bodies over 8 MiB (413,
+plain text) and headers over 64 KiB (431); Kegbot refuses bodies over 4 MiB, Tapline over
 {TAPLINE_MAX_BODY // (1024 * 1024)} MiB (400), Beekeeping over {beekeeping_params.MAX_BODY_BYTES // 1024} KiB.
 """
 

@@ -144,10 +144,10 @@ def test_drinks_load_lazily_and_filter_by_keg(qtbot, window):
     page = window.kegs_page
     page.reload()
     qtbot.waitUntil(lambda: page.drinks.rowCount() == 200 and page.kegs.rowCount() == 2
-                    and page.drinkers.rowCount() and page.sessions.rowCount())
+                    and page.drinkers.rowCount() and page.sessions.rowCount(), timeout=20_000)
     assert page.drinks.canFetchMore(QModelIndex())
     page.drinks.fetchMore(QModelIndex())
-    qtbot.waitUntil(lambda: page.drinks.rowCount() == 250)
+    qtbot.waitUntil(lambda: page.drinks.rowCount() == 250, timeout=20_000)
     assert not page.drinks.canFetchMore(QModelIndex())
     row = next(r for r in range(page.kegs.rowCount()) if page.kegs.row_id(r) == keg.id)
     page.keg_view.select_source_row(row)
