@@ -62,6 +62,11 @@ def test_migrations_make_exactly_the_models(database):
         expected = {field.column_name for field in model._meta.sorted_fields}
         assert set(introspected.columns[table]) == expected, table
     assert kdb.migrate(postgres) == []
+    types = dict(postgres.execute_sql(
+        "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND data_type IN ('real', 'double precision')").fetchall())
+    assert types["keg.served_ml"] == types["drink.volume_ml"] == types["recipe.og"] == "double precision"
+    assert types["reading.weight"] == "real"  # readings keep 4 bytes: sensors give fewer digits
 
 
 def test_pours_uploads_and_tap_list_over_http(database, http):

@@ -11,7 +11,7 @@ from kegdash.db import BaseModel, utcnow
 class KegSize(BaseModel):
     slug = peewee.CharField(max_length=40, unique=True)
     name = peewee.CharField(max_length=100)
-    volume_ml = peewee.FloatField()
+    volume_ml = peewee.DoubleField()
 
 
 class Brewer(BaseModel):
@@ -23,8 +23,8 @@ class Brewer(BaseModel):
 class Beverage(BaseModel):
     name = peewee.CharField(max_length=100, unique=True)
     style = peewee.CharField(max_length=100, default="")
-    abv = peewee.FloatField(null=True)
-    calories_oz = peewee.FloatField(null=True)
+    abv = peewee.DoubleField(null=True)
+    calories_oz = peewee.DoubleField(null=True)
     brewer = peewee.ForeignKeyField(Brewer, null=True, backref="beverages", on_delete="SET NULL")
 
 
@@ -38,7 +38,7 @@ class ThermoLog(BaseModel):
 
     sensor = peewee.ForeignKeyField(ThermoSensor, backref="logs", on_delete="CASCADE")
     time = peewee.DateTimeField()
-    temp_c = peewee.FloatField()
+    temp_c = peewee.DoubleField()
 
     class Meta:
         indexes = ((("sensor", "time"), True),)
@@ -49,14 +49,14 @@ class Keg(BaseModel):
     OFFLINE = "offline"
 
     size = peewee.ForeignKeyField(KegSize, backref="kegs", on_delete="RESTRICT")
-    full_volume_ml = peewee.FloatField()
+    full_volume_ml = peewee.DoubleField()
     beverage = peewee.ForeignKeyField(Beverage, backref="kegs", on_delete="RESTRICT")
     description = peewee.TextField(default="")
     started = peewee.DateTimeField(default=utcnow, index=True)
     finished = peewee.DateTimeField(null=True)
     status = peewee.CharField(max_length=16, default=ONLINE, index=True)
-    served_ml = peewee.FloatField(default=0.0)
-    spilled_ml = peewee.FloatField(default=0.0)
+    served_ml = peewee.DoubleField(default=0.0)
+    spilled_ml = peewee.DoubleField(default=0.0)
 
     @property
     def remaining_ml(self) -> float:
@@ -71,7 +71,7 @@ class Keg(BaseModel):
 class Tap(BaseModel):
     name = peewee.CharField(max_length=100, unique=True)
     meter_name = peewee.CharField(max_length=100, unique=True)
-    ml_per_tick = peewee.FloatField(default=0.367107)
+    ml_per_tick = peewee.DoubleField(default=0.367107)
     current_keg = peewee.ForeignKeyField(
         Keg, null=True, unique=True, backref="taps", on_delete="SET NULL"
     )
@@ -99,7 +99,7 @@ class FlowMeter(BaseModel):
 
     controller = peewee.ForeignKeyField(Controller, backref="meters", on_delete="CASCADE")
     port_name = peewee.CharField(max_length=100)
-    ticks_per_ml = peewee.FloatField()
+    ticks_per_ml = peewee.DoubleField()
 
     class Meta:
         indexes = ((("controller", "port_name"), True),)
@@ -110,7 +110,7 @@ class DrinkingSession(BaseModel):
 
     start = peewee.DateTimeField(index=True)
     end = peewee.DateTimeField(index=True)
-    volume_ml = peewee.FloatField(default=0.0)
+    volume_ml = peewee.DoubleField(default=0.0)
 
 
 class AuthToken(BaseModel):
@@ -129,7 +129,7 @@ class AuthToken(BaseModel):
 
 class Drink(BaseModel):
     ticks = peewee.IntegerField()
-    volume_ml = peewee.FloatField()
+    volume_ml = peewee.DoubleField()
     user = peewee.ForeignKeyField(User, null=True, backref="drinks", on_delete="SET NULL")
     keg = peewee.ForeignKeyField(Keg, null=True, backref="drinks", on_delete="RESTRICT")
     tap = peewee.ForeignKeyField(Tap, null=True, backref="drinks", on_delete="SET NULL")

@@ -20,11 +20,11 @@ class StoredRecipe(BaseModel):
         "self", null=True, backref="children", on_delete="SET NULL"
     )
     data = peewee.TextField(default="{}")
-    og = peewee.FloatField(null=True)
-    fg = peewee.FloatField(null=True)
-    ibu = peewee.FloatField(null=True)
-    abv = peewee.FloatField(null=True)
-    color = peewee.FloatField(null=True)
+    og = peewee.DoubleField(null=True)
+    fg = peewee.DoubleField(null=True)
+    ibu = peewee.DoubleField(null=True)
+    abv = peewee.DoubleField(null=True)
+    color = peewee.DoubleField(null=True)
     created = peewee.DateTimeField(default=utcnow, index=True)
     modified = peewee.DateTimeField(default=utcnow)
 
