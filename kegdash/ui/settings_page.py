@@ -339,9 +339,10 @@ class SettingsPage(QWidget):
         form.addRow("", note("Pours nobody claimed with a token are recorded for this account."))
         form.addRow(_section("Hive alerts (every hive)"))
         form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
-        form.addRow("", note("The brood nest stays at 34–36 °C; an opened lid is no problem, so "
-                             "the alert waits:"))
         form.addRow("Brood alert after", left_row(self.brood_minutes, QLabel("outside the band")))
+        form.addRow("", note("A colony keeps its brood nest at 34–36 °C. A lid opened for an "
+                             "inspection cools it for a while, so the alert waits this long "
+                             "before it warns."))
         form.addRow("Temperature spike", left_row(self.spike, QLabel("between two readings")))
         form.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
                                                           self.swarm_window))
