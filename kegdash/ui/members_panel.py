@@ -26,6 +26,8 @@ from kegdash.ui.words import moment
 log = logging.getLogger(__name__)
 
 NOBODY = "Nobody is waiting."
+COLUMNS = 5
+"""Name, e-mail, when registered, Admit, Refuse."""
 
 
 def _words(verb: str, username: str, error: BaseException) -> str:
@@ -54,10 +56,13 @@ class MembersPanel(QWidget):
         self.rows = QWidget()
         self.grid = QGridLayout(self.rows)
         self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setColumnStretch(COLUMNS, 1)  # an empty column past the buttons: rows keep left
+        self.at_once = hint("Admit and Refuse take effect at once, without Apply.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty)
         layout.addWidget(self.rows)
+        layout.addWidget(self.at_once)
         self.show_pending([])
 
     def show_pending(self, accounts: list[PendingAccount]) -> None:
@@ -66,7 +71,7 @@ class MembersPanel(QWidget):
             self.grid.takeAt(0).widget().deleteLater()
         self.buttons = {}
         for row, account in enumerate(accounts):
-            admit = QPushButton("Admit", objectName="primary")
+            admit = QPushButton("Admit")
             refuse = QPushButton("Refuse…")
             admit.clicked.connect(lambda _=False, name=account.username: self.admit(name))
             refuse.clicked.connect(lambda _=False, name=account.username: self.refuse(name))
@@ -75,9 +80,9 @@ class MembersPanel(QWidget):
             for column, cell in enumerate(cells):
                 self.grid.addWidget(cell, row, column)
             self.buttons[account.username] = (admit, refuse)
-        self.grid.setColumnStretch(2, 1)
         self.empty.setVisible(not accounts)
         self.rows.setVisible(bool(accounts))
+        self.at_once.setVisible(bool(accounts))
 
     def admit(self, username: str) -> None:
         """Make ``username`` a member."""
@@ -86,8 +91,9 @@ class MembersPanel(QWidget):
     def refuse(self, username: str) -> None:
         """Turn ``username`` away, once the operator confirms: the account is deactivated."""
         if self.confirm(f"Refuse {username}?",
-                        "The account is deactivated and can no longer log in or use Tapline. "
-                        f"kegdash admin admit {username} lets them in after all.",
+                        "Their account is deactivated: they can no longer log in, and their "
+                        "keys and tokens stop working. To let them in after all, run "
+                        f"“kegdash admin admit {username}”.",
                         "Refuse", "Keep waiting"):
             self._act("refuse", username, admission.refuse,
                       f"{username} was refused; the account is deactivated.")

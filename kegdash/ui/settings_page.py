@@ -331,7 +331,6 @@ class SettingsPage(QWidget):
         self.toggle_license_button = QPushButton("Enable / disable selected")
         self.new_key = NewKeyBox()
         self.members = MembersPanel(runner)
-        self.members.setFixedWidth(HINT_WIDTH + FIELD_WIDTH // 2)
 
         def note(text: str) -> QLabel:
             label = hint(text)
@@ -351,19 +350,18 @@ class SettingsPage(QWidget):
             form.addRow("", note("The TV tap list's units, and this window's until units are "
                                  "picked above."))
         form.addRow("API privacy", self.privacy)
-        form.addRow("Who may join", self.registration)
-        form.addRow("", note("Anyone may register an account through the Tapline API unless this "
-                             "is closed. Open: they are members at once. Approval: they can use "
-                             "Tapline, but count as members (the members-only API, the tap list) "
-                             "only once you admit them below. By API privacy: approval while the "
-                             "API is public or members-only, closed while it is staff-only. "
-                             "Accounts you create are always members."))
-        form.addRow("Waiting to join", self.members)
         form.addRow("Drinking session ends after", self.session_timeout)
         form.addRow("", note("Pours closer together than this count as one drinking session."))
         form.addRow("Low keg below", self.low_keg)
         form.addRow("Operator account", self.operator)
         form.addRow("", note("Pours nobody claimed with a token are recorded for this account."))
+        form.addRow("Who may join", self.registration)
+        form.addRow("", note("Open: whoever registers through Tapline is a member at once. "
+                             "Approval: they can use Tapline, but count as members (the "
+                             "members-only API, the tap list) once you admit them below. Closed: "
+                             "only accounts you create. By API privacy: approval while the API is "
+                             "public or members-only, closed while it is staff-only."))
+        form.addRow("Waiting to join", self.members)
         form.addRow(_section("Hive alerts (every hive)"))
         form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
         form.addRow("Brood alert after", left_row(self.brood_minutes, QLabel("outside the band")))

@@ -70,6 +70,7 @@ def test_a_pending_account_is_admitted_from_the_page(qtbot, window):
     assert page.message.text() == "newbie is a member now."
     assert pending_accounts() == [] and by_username("newbie").is_member
     assert listed(page) == [] and not page.members.empty.isHidden()
+    assert page.members.at_once.isHidden()  # no buttons, nothing to explain
 
 
 def test_a_pending_account_is_refused_only_once_confirmed(qtbot, window):
