@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from kegdash import fmt
 from kegdash.accounts import key_admin
-from kegdash.accounts.admission import BY_PRIVACY, pending_accounts
+from kegdash.accounts.admission import BY_PRIVACY, PendingAccount, pending_accounts
 from kegdash.accounts.views import active_usernames, api_key_rows
 from kegdash.apiary import registry as apiary_registry
 from kegdash.apiary import views as apiary_views
@@ -205,7 +205,7 @@ class StoredState:
 
     settings: dict[str, Any]
     users: list[str]
-    pending: list[Any]
+    pending: list[PendingAccount]
     api_keys: list[Any]
     license_keys: list[Any]
 
@@ -276,10 +276,10 @@ class SettingsPage(QWidget):
         self.battery_low = _spin(*BOUNDS["hive_battery_low_percent"], " %")
         self.fields = [
             SiteField("privacy", "API privacy", self.privacy),
-            SiteField("registration", "Who may join", self.registration),
             SiteField("session_timeout_minutes", "Drinking session ends after", self.session_timeout),
             SiteField("low_keg_fraction", "Low keg below", self.low_keg, "percent"),
             SiteField("operator", "Operator account", self.operator),
+            SiteField("registration", "Who may join", self.registration),
             SiteField("hive_brood_min_c", "Brood nest lower limit", self.brood_min, "temperature"),
             SiteField("hive_brood_max_c", "Brood nest upper limit", self.brood_max, "temperature"),
             SiteField("hive_brood_sustained_minutes", "Brood alert after", self.brood_minutes),
