@@ -2,8 +2,9 @@
 bar's and the hives' site-wide rules (stored in the database so a running ``kegdash serve`` and
 every window agree; applied together with Apply, never by a stray wheel turn), the API server's
 address (movable while running, and written to the config file for the next start), and the keys
-that let others in: Kegbot API keys and Beekeeping licence keys. A new key is shown once, with a
-Copy button, since only its fingerprint is stored.
+that let others in: who may join as a member (the ``registration`` rule, and the accounts
+waiting to be admitted or refused: ``ui.members_panel``), Kegbot API keys and Beekeeping licence
+keys. A new key is shown once, with a Copy button, since only its fingerprint is stored.
 
 The page reads the stored rules again whenever it is shown, so a change made elsewhere
 (``kegdash admin setting``, another window) is what it shows; a field the operator is editing
@@ -38,15 +39,24 @@ from PySide6.QtWidgets import (
 
 from kegdash import fmt
 from kegdash.accounts import key_admin
+from kegdash.accounts.admission import BY_PRIVACY, PendingAccount, pending_accounts
 from kegdash.accounts.views import active_usernames, api_key_rows
 from kegdash.apiary import registry as apiary_registry
 from kegdash.apiary import views as apiary_views
 from kegdash.config import UNITS, ConfigError, Settings, config_path, save_server_address
 from kegdash.server.runner import ServerError
-from kegdash.site_settings import BOUNDS, DEFAULTS, PRIVACY_MODES, get_settings, set_setting
+from kegdash.site_settings import (
+    BOUNDS,
+    DEFAULTS,
+    PRIVACY_MODES,
+    REGISTRATION_MODES,
+    get_settings,
+    set_setting,
+)
 from kegdash.ui.banner import Banner
 from kegdash.ui.dialogs import ask
 from kegdash.ui.layouts import hint, left_row
+from kegdash.ui.members_panel import MembersPanel
 from kegdash.ui.prefs import SITE_UNITS, THEMES, Prefs
 from kegdash.ui.table_model import read_only_table
 from kegdash.ui.tasks import TaskRunner
@@ -56,6 +66,10 @@ UNIT_NAMES = {"metric": "Metric (L, °C, kg)", "us": "US (fl oz, gal, °F, lb)"}
 PRIVACY_NAMES = {"public": "Public: anyone may read",
                  "members": "Members: an API key needed",
                  "staff": "Staff: staff keys only"}
+REGISTRATION_NAMES = {"open": "Open: anyone who registers",
+                      "approval": "Approval: you admit each one",
+                      "closed": "Closed: accounts you create"}
+""""Who may join": the ``registration`` setting's words; unset, it follows the privacy mode."""
 API_KEY_COLUMNS = ("User", "Key", "Created", "Revoked")
 LICENSE_COLUMNS = ("Owner", "Key", "Created", "State")
 FIELD_WIDTH = 240
@@ -63,7 +77,7 @@ FIELD_WIDTH = 240
 HINT_WIDTH = 2 * FIELD_WIDTH
 
 
-def _combo(choices: dict[str, str] | tuple[str, ...], current: str | None = None) -> QComboBox:
+def _combo(choices: dict[str | None, str] | tuple[str, ...], current: str | None = None) -> QComboBox:
     combo = QComboBox()
     items = choices.items() if isinstance(choices, dict) else ((c, c.capitalize()) for c in choices)
     for value, label in items:
@@ -191,6 +205,7 @@ class StoredState:
 
     settings: dict[str, Any]
     users: list[str]
+    pending: list[PendingAccount]
     api_keys: list[Any]
     license_keys: list[Any]
 
@@ -247,6 +262,7 @@ class SettingsPage(QWidget):
         self.theme = _combo(THEMES, prefs.theme)
 
         self.privacy = _combo({m: PRIVACY_NAMES[m] for m in PRIVACY_MODES})
+        self.registration = _combo({None: "", **{m: REGISTRATION_NAMES[m] for m in REGISTRATION_MODES}})
         self.session_timeout = _spin(1, 7 * 24 * 60, " min")
         self.low_keg = _spin(0, 100, " %")
         self.operator = QComboBox()
@@ -263,6 +279,7 @@ class SettingsPage(QWidget):
             SiteField("session_timeout_minutes", "Drinking session ends after", self.session_timeout),
             SiteField("low_keg_fraction", "Low keg below", self.low_keg, "percent"),
             SiteField("operator", "Operator account", self.operator),
+            SiteField("registration", "Who may join", self.registration),
             SiteField("hive_brood_min_c", "Brood nest lower limit", self.brood_min, "temperature"),
             SiteField("hive_brood_max_c", "Brood nest upper limit", self.brood_max, "temperature"),
             SiteField("hive_brood_sustained_minutes", "Brood alert after", self.brood_minutes),
@@ -313,6 +330,7 @@ class SettingsPage(QWidget):
         self.create_license_button = QPushButton("Create licence key")
         self.toggle_license_button = QPushButton("Enable / disable selected")
         self.new_key = NewKeyBox()
+        self.members = MembersPanel(runner)
 
         def note(text: str) -> QLabel:
             label = hint(text)
@@ -337,11 +355,19 @@ class SettingsPage(QWidget):
         form.addRow("Low keg below", self.low_keg)
         form.addRow("Operator account", self.operator)
         form.addRow("", note("Pours nobody claimed with a token are recorded for this account."))
+        form.addRow("Who may join", self.registration)
+        form.addRow("", note("Open: whoever registers through Tapline is a member at once. "
+                             "Approval: they can use Tapline, but count as members (the "
+                             "members-only API, the tap list) once you admit them below. Closed: "
+                             "only accounts you create. By API privacy: approval while the API is "
+                             "public or members-only, closed while it is staff-only."))
+        form.addRow("Waiting to join", self.members)
         form.addRow(_section("Hive alerts (every hive)"))
         form.addRow("Brood nest kept between", left_row(self.brood_min, QLabel("and"), self.brood_max))
-        form.addRow("", note("The brood nest stays at 34–36 °C; an opened lid is no problem, so "
-                             "the alert waits:"))
         form.addRow("Brood alert after", left_row(self.brood_minutes, QLabel("outside the band")))
+        form.addRow("", note("A colony keeps its brood nest at 34–36 °C. A lid opened for an "
+                             "inspection cools it for a while, so the alert waits this long "
+                             "before it warns."))
         form.addRow("Temperature spike", left_row(self.spike, QLabel("between two readings")))
         form.addRow("Possible swarm: a drop of", left_row(self.swarm_drop, QLabel("within"),
                                                           self.swarm_window))
@@ -401,6 +427,10 @@ class SettingsPage(QWidget):
             lambda _: self._set_pref(prefs.set_units, self.units.currentData()))
         self.theme.currentIndexChanged.connect(
             lambda _: self._set_pref(prefs.set_theme, self.theme.currentData()))
+        self.privacy.currentIndexChanged.connect(self._name_privacy_default)
+        self._name_privacy_default()
+        self.members.told.connect(self.show_message)
+        self.members.changed.connect(self._read)
         prefs.changed.connect(self._on_prefs)
         self.apply_button.clicked.connect(self.apply)
         self.revert_button.clicked.connect(self.revert)
@@ -424,7 +454,8 @@ class SettingsPage(QWidget):
         what the operator typed."""
         keys = [field.key for field in self.fields]
         self.runner.submit(lambda: StoredState(get_settings(*keys), active_usernames(),
-                                               api_key_rows(), apiary_views.license_key_rows()),
+                                               pending_accounts(), api_key_rows(),
+                                               apiary_views.license_key_rows()),
                            self._show_stored)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -450,6 +481,7 @@ class SettingsPage(QWidget):
                 field.show(self.stored[field.key], units)
                 field.widget.blockSignals(False)
         self._shown_units = units
+        self.members.show_pending(state.pending)
         self._show_keys(state.api_keys, state.license_keys)
         self._edited()
         self.loaded.emit()
@@ -461,6 +493,11 @@ class SettingsPage(QWidget):
         _fill(self.license_keys, [(r.key_id, (r.owner, f"{r.prefix}…", fmt.local_time(r.created),
                                               "enabled" if r.enabled else "disabled"))
                                   for r in license_keys])
+
+    def _name_privacy_default(self, *_: object) -> None:
+        """The unset "Who may join" names what it means under the privacy mode being shown."""
+        policy = BY_PRIVACY[self.privacy.currentData()]
+        self.registration.setItemText(0, f"By API privacy: {policy.capitalize()}")
 
     def _reload_keys(self) -> None:
         self._show_keys(api_key_rows(), apiary_views.license_key_rows())
