@@ -462,9 +462,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def start_devices(settings: Settings):
     """Readers for the configured ports and, unless turned off, for boards plugged in later; in
     demo mode, simulated devices on ptys as well."""
+    from kegdash.hw import device_metrics
     from kegdash.hw.devices import DeviceManager
 
     devices = DeviceManager(hotplug=settings.hotplug)
+    device_metrics.watch(devices)
     for device in settings.kegboard:
         devices.add_kegboard(device)
     for device in settings.hive_gateway:

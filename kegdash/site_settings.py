@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "beekeeping_rate_allowances": {},
     "beekeeping_rate_exempt_loopback": False,
     "beekeeping_trusted_proxies": [],
+    # Who may read GET /metrics (networks in CIDR form): a scraper next to each instance.
+    "metrics_allowed_networks": ["127.0.0.0/8", "::1/128"],
     "low_keg_fraction": 0.10,
     "operator": "admin",
     "web_session_secret": "",
@@ -76,6 +78,14 @@ def _is_ip(value: object) -> bool:
     return True
 
 
+def _is_network(value: object) -> bool:
+    try:
+        ipaddress.ip_network(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _number(key: str, whole: bool = False) -> Any:
     low, high = BOUNDS[key]
     kinds = int if whole else int | float
@@ -92,6 +102,8 @@ _VALID: dict[str, Any] = {
         _is_ip(ip) and isinstance(n, int) and 1 <= n <= 100_000 for ip, n in v.items()),
     "beekeeping_rate_exempt_loopback": lambda v: isinstance(v, bool),
     "beekeeping_trusted_proxies": lambda v: isinstance(v, list) and all(_is_ip(ip) for ip in v),
+    "metrics_allowed_networks": lambda v: isinstance(v, list) and all(
+        isinstance(net, str) and _is_network(net) for net in v),
     "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
     "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
     "web_session_secret": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v) is not None,

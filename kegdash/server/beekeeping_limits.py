@@ -79,20 +79,24 @@ class RateLimiter:
         return Verdict(allowed, limit, remaining, reset_after)
 
 
-def rate_limit_for(environ: dict) -> tuple[str, int | None]:
-    """The client's address and its allowance per second (None = not limited).
+def client_address(environ: dict, trusted_proxies: list[str]) -> str:
+    """The socket's peer address, never a client-supplied ``X-Forwarded-For`` — except when the
+    socket belongs to a trusted proxy, whose last forwarded hop is then the client."""
+    client = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and client in trusted_proxies:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return client
 
-    The address is the socket's, never a client-supplied ``X-Forwarded-For`` — except when the
-    socket belongs to a configured trusted proxy, whose last forwarded hop is then the client.
-    """
+
+def rate_limit_for(environ: dict) -> tuple[str, int | None]:
+    """The client's address (``client_address``) and its allowance per second (None = not
+    limited)."""
     settings = get_settings(
         "beekeeping_rate_per_second", "beekeeping_rate_allowances",
         "beekeeping_rate_exempt_loopback", "beekeeping_trusted_proxies",
     )
-    client = environ.get("REMOTE_ADDR", "")
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and client in settings["beekeeping_trusted_proxies"]:
-        client = forwarded.rsplit(",", 1)[-1].strip()
+    client = client_address(environ, settings["beekeeping_trusted_proxies"])
     try:
         loopback = ipaddress.ip_address(client).is_loopback
     except ValueError:
