@@ -425,6 +425,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         prepare_demo(settings)
     server = ApiServer(build_app(), settings.host, settings.port)
     server.start()
+    relay = _relay_events()
     devices = start_devices(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -437,6 +438,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         devices.stop()
         server.stop()
+        if relay is not None:
+            relay.stop()
     print("kegdash stopped", flush=True)
 
 
@@ -452,11 +455,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     _open(settings)
     if settings.demo:
         prepare_demo(settings)
+    relay = _relay_events()
     devices = start_devices(settings)
     try:
         return run_window(settings, devices, kiosk=args.kiosk)
     finally:
         devices.stop()
+        if relay is not None:
+            relay.stop()
+
+
+def _relay_events():
+    """On PostgreSQL, share the event bus with the other instances (``pg_bus``); else None."""
+    from kegdash import db, events, pg_bus
+
+    return pg_bus.relay_for(db.database.obj, events.bus)
 
 
 def start_devices(settings: Settings):

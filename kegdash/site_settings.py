@@ -126,7 +126,8 @@ class SiteSetting(BaseModel):
 
 CACHE_SECONDS = 1.0
 """How stale a setting may be: every API request reads some, so each process keeps them for a
-second; a change made by another process (``kegdash admin``) is seen within that second."""
+second; a change made by another process (``kegdash admin``) is seen within that second, and at
+once by the instances of one PostgreSQL database (``SettingChanged`` through ``pg_bus``)."""
 
 _cache: dict[tuple[int, str], tuple[float, Any]] = {}
 
@@ -178,8 +179,17 @@ def set_setting(key: str, value: Any) -> None:
             .on_conflict(conflict_target=[SiteSetting.key], update={SiteSetting.value: json.dumps(value)})
             .execute()
         )
-    _cache.pop((db.generation, key), None)
     events.bus.publish(events.SettingChanged(key=key))
+
+
+def _forget_changed(event: events.Event) -> None:
+    """Drop a changed setting from the cache: one stored here, or by another instance on the
+    same PostgreSQL (relayed by ``pg_bus``), applies at once rather than within CACHE_SECONDS."""
+    if isinstance(event, events.SettingChanged):
+        _cache.pop((db.generation, event.key), None)
+
+
+events.bus.subscribe(_forget_changed)
 
 
 def ensure_secret(key: str) -> str:
