@@ -19,6 +19,7 @@ def database():
     kdb.open_database(emptied())
     yield
     kdb.close_database()
+    kdb.database.initialize(None)  # what runs next must not count in PostgreSQL by mistake
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from typing import Any
 
 import bottle
 
+from kegdash import shared_windows
 from kegdash.server.beekeeping_envelope import error_response
 from kegdash.site_settings import get_settings
 
@@ -43,6 +44,9 @@ class Verdict:
 class RateLimiter:
     """A moving window: at most ``limit`` requests in any ``window`` seconds per key.
 
+    On PostgreSQL the times are kept in the database, one window per key for every instance
+    (``shared_windows``); on SQLite (one process), in memory as follows.
+
     Per key it keeps the times of at most ``limit`` accepted requests, in an ``OrderedDict``
     ordered by last use, and drops idle keys from the front on every call — memory is bounded by
     the clients seen in the last window or two.  (``limits`` 5.8.0's ``MemoryStorage`` keeps an
@@ -58,7 +62,10 @@ class RateLimiter:
         return len(self._hits)
 
     def hit(self, key: str, limit: int) -> Verdict:
-        """Count one request for ``key`` if the window has room; say whether it may proceed."""
+        """Count one request for ``key`` if the window has room; say whether it may proceed.
+        On PostgreSQL the window is the one all instances share (``shared_windows``)."""
+        if shared_windows.in_use():
+            return self._shared_hit(key, limit)
         now = monotonic()
         horizon = now - self.window
         with self._lock:
@@ -77,6 +84,12 @@ class RateLimiter:
             remaining = max(limit - len(times), 0)
             reset_after = times[0] + self.window - now if times else 0.0
         return Verdict(allowed, limit, remaining, reset_after)
+
+
+    def _shared_hit(self, key: str, limit: int) -> Verdict:
+        window = shared_windows.hit(f"beekeeping:{key}", limit, self.window)
+        reset_after = window.times[0] + self.window - window.now if window.times else 0.0
+        return Verdict(window.allowed, limit, max(limit - len(window.times), 0), max(reset_after, 0.0))
 
 
 def client_address(environ: dict, trusted_proxies: list[str]) -> str:
