@@ -425,7 +425,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         prepare_demo(settings)
     server = ApiServer(build_app(), settings.host, settings.port)
     server.start()
-    relay = _relay_events()
+    upkeep = _postgres_upkeep()
     devices = start_devices(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -438,8 +438,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         devices.stop()
         server.stop()
-        if relay is not None:
-            relay.stop()
+        for service in upkeep:
+            service.stop()
     print("kegdash stopped", flush=True)
 
 
@@ -455,21 +455,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     _open(settings)
     if settings.demo:
         prepare_demo(settings)
-    relay = _relay_events()
+    upkeep = _postgres_upkeep()
     devices = start_devices(settings)
     try:
         return run_window(settings, devices, kiosk=args.kiosk)
     finally:
         devices.stop()
-        if relay is not None:
-            relay.stop()
+        for service in upkeep:
+            service.stop()
 
 
-def _relay_events():
-    """On PostgreSQL, share the event bus with the other instances (``pg_bus``); else None."""
-    from kegdash import db, events, pg_bus
+def _postgres_upkeep() -> list[Any]:
+    """On PostgreSQL: the event bus shared with the other instances (``pg_bus``) and the
+    readings' coming monthly partitions (``pg_partitions``); each has ``stop()``; none on SQLite."""
+    from kegdash import db, events, pg_bus, pg_partitions
 
-    return pg_bus.relay_for(db.database.obj, events.bus)
+    started = [pg_bus.relay_for(db.database.obj, events.bus),
+               pg_partitions.keeper_for(db.database.obj, "reading", "ts")]
+    return [service for service in started if service is not None]
 
 
 def start_devices(settings: Settings):
