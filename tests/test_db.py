@@ -223,7 +223,7 @@ def test_names_get_a_comparison_key_and_self_registered_accounts_wait_for_admiss
         db.execute_sql("INSERT INTO action (public_id, type, user_id, private, data, created) "
                        "VALUES (?, 'user-joined', ?, 0, '{}', '2024-01-01 00:00:00')",
                        (kdb.new_public_id(), ids[name]))
-    assert kdb.migrate(db) == ["0006_names_admission_code_grants"]
+    assert kdb.migrate(db)[0] == "0006_names_admission_code_grants"  # later ones after it
     rows = {u.username: (u.name_key, u.admission) for u in User.select()}
     assert rows == {"bob": ("bob", "admitted"), "BOB": (None, "admitted"),
                     "stranger": ("stranger", "pending"), "Barkeep": ("barkeep", "admitted"),
