@@ -443,6 +443,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         prepare_demo(settings)
     server = ApiServer(build_app(), settings.host, settings.port)
     server.start()
+    upkeep = _postgres_upkeep()
     devices = start_devices(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -455,6 +456,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         devices.stop()
         server.stop()
+        for service in upkeep:
+            service.stop()
     print("kegdash stopped", flush=True)
 
 
@@ -470,19 +473,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     _open(settings)
     if settings.demo:
         prepare_demo(settings)
+    upkeep = _postgres_upkeep()
     devices = start_devices(settings)
     try:
         return run_window(settings, devices, kiosk=args.kiosk)
     finally:
         devices.stop()
+        for service in upkeep:
+            service.stop()
+
+
+def _postgres_upkeep() -> list[Any]:
+    """On PostgreSQL: the event bus shared with the other instances (``pg_bus``) and the
+    readings' coming monthly partitions (``pg_partitions``); each has ``stop()``; none on SQLite."""
+    from kegdash import db, events, pg_bus, pg_partitions
+
+    started = [pg_bus.relay_for(db.database.obj, events.bus),
+               pg_partitions.keeper_for(db.database.obj, "reading", "ts")]
+    return [service for service in started if service is not None]
 
 
 def start_devices(settings: Settings):
     """Readers for the configured ports and, unless turned off, for boards plugged in later; in
     demo mode, simulated devices on ptys as well."""
+    from kegdash.hw import device_metrics
     from kegdash.hw.devices import DeviceManager
 
     devices = DeviceManager(hotplug=settings.hotplug)
+    device_metrics.watch(devices)
     for device in settings.kegboard:
         devices.add_kegboard(device)
     for device in settings.hive_gateway:

@@ -125,28 +125,37 @@ Listener = Callable[[Event], None]
 
 
 class EventBus:
-    """Deliver events to every subscriber; a failing listener is logged, never propagated."""
+    """Deliver events to every subscriber; a failing listener is logged, never propagated.
+
+    An event is *relayed* when another kegdash instance published it and it reached this one
+    through the database (``pg_bus``); listeners that act once per event across all instances
+    (sending it on, counting it) subscribe with ``local_only`` and see only this process's own.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._listeners: list[Listener] = []
+        self._listeners: list[tuple[Listener, bool]] = []
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Add a listener for all events; returns a function that removes it again."""
+    def subscribe(self, listener: Listener, *, local_only: bool = False) -> Callable[[], None]:
+        """Add a listener for all events (with ``local_only``, for those published in this
+        process); returns a function that removes it again."""
+        entry = (listener, local_only)
         with self._lock:
-            self._listeners.append(listener)
+            self._listeners.append(entry)
 
         def unsubscribe() -> None:
             with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
+                if entry in self._listeners:
+                    self._listeners.remove(entry)
 
         return unsubscribe
 
-    def publish(self, event: Event) -> None:
+    def publish(self, event: Event, *, relayed: bool = False) -> None:
         with self._lock:
             listeners = list(self._listeners)
-        for listener in listeners:
+        for listener, local_only in listeners:
+            if relayed and local_only:
+                continue
             try:
                 listener(event)
             except Exception:

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "beekeeping_rate_allowances": {},
     "beekeeping_rate_exempt_loopback": False,
     "beekeeping_trusted_proxies": [],
+    # Who may read GET /metrics (networks in CIDR form): a scraper next to each instance.
+    "metrics_allowed_networks": ["127.0.0.0/8", "::1/128"],
     "low_keg_fraction": 0.10,
     # How the bar's screens show volumes and temperatures: "metric" (L, °C) or "us" (gal, °F).
     # The TV tap list follows it; a window follows it until its user picks other units there.
@@ -88,6 +90,14 @@ def _is_ip(value: object) -> bool:
     return True
 
 
+def _is_network(value: object) -> bool:
+    try:
+        ipaddress.ip_network(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _number(key: str, whole: bool = False) -> Any:
     low, high = BOUNDS[key]
     kinds = int if whole else int | float
@@ -104,6 +114,8 @@ _VALID: dict[str, Any] = {
         _is_ip(ip) and isinstance(n, int) and 1 <= n <= 100_000 for ip, n in v.items()),
     "beekeeping_rate_exempt_loopback": lambda v: isinstance(v, bool),
     "beekeeping_trusted_proxies": lambda v: isinstance(v, list) and all(_is_ip(ip) for ip in v),
+    "metrics_allowed_networks": lambda v: isinstance(v, list) and all(
+        isinstance(net, str) and _is_network(net) for net in v),
     "low_keg_fraction": lambda v: isinstance(v, int | float) and 0 <= v <= 1,
     "display_units": lambda v: v in CHOICES["display_units"],
     "operator": lambda v: isinstance(v, str) and 0 < len(v) <= 30,
@@ -127,7 +139,8 @@ class SiteSetting(BaseModel):
 
 CACHE_SECONDS = 1.0
 """How stale a setting may be: every API request reads some, so each process keeps them for a
-second; a change made by another process (``kegdash admin``) is seen within that second."""
+second; a change made by another process (``kegdash admin``) is seen within that second, and at
+once by the instances of one PostgreSQL database (``SettingChanged`` through ``pg_bus``)."""
 
 _cache: dict[tuple[int, str], tuple[float, Any]] = {}
 
@@ -180,8 +193,17 @@ def set_setting(key: str, value: Any) -> None:
             .on_conflict(conflict_target=[SiteSetting.key], update={SiteSetting.value: json.dumps(value)})
             .execute()
         )
-    _cache.pop((db.generation, key), None)
     events.bus.publish(events.SettingChanged(key=key))
+
+
+def _forget_changed(event: events.Event) -> None:
+    """Drop a changed setting from the cache: one stored here, or by another instance on the
+    same PostgreSQL (relayed by ``pg_bus``), applies at once rather than within CACHE_SECONDS."""
+    if isinstance(event, events.SettingChanged):
+        _cache.pop((db.generation, event.key), None)
+
+
+events.bus.subscribe(_forget_changed)
 
 
 def ensure_secret(key: str) -> str:

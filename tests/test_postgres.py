@@ -51,6 +51,7 @@ def database():
     kdb.open_database(URL)
     yield URL
     kdb.close_database()
+    kdb.database.initialize(None)  # tests without a database must not run on PostgreSQL's
 
 
 def test_migrations_make_exactly_the_models(database):

@@ -14,8 +14,10 @@ the one dropped to make room: a flood of failures for junk names evicts unlocked
 longest idle first. Were the table ever full of locked entries, names and addresses it cannot
 hold share one overflow count, which then locks them together: the throttle fails closed.
 
-Counts live in memory, for the database that is open: opening another one (the window
-switching to the demo database, each test) starts afresh. A restart forgets them too.
+On PostgreSQL the counts are kept in the database (``shared_windows``), so every instance on
+it counts into the same windows and a restart forgets nothing. On SQLite (one process) they
+live in memory, for the database that is open: opening another one (the window switching to
+the demo database, each test) starts afresh, and a restart forgets them.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TypeVar
 
-from kegdash import db
+from kegdash import db, shared_windows
 from kegdash.accounts.names import name_key
 
 WINDOW_S = 15 * 60
@@ -112,9 +114,22 @@ class PasswordThrottle:
             self._generation = db.generation
             self._reset()
 
+    def _shared_keys(self, address: str, name: str | None) -> list[tuple[str, int]]:
+        """(key in ``shared_windows``, its limit) for the address and the name."""
+        window_s, per_name, per_address, _ = self.settings
+        keys = [(f"password-address:{address}", per_address)]
+        if name is not None:
+            keys.append((f"password-name:{name_key(name)}", per_name))
+        return keys
+
     def wait_seconds(self, address: str, name: str | None) -> int:
         """0 if a password check for ``name`` (None: no account name, e.g. a client secret)
         from ``address`` may go ahead, else the whole seconds until it may."""
+        if shared_windows.in_use():
+            window_s = self.settings[0]
+            wait = max(shared_windows.peek(key, window_s).wait(limit, window_s)
+                       for key, limit in self._shared_keys(address, name))
+            return int(wait) + 1 if wait else 0
         now = time.monotonic()
         with self._lock:
             self._for_this_database()
@@ -124,6 +139,10 @@ class PasswordThrottle:
         return int(wait) + 1 if wait else 0
 
     def failed(self, address: str, name: str | None) -> None:
+        if shared_windows.in_use():
+            for key, limit in self._shared_keys(address, name):
+                shared_windows.hit(key, limit, self.settings[0], always=True)
+            return
         now = time.monotonic()
         with self._lock:
             self._for_this_database()
@@ -132,6 +151,9 @@ class PasswordThrottle:
                 self.names.fail(name_key(name), now)
 
     def succeeded(self, name: str) -> None:
+        if shared_windows.in_use():
+            shared_windows.clear(f"password-name:{name_key(name)}")
+            return
         with self._lock:
             self._for_this_database()
             self.names.clear(name_key(name))

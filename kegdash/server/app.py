@@ -1,4 +1,5 @@
-"""The root WSGI app: mounts each dialect and answers unknown paths in the right dialect."""
+"""The root WSGI app: mounts each dialect and answers unknown paths in the right dialect;
+``/healthz`` and ``/metrics`` are answered in front of it (``ops``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import bottle
 from kegdash.db import database, release_connection
 from kegdash.server import beekeeping, kegbot, kegbot_v1, openapi, tapline, web
 from kegdash.server.json_plugin import JsonPlugin
+from kegdash.server.ops import OperatedBottle
 
 bottle.BaseRequest.MEMFILE_MAX = 4 * 1024 * 1024  # BeerXML uploads; the server caps raw bodies
 
@@ -52,7 +54,7 @@ def _dialect_error(error: bottle.HTTPError) -> str:
 
 
 def build_app() -> bottle.Bottle:
-    root = bottle.Bottle()
+    root = OperatedBottle((prefix, module.DIALECT.name) for prefix, module in _longest_prefix_first())
     root.uninstall("json")  # ours handles lists and datetimes too
     for prefix, module in _longest_prefix_first():
         root.mount(prefix, module.make_app())

@@ -22,6 +22,7 @@ from kegdash.server.beekeeping_limits import RateLimiter, RateLimitPlugin
 from kegdash.server.beekeeping_objects import apiary_detail, device_detail, hive_detail
 from kegdash.server.beekeeping_params import field_message, licensed_owner, request_params, required_uuid
 from kegdash.server.dialect import Dialect, new_app
+from kegdash.server.ops import UPLOADS
 from kegdash.site_settings import get_setting
 
 DIALECT = Dialect("beekeeping", error_response, server_error="the server had a problem serving the request",
@@ -45,6 +46,7 @@ def data_upload() -> dict[str, Any]:
             {"field": ",".join(e.field for e in errors)},
         )
     stored = store_reading(owner, clean)
+    UPLOADS.labels("stored" if stored.stored else "duplicate").inc()
     description = "Data uploaded OK" if stored.stored else "Data already received; the first upload is kept"
     return envelope(200, description, {
         "device_uuid": stored.device_uuid,

@@ -16,6 +16,7 @@ from typing import Any
 
 import bottle
 
+from kegdash import shared_windows
 from kegdash.server.beekeeping_envelope import error_response
 from kegdash.site_settings import get_settings
 
@@ -43,6 +44,9 @@ class Verdict:
 class RateLimiter:
     """A moving window: at most ``limit`` requests in any ``window`` seconds per key.
 
+    On PostgreSQL the times are kept in the database, one window per key for every instance
+    (``shared_windows``); on SQLite (one process), in memory as follows.
+
     Per key it keeps the times of at most ``limit`` accepted requests, in an ``OrderedDict``
     ordered by last use, and drops idle keys from the front on every call — memory is bounded by
     the clients seen in the last window or two.  (``limits`` 5.8.0's ``MemoryStorage`` keeps an
@@ -58,7 +62,10 @@ class RateLimiter:
         return len(self._hits)
 
     def hit(self, key: str, limit: int) -> Verdict:
-        """Count one request for ``key`` if the window has room; say whether it may proceed."""
+        """Count one request for ``key`` if the window has room; say whether it may proceed.
+        On PostgreSQL the window is the one all instances share (``shared_windows``)."""
+        if shared_windows.in_use():
+            return self._shared_hit(key, limit)
         now = monotonic()
         horizon = now - self.window
         with self._lock:
@@ -79,20 +86,30 @@ class RateLimiter:
         return Verdict(allowed, limit, remaining, reset_after)
 
 
-def rate_limit_for(environ: dict) -> tuple[str, int | None]:
-    """The client's address and its allowance per second (None = not limited).
+    def _shared_hit(self, key: str, limit: int) -> Verdict:
+        window = shared_windows.hit(f"beekeeping:{key}", limit, self.window)
+        reset_after = window.times[0] + self.window - window.now if window.times else 0.0
+        return Verdict(window.allowed, limit, max(limit - len(window.times), 0), max(reset_after, 0.0))
 
-    The address is the socket's, never a client-supplied ``X-Forwarded-For`` — except when the
-    socket belongs to a configured trusted proxy, whose last forwarded hop is then the client.
-    """
+
+def client_address(environ: dict, trusted_proxies: list[str]) -> str:
+    """The socket's peer address, never a client-supplied ``X-Forwarded-For`` — except when the
+    socket belongs to a trusted proxy, whose last forwarded hop is then the client."""
+    client = environ.get("REMOTE_ADDR", "")
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and client in trusted_proxies:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return client
+
+
+def rate_limit_for(environ: dict) -> tuple[str, int | None]:
+    """The client's address (``client_address``) and its allowance per second (None = not
+    limited)."""
     settings = get_settings(
         "beekeeping_rate_per_second", "beekeeping_rate_allowances",
         "beekeeping_rate_exempt_loopback", "beekeeping_trusted_proxies",
     )
-    client = environ.get("REMOTE_ADDR", "")
-    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and client in settings["beekeeping_trusted_proxies"]:
-        client = forwarded.rsplit(",", 1)[-1].strip()
+    client = client_address(environ, settings["beekeeping_trusted_proxies"])
     try:
         loopback = ipaddress.ip_address(client).is_loopback
     except ValueError:

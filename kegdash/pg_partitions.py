@@ -1,0 +1,104 @@
+"""Monthly range partitions of a PostgreSQL table keyed by epoch seconds (the hive readings),
+created ahead of time so an insert never waits for one.
+
+Each month is ``<table>_yYYYYmMM`` for ``[first second of the month, first of the next)`` UTC;
+a ``<table>_default`` partition takes rows outside every month made so far (a gateway with its
+clock in 2001). Making a month moves such rows out of the default partition first, so months
+can be added behind data too. Makers on several instances take an advisory lock, so they never
+race for one month. The table's primary key is inherited, so each month has its own
+``(device_id, ts)`` index and a query for one device's year touches twelve small indexes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+import peewee
+
+from kegdash import db
+
+log = logging.getLogger(__name__)
+
+MONTHS_AHEAD = 3
+CHECK_EVERY_S = 6 * 3600.0
+
+
+def month_start(year: int, month: int) -> int:
+    """Epoch seconds of the first second of a month, UTC."""
+    return int(dt.datetime(year, month, 1, tzinfo=dt.UTC).timestamp())
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def partition_name(table: str, year: int, month: int) -> str:
+    return f"{table}_y{year:04d}m{month:02d}"
+
+
+def make_month(database: peewee.Database, table: str, column: str, year: int, month: int) -> bool:
+    """Make the month's partition unless it exists; True if it was made."""
+    name = partition_name(table, year, month)
+    low, high = month_start(year, month), month_start(*next_month(year, month))
+    with database.atomic():
+        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"partition {table}",))
+        if database.execute_sql("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None:
+            return False
+        database.execute_sql(f'CREATE TABLE "{name}" (LIKE "{table}" INCLUDING DEFAULTS)')
+        database.execute_sql(
+            f'WITH moved AS (DELETE FROM "{table}_default" WHERE "{column}" >= %s AND "{column}" < %s '
+            f'RETURNING *) INSERT INTO "{name}" SELECT * FROM moved', (low, high))
+        database.execute_sql(f'ALTER TABLE "{table}" ATTACH PARTITION "{name}" '
+                             f"FOR VALUES FROM ({low}) TO ({high})")
+    log.info("made partition %s", name)
+    return True
+
+
+def make_months_ahead(database: peewee.Database, table: str, column: str,
+                      today: dt.date | None = None, ahead: int = MONTHS_AHEAD) -> list[str]:
+    """This month's partition and the next ``ahead`` months'; the names of those made."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    year, month, made = today.year, today.month, []
+    for _ in range(ahead + 1):
+        if make_month(database, table, column, year, month):
+            made.append(partition_name(table, year, month))
+        year, month = next_month(year, month)
+    return made
+
+
+class PartitionKeeper:
+    """Makes the coming months' partitions at start and every few hours, in a thread."""
+
+    def __init__(self, database: peewee.Database, table: str, column: str) -> None:
+        self.database, self.table, self.column = database, table, column
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"kegdash-partitions-{table}", daemon=True)
+
+    def start(self) -> None:
+        make_months_ahead(self.database, self.table, self.column)  # before the first insert
+        db.close_thread_connection()
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.wait(CHECK_EVERY_S):
+            try:
+                make_months_ahead(self.database, self.table, self.column)
+            except peewee.DatabaseError as exc:
+                log.warning("cannot make the coming partitions of %s: %s", self.table, exc)
+            finally:
+                db.close_thread_connection()
+
+
+def keeper_for(database: peewee.Database, table: str, column: str) -> PartitionKeeper | None:
+    """A started keeper if ``database`` is PostgreSQL, else None (SQLite has no partitions)."""
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        return None
+    keeper = PartitionKeeper(database, table, column)
+    keeper.start()
+    return keeper

@@ -1,0 +1,60 @@
+"""The hive readings on PostgreSQL, partitioned by month (migration 0008, ``pg_partitions``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from postgres_db import emptied, needs_postgres
+
+from kegdash import db as kdb
+from kegdash import pg_partitions
+from kegdash.accounts.users import create_user
+from kegdash.accounts.views import by_username, principal
+from kegdash.apiary.models import Reading
+from kegdash.apiary.readings import store_reading
+
+pytestmark = needs_postgres
+
+
+@pytest.fixture
+def database():
+    kdb.open_database(emptied())
+    yield kdb.database.obj
+    kdb.close_database()
+    kdb.database.initialize(None)  # what runs next must not run on PostgreSQL by mistake
+
+
+def partition_of(ts: int) -> str:
+    return kdb.database.execute_sql("SELECT tableoid::regclass::text FROM reading WHERE ts = %s",
+                                    (ts,)).fetchone()[0]
+
+
+def store(ts: int, weight: float = 40.0) -> bool:
+    """Whether a reading at ``ts`` was stored (False: a duplicate), for one beekeeper's scale."""
+    owner = by_username("bee") or principal(create_user("bee"))
+    return store_reading(owner, {"device_id": "scale-1", "timestamp": ts, "weight": weight}).stored
+
+
+def test_readings_go_to_their_months_partition_made_ahead(database):
+    relkind = database.execute_sql("SELECT relkind FROM pg_class WHERE relname = 'reading'").fetchone()[0]
+    assert relkind == "p"
+    made = pg_partitions.make_months_ahead(database, "reading", "ts", today=dt.date(2025, 11, 20), ahead=2)
+    assert made == ["reading_y2025m11", "reading_y2025m12", "reading_y2026m01"]
+    assert pg_partitions.make_months_ahead(database, "reading", "ts", today=dt.date(2025, 11, 20),
+                                           ahead=2) == []
+    last_second_of_2025 = int(dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()) - 1
+    assert store(last_second_of_2025) and store(last_second_of_2025 + 1)
+    assert partition_of(last_second_of_2025) == "reading_y2025m12"
+    assert partition_of(last_second_of_2025 + 1) == "reading_y2026m01"
+
+
+def test_a_month_made_behind_its_readings_takes_them_from_the_default_partition(database):
+    in_2001 = int(dt.datetime(2001, 3, 9, 12, tzinfo=dt.UTC).timestamp())
+    assert store(in_2001)
+    assert partition_of(in_2001) == "reading_default"
+    assert pg_partitions.make_month(database, "reading", "ts", 2001, 3)
+    assert partition_of(in_2001) == "reading_y2001m03"
+    assert [r.ts for r in Reading.select()] == [in_2001]
+    assert not pg_partitions.make_month(database, "reading", "ts", 2001, 3)
+    assert not store(in_2001, weight=41.0)  # the key still refuses a duplicate
