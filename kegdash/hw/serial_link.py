@@ -8,7 +8,10 @@ is published on the event bus for the window's status bar and Devices page.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
+import os
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +21,9 @@ import serial
 
 from kegdash import events
 from kegdash.db import close_thread_connection
+
+if os.name == "posix":
+    import grp
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,28 @@ def open_port(device: str, baudrate: int = 115200) -> serial.SerialBase:
     if "://" in device:
         return serial.serial_for_url(device, baudrate=baudrate, timeout=READ_TIMEOUT_S)
     return serial.Serial(device, baudrate=baudrate, timeout=READ_TIMEOUT_S, exclusive=True)
+
+
+def open_error(device: str, exc: Exception) -> str:
+    """Why ``device`` could not be opened, in words. A port refused for permission whose group
+    (``dialout`` on Debian and Raspberry Pi OS) may open it, but the user is not in that group,
+    says how to join it: otherwise the board just stays "disconnected" with no hint why."""
+    text = str(exc)
+    if getattr(exc, "errno", None) != errno.EACCES or "://" in device or os.name != "posix":
+        return text  # Windows has no groups, and says EACCES for a port another program holds
+    try:
+        st = os.stat(device)
+    except OSError:
+        return text
+    group_may_open = st.st_mode & (stat.S_IRGRP | stat.S_IWGRP) == stat.S_IRGRP | stat.S_IWGRP
+    if not group_may_open or st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        return text
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return (f"{text}; you are not in the {group} group that may open it: add yourself to the "
+            f"{group} group: sudo usermod -aG {group} $USER, then log in again")
 
 
 class SerialLink:
@@ -120,9 +148,10 @@ class SerialLink:
             try:
                 self._port = open_port(self.device, self.baudrate)
             except (serial.SerialException, OSError, ValueError) as exc:
+                error = open_error(self.device, exc)
                 if self.status.state != "disconnected":
-                    log.warning("%s: cannot open: %s", self.device, exc)
-                self._publish("disconnected", str(exc))
+                    log.warning("%s: cannot open: %s", self.device, error)
+                self._publish("disconnected", error)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX_S)
                 continue
