@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Scratch database, each API on a free port, the window "
                                        "rendered offscreen to a PNG; exit 0 if all of it works.")
     check.add_argument("--keep", metavar="PATH", help="write the window's PNG to PATH")
+    check.add_argument("--headless", action="store_true",
+                       help="leave the window out: for an install without the gui extra")
     demo = sub.add_parser("demo-data", parents=[db], help="load the demo data set",
                           description="Load taps, kegs, drinkers, pours, recipes and an apiary "
                                       "with a month of readings into an empty database.")
@@ -409,8 +411,22 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print("kegdash stopped", flush=True)
 
 
+GUI_EXTRA = "pip install 'kegdash[gui]'"
+"""What gives an install the window: PySide6 and pyqtgraph are the ``gui`` extra."""
+QT_PACKAGES = ("PySide6", "shiboken6", "pyqtgraph")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from kegdash.ui.app import run_window
+    try:
+        from kegdash.ui.app import run_window
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in QT_PACKAGES:
+            raise
+        if isinstance(exc, ModuleNotFoundError):
+            raise CommandError(f"the window needs the gui extra, which this install lacks: {GUI_EXTRA} "
+                               "(kegdash serve runs without it)") from None
+        raise CommandError(f"Qt is installed but does not load ({exc}); "
+                           "the README lists the system libraries it needs") from None
 
     settings = _settings(args)
     _open(settings)
@@ -465,7 +481,7 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
     from kegdash.self_test import run_self_test
 
-    return run_self_test(keep=Path(args.keep) if args.keep else None)
+    return run_self_test(keep=Path(args.keep) if args.keep else None, headless=args.headless)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {
