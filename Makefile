@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run serve test lint bench clean package package-test wheel pi-check
+.PHONY: run serve test lint bench clean package package-test wheel wheel-test pi-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ package-test:
 # the dependencies have wheels; add [gui] for the window.
 wheel: $(PACKAGE_STAMP)
 	$(BIN)/python -m build --outdir dist .
+
+wheel-test:
+	PYTHON=$(PYTHON) packaging/wheel-test.sh
 
 # A Raspberry Pi (Debian 13 arm64) emulated with qemu-user-static: the wheel with the gui extra,
 # the headless tests and kegdash self-test. Root, debootstrap and qemu-user-static; see the script.
