@@ -118,3 +118,35 @@ def test_self_test_headless_passes_and_without_headless_fails_on_the_window(no_q
     done = no_qt("self-test", database_arg=False)
     assert done.returncode == 1
     assert "FAIL window" in done.stdout and "self-test --headless" in done.stdout
+
+
+NO_EGL = """
+import importlib.abc
+import sys
+
+
+class NoEGL(importlib.abc.MetaPathFinder):
+    \"\"\"PySide6 installed on a machine without Qt's system libraries.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "PySide6.QtGui":
+            raise ImportError("libEGL.so.1: cannot open shared object file", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoEGL())
+"""
+
+
+def test_run_with_qt_that_does_not_load_says_why_in_one_line(tmp_path):
+    site = tmp_path / "no-egl"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(NO_EGL)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *sys.path]))
+    done = subprocess.run([sys.executable, "-m", "kegdash", "run", "--port", "0", "--database",
+                           f"sqlite:///{tmp_path / 'run.sqlite'}"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "kegdash: error: Qt is installed but does not load (libEGL.so.1: cannot open shared object "
+        "file); the README lists the system libraries it needs"]
