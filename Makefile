@@ -54,7 +54,7 @@ wheel-test:
 # A Raspberry Pi (Debian 13 arm64) emulated with qemu-user-static: the wheel with the gui extra,
 # the headless tests and kegdash self-test. Root, debootstrap and qemu-user-static; see the script.
 pi-check: wheel
-	packaging/pi-check.sh
+	PYTHON=$(BIN)/python packaging/pi-check.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -4,9 +4,10 @@
 # commands: a venv, the wheel from dist/ with the gui extra, then the headless tests (hardware,
 # the install without Qt) and `kegdash self-test` with the window rendered offscreen.
 #
-# Needs root (debootstrap, chroot, mounts) and Debian's debootstrap, qemu-user-static and
-# binfmt-support packages; the root (about 500 MB) is made in a temporary directory under
-# build/ and removed afterwards. Network: the Debian mirror (DEBIAN_MIRROR) and PyPI.
+# Needs root (debootstrap, chroot, mounts), Debian's debootstrap, qemu-user-static and
+# binfmt-support packages, and PYTHON with pip (make passes the venv's). The root (about 500 MB)
+# is made in a temporary directory under build/ and removed afterwards. Network: the Debian
+# mirror (DEBIAN_MIRROR) and PyPI (through the host's pip).
 # PI_TESTS overrides the test selection (paths relative to the checkout). PI_ROOT=DIR reuses a
 # root made before (debootstrap is most of the time) and leaves it in place afterwards.
 set -euo pipefail
@@ -63,8 +64,6 @@ for fs in proc sys dev dev/pts; do
     mounted+=("$root/$fs")
 done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
-# pip trusts what the host trusts (a proxy that re-signs TLS has its CA only there).
-cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/host-ca-certificates.crt"
 chroot "$root" sh -c 'echo "$(. /etc/os-release; echo "$PRETTY_NAME") on $(uname -m), $(ldd --version | head -n 1)"'
 
 # Inside: the wheel and the tests only, never the package sources, so the installed copy is tested.
@@ -80,11 +79,21 @@ for req in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-depen
 EOF
 )
 
+# The host's pip fetches the arm64 wheels (pip inside the root had its TLS connections to PyPI
+# reset here, and is slow under emulation); the root installs them offline.
+pyver=$(chroot "$root" python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+glibc=$(chroot "$root" getconf GNU_LIBC_VERSION | cut -d ' ' -f 2)
+platforms="--platform manylinux2014_aarch64"  # pip takes each tag as given: every glibc up to the root's
+for ((minor = 17; minor <= ${glibc#2.}; minor++)); do platforms+=" --platform manylinux_2_${minor}_aarch64"; done
+step "pip download: arm64 wheels for Python $pyver, glibc $glibc"
+eval "${PYTHON:-python3}" -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+    "$platforms" --python-version "$pyver" --dest "$root/src/wheels" "'$wheel[gui]'" "$test_tools"
+
 # The README's python3 -m venv and pip install, but without byte-compiling: under emulation
 # ensurepip alone took over 14 minutes compiling pip. Imports compile what they use.
-step "pip install $(basename "$wheel")[gui] in a venv (arm64 wheels from PyPI)"
-chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root PIP_CERT=/etc/ssl/certs/host-ca-certificates.crt \
-    PIP_NO_COMPILE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 sh -ec "python3 -m venv --without-pip /opt/kegdash
+step "pip install $(basename "$wheel")[gui] in a venv"
+chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root PIP_NO_COMPILE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_INDEX=1 PIP_FIND_LINKS=/src/wheels sh -ec "python3 -m venv --without-pip /opt/kegdash
     pip=\$(ls /usr/share/python-wheels/pip-*.whl)
     /opt/kegdash/bin/python \$pip/pip install --quiet \$pip
     /opt/kegdash/bin/pip install --quiet '/src/$(basename "$wheel")[gui]' $test_tools"
