@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` (the app, demo mode) and `make test`.
-# Each creates .venv and installs kegdash into it on first use.
+# Each creates .venv and installs kegdash into it on first use, with the window (the gui extra).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,12 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run serve test lint bench clean package package-test
+.PHONY: run serve test lint bench clean package package-test wheel wheel-test pi-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[gui,test]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -35,7 +35,7 @@ bench: $(STAMP)
 # The installers (README, "Installing (packages)"): bundle, .tar.gz and .deb in dist/, then
 # their smoke test (the .deb part only as root with dpkg). packaging/ has the scripts.
 $(PACKAGE_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	$(BIN)/python -m pip install --quiet -e '.[gui,test,package]'
 	touch $(PACKAGE_STAMP)
 
 package: $(PACKAGE_STAMP)
@@ -43,6 +43,19 @@ package: $(PACKAGE_STAMP)
 
 package-test:
 	packaging/package-test.sh
+
+# dist/kegdash-VERSION-py3-none-any.whl (and the sdist): `pip install` or `pipx install` it anywhere
+# the dependencies have wheels; add [gui] for the window.
+wheel: $(PACKAGE_STAMP)
+	$(BIN)/python -m build --outdir dist .
+
+wheel-test:
+	PYTHON=$(PYTHON) packaging/wheel-test.sh
+
+# A Raspberry Pi (Debian 13 arm64) emulated with qemu-user-static: the wheel with the gui extra,
+# the headless tests and kegdash self-test. Root, debootstrap and qemu-user-static; see the script.
+pi-check: wheel
+	PYTHON=$(BIN)/python packaging/pi-check.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

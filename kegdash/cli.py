@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Scratch database, each API on a free port, the window "
                                        "rendered offscreen to a PNG; exit 0 if all of it works.")
     check.add_argument("--keep", metavar="PATH", help="write the window's PNG to PATH")
+    check.add_argument("--headless", action="store_true",
+                       help="leave the window out: for an install without the gui extra")
     demo = sub.add_parser("demo-data", parents=[db], help="load the demo data set",
                           description="Load taps, kegs, drinkers, pours, recipes and an apiary "
                                       "with a month of readings into an empty database.")
@@ -461,13 +463,27 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print("kegdash stopped", flush=True)
 
 
+GUI_EXTRA = "pip install 'kegdash[gui]'"
+"""What gives an install the window: PySide6 and pyqtgraph are the ``gui`` extra."""
+QT_PACKAGES = ("PySide6", "shiboken6", "pyqtgraph")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        from kegdash.ui.app import run_window
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in QT_PACKAGES:
+            raise
+        if isinstance(exc, ModuleNotFoundError):
+            raise CommandError(f"the window needs the gui extra, which this install lacks: {GUI_EXTRA} "
+                               "(kegdash serve runs without it)") from None
+        raise CommandError(f"Qt is installed but does not load ({exc}); "
+                           "the README lists the system libraries it needs") from None
     from kegdash.ui.display_check import missing_display
 
     reason = missing_display(os.environ)
     if reason is not None:
         raise CommandError(f"{reason}; `kegdash serve` runs the API without a window")
-    from kegdash.ui.app import run_window
 
     settings = _settings(args)
     _open(settings)
@@ -539,7 +555,7 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
     from kegdash.self_test import run_self_test
 
-    return run_self_test(keep=Path(args.keep) if args.keep else None)
+    return run_self_test(keep=Path(args.keep) if args.keep else None, headless=args.headless)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {

@@ -1,4 +1,4 @@
-"""One way to find the files in the top-level ``resources/`` folder, checkout or frozen build."""
+"""One way to find the files in the top-level ``resources/`` folder: checkout, wheel or frozen build."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from pathlib import Path
 
 
 def resource_root() -> Path:
-    """The ``resources`` folder: beside the package in a checkout, under ``_MEIPASS`` when frozen."""
+    """The ``resources`` folder: under ``_MEIPASS`` when frozen, inside the package when installed
+    from a wheel (setup.py copies it there), beside the package in a checkout."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "_resources"
+    return installed if installed.is_dir() else package.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:

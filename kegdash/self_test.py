@@ -175,6 +175,11 @@ def _use_offscreen_without_display() -> str:
 
 def render_window(workdir: Path, api_state: str, database_label: str, png: Path) -> str:
     """Build the window as ``kegdash.ui.app.run_window`` does, show it, let it settle, grab it."""
+    try:
+        import PySide6  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise CheckFailed(f"{exc}: the gui extra is not installed; "
+                          "self-test --headless checks the rest") from None
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -215,19 +220,20 @@ def render_window(workdir: Path, api_state: str, database_label: str, png: Path)
     return f"{type(window).__name__} on the {platform} platform → {png}"
 
 
-def run_self_test(workdir: Path | None = None, keep: Path | None = None) -> int:
+def run_self_test(workdir: Path | None = None, keep: Path | None = None, headless: bool = False) -> int:
     """Run every check in ``workdir`` (a temporary directory if None); 0 if all passed, else 1.
 
     ``keep`` is where the window's PNG is written; without it the PNG goes with ``workdir``.
+    ``headless`` leaves the window out, for an install without the gui extra (no Qt).
     """
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="kegdash-self-test-") as tmp:
-            return _run(Path(tmp), keep)
+            return _run(Path(tmp), keep, headless)
     workdir.mkdir(parents=True, exist_ok=True)
-    return _run(workdir, keep)
+    return _run(workdir, keep, headless)
 
 
-def _run(workdir: Path, keep: Path | None) -> int:
+def _run(workdir: Path, keep: Path | None, headless: bool) -> int:
     from kegdash.db import close_database, database, open_database, redact
 
     started = time.perf_counter()
@@ -254,7 +260,8 @@ def _run(workdir: Path, keep: Path | None) -> int:
     if report.check("database", check_database):
         report.check("demo data", check_demo_data)
         try:
-            _serve_and_render(report, workdir, url, keep or workdir / "main-window.png", redact)
+            _serve_and_render(report, workdir, url, keep or workdir / "main-window.png", redact,
+                              headless)
         finally:
             if database.obj is not None:
                 close_database()
@@ -269,7 +276,7 @@ def _run(workdir: Path, keep: Path | None) -> int:
 
 
 def _serve_and_render(report: Report, workdir: Path, url: str, png: Path,
-                      redact: Callable[[str], str]) -> None:
+                      redact: Callable[[str], str], headless: bool) -> None:
     from kegdash.server.app import DIALECTS, build_app
     from kegdash.server.runner import ApiServer
 
@@ -292,7 +299,9 @@ def _serve_and_render(report: Report, workdir: Path, url: str, png: Path,
             report.check(f"api {prefix}", lambda prefix=prefix: _expect(
                 False, f"mounted but kegdash.self_test has no probe for {prefix}"))
         api_state = server.url if server is not None else "not running"
-        if report.check("window", lambda: render_window(workdir, api_state, redact(url), png)):
+        if headless:
+            report.line("skip", "window", "--headless")
+        elif report.check("window", lambda: render_window(workdir, api_state, redact(url), png)):
             report.check("png", lambda: check_png(png))
     finally:
         if server is not None:

@@ -5,12 +5,14 @@ seconds to read boards plugged in, or moved to another USB socket, while kegdash
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import serial
 from serial.tools import list_ports
@@ -30,6 +32,10 @@ ADAPTER_VIDS = {
 }
 """USB vendors of the boards and serial adapters a Kegboard or hive gateway is built from."""
 ADAPTER_PREFIXES = ("/dev/ttyACM", "/dev/ttyUSB")
+UART_NAMES = ("serial0", "ttyAMA*")
+"""A Raspberry Pi's own UART on the GPIO header: ``serial0`` is Raspberry Pi OS's name for it on
+every model, whichever chip is behind it (a PL011 ``ttyAMA0``, or the mini UART ``ttyS0`` that
+pyserial does not list, nor the ``serial0`` link itself)."""
 
 PROTOCOLS: dict[str, Callable[[], DeviceProtocol]] = {
     "kegboard": KegboardProtocol, "hive": HiveGatewayProtocol,
@@ -77,10 +83,14 @@ def _real(device: str) -> str:
     return device if "://" in device else os.path.realpath(device)
 
 
-def serial_ports() -> list[PortInfo]:
-    """Every port pyserial finds, likely board adapters first."""
-    found = []
+def serial_ports(dev: Path = Path("/dev"), cmdline: Path = Path("/proc/cmdline")) -> list[PortInfo]:
+    """Every port pyserial finds and a Raspberry Pi's UART under ``dev``, likely boards first."""
+    uarts = uart_ports(dev, cmdline)
+    taken = {_real(port.device) for port in uarts}
+    found = list(uarts)
     for port in list_ports.comports():
+        if _real(port.device) in taken:  # ttyAMA0 listed by pyserial is serial0 here
+            continue
         likely = port.vid in ADAPTER_VIDS or port.device.startswith(ADAPTER_PREFIXES)
         description = port.description if port.description not in ("", "n/a") else ""
         if port.vid in ADAPTER_VIDS and ADAPTER_VIDS[port.vid] not in description:
@@ -88,6 +98,28 @@ def serial_ports() -> list[PortInfo]:
         found.append(PortInfo(port.device, description, port.vid, port.pid, likely,
                               port.serial_number or None))
     return sorted(found, key=lambda p: (not p.likely, p.device))
+
+
+def uart_ports(dev: Path, cmdline: Path) -> list[PortInfo]:
+    """The Pi's UART by its stable name (``serial0`` before the ``ttyAMA`` it may point to). It is
+    likely a board, unless the kernel's console is on it (``console=serial0`` in cmdline.txt):
+    then a login prompt answers there, and it is listed but never pinged by hot-plug."""
+    consoles = set()
+    with contextlib.suppress(OSError):
+        for word in cmdline.read_text().split():
+            if word.startswith("console="):
+                consoles.add(_real(str(dev / word.removeprefix("console=").split(",")[0])))
+    found: dict[str, PortInfo] = {}
+    for pattern in UART_NAMES:
+        for path in sorted(dev.glob(pattern)):
+            real = _real(str(path))
+            if real in found or not os.path.exists(real):
+                continue
+            behind = f" ({os.path.basename(real)})" if real != str(path) else ""
+            console = real in consoles
+            description = f"Raspberry Pi UART{behind}" + (", the kernel console" if console else "")
+            found[real] = PortInfo(str(path), description, None, None, not console)
+    return list(found.values())
 
 
 def discover() -> list[PortInfo]:

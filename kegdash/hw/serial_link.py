@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import os
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,9 @@ import serial
 
 from kegdash import events
 from kegdash.db import close_thread_connection
+
+if os.name == "posix":
+    import grp
 
 log = logging.getLogger(__name__)
 
@@ -82,19 +87,41 @@ def _errno(exc: BaseException | None) -> int | None:
     return None
 
 
-def open_error(exc: BaseException) -> str:
-    """Why a port would not open, in words for the log and the Devices page (pyserial's own
+def open_error(device: str, exc: BaseException) -> str:
+    """Why ``device`` would not open, in words for the log and the Devices page (pyserial's own
     text repeats the path twice and names an errno)."""
     code = _errno(exc)
     if code == errno.ENOENT:
         return "no such device (not plugged in, or another name)"
     if code in (errno.EACCES, errno.EPERM):
-        return "permission denied (add this user to the dialout group, then log in again)"
+        if os.name != "posix":  # Windows says EACCES for a port another program holds
+            return "in use by another program, or permission denied"
+        return "permission denied" + _group_advice(device)
     if code in (errno.EBUSY, errno.EAGAIN):
         return "in use by another program"
     if code == errno.ENOTTY:
         return "not a serial port"
     return str(exc)
+
+
+def _group_advice(device: str) -> str:
+    """How to get the right to open ``device`` when joining its group would give it (``dialout``
+    on Debian and Raspberry Pi OS), else nothing: without it a board just stays "disconnected"."""
+    if "://" in device:
+        return ""
+    try:
+        st = os.stat(device)
+    except OSError:
+        return ""
+    group_may_open = st.st_mode & (stat.S_IRGRP | stat.S_IWGRP) == stat.S_IRGRP | stat.S_IWGRP
+    if not group_may_open or st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        return ""
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return (f"; you are not in the {group} group that may open it: add yourself to the "
+            f"{group} group: sudo usermod -aG {group} $USER, then log in again")
 
 
 class SerialLink:
@@ -154,7 +181,7 @@ class SerialLink:
             try:
                 self._port = open_port(self.device, self.baudrate)
             except (serial.SerialException, OSError, ValueError) as exc:
-                reason = open_error(exc)
+                reason = open_error(self.device, exc)
                 if self.status.state != "disconnected" or reason != self.status.error:
                     log.warning("%s: %s; kegdash keeps looking for it and reads it as soon as it "
                                 "opens", self.device, reason)

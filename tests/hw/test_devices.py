@@ -88,3 +88,51 @@ def test_a_board_is_known_by_its_usb_serial_number_else_by_the_port_behind_its_p
     (tmp_path / "by-id").symlink_to("/dev/ttyUSB0")
     clone = PortInfo(str(tmp_path / "by-id"), "", 0x1A86, 0x7523, True)
     assert clone.identity == PortInfo("/dev/ttyUSB0", "", 0x1A86, 0x7523, True).identity == "/dev/ttyUSB0"
+
+
+@pytest.fixture
+def pi_dev(tmp_path, monkeypatch):
+    """A ``/dev`` in a temp dir whose UART names point at real pseudo-terminals; pyserial lists
+    the PL011 it knows about (ttyAMA0) and a USB adapter, as on a Raspberry Pi."""
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    ptys = [Pty(dev / "ttyAMA0"), Pty(dev / "ttyS0")]
+    listed = [fake_port(str(dev / "ttyAMA0")), fake_port("/dev/ttyUSB0", 0x0403, 0x6001, "FT232R")]
+    monkeypatch.setattr(devices_module.list_ports, "comports", lambda: listed)
+    yield dev
+    for pty in ptys:
+        pty.close()
+
+
+def test_a_pis_uart_is_offered_by_its_serial0_name_and_listed_once(pi_dev, tmp_path):
+    (pi_dev / "serial0").symlink_to("ttyAMA0")
+    found = {p.device: p for p in serial_ports(pi_dev, tmp_path / "no-cmdline")}
+    assert found.keys() == {str(pi_dev / "serial0"), "/dev/ttyUSB0"}
+    assert all(p.likely for p in found.values())
+    uart = found[str(pi_dev / "serial0")]
+    assert uart.description.startswith("Raspberry Pi UART (")
+    assert uart.identity == PortInfo(str(pi_dev / "ttyAMA0"), "", None, None, True).identity
+
+
+def test_the_mini_uart_pyserial_does_not_list_is_found_through_serial0(pi_dev, tmp_path):
+    (pi_dev / "ttyAMA0").unlink()  # Bluetooth holds the PL011 on a Pi 3 or 4
+    (pi_dev / "serial0").symlink_to("ttyS0")
+    found = {p.device: p.likely for p in serial_ports(pi_dev, tmp_path / "no-cmdline")}
+    # pyserial's stale ttyAMA0 is listed as it always was, but not offered
+    assert found == {str(pi_dev / "serial0"): True, str(pi_dev / "ttyAMA0"): False, "/dev/ttyUSB0": True}
+
+
+def test_a_uart_without_serial0_is_found_by_its_ttyama_name(pi_dev, tmp_path):
+    found = {p.device: p for p in serial_ports(pi_dev, tmp_path / "no-cmdline")}
+    assert found.keys() == {str(pi_dev / "ttyAMA0"), "/dev/ttyUSB0"}
+    uart = found[str(pi_dev / "ttyAMA0")]
+    assert uart.likely and uart.description.startswith("Raspberry Pi UART")
+
+
+def test_a_uart_that_is_the_kernel_console_is_listed_but_not_offered(pi_dev, tmp_path):
+    (pi_dev / "serial0").symlink_to("ttyAMA0")
+    cmdline = tmp_path / "cmdline"
+    cmdline.write_text("coherent_pool=1M console=serial0,115200 console=tty1 root=PARTUUID=1-02\n")
+    found = serial_ports(pi_dev, cmdline)
+    assert [(p.device, p.likely) for p in found] == [("/dev/ttyUSB0", True), (str(pi_dev / "serial0"), False)]
+    assert found[1].description.endswith("the kernel console")

@@ -228,3 +228,26 @@ def test_the_watcher_stops_with_the_manager(database, sockets):
     assert sockets.wait_scans(2) and watcher.is_alive() and manager.watching
     manager.stop()
     assert not watcher.is_alive() and not manager.watching
+
+
+def test_a_kegboard_on_the_pis_uart_is_read_without_being_configured(database, bar, tmp_path, published,
+                                                                     monkeypatch):
+    """The system's own port list this time: a temp ``/dev`` whose ``serial0`` leads to a board."""
+    monkeypatch.setattr(devices_module.list_ports, "comports", list)
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    kegboard = Simulator("kegboard", Pty(dev / "ttyAMA0"), seed=7, speed=20)
+    (dev / "serial0").symlink_to("ttyAMA0")
+    manager = DeviceManager(lambda: devices_module.serial_ports(dev, tmp_path / "cmdline"),
+                            scan_interval=0.05)
+    kegboard.start()
+    manager.start()
+    try:
+        assert wait_for(lambda: len(manager.links) == 1)
+        (link,) = manager.links
+        assert link.device == str(dev / "serial0")
+        assert wait_for(lambda: link.status.kind == "kegboard" and link.status.state == "connected")
+        assert wait_for(lambda: poured_on(published))
+    finally:
+        manager.stop()
+        kegboard.stop()
