@@ -12,6 +12,7 @@ os.environ["KEGDASH_DATA_DIR"] = os.path.join(_HOME, "data")
 for _var in ("KEGDASH_DATABASE", "KEGDASH_HOST", "KEGDASH_PORT", "KEGDASH_CONFIG"):
     os.environ.pop(_var, None)
 
+import fcntl  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
 import urllib.error  # noqa: E402
@@ -85,3 +86,23 @@ class Http:
 @pytest.fixture
 def http(api_server) -> Http:
     return Http(api_server.url)
+
+
+
+@pytest.fixture(autouse=True)
+def postgres_one_test_at_a_time(request, tmp_path_factory) -> Iterator[None]:
+    """Under pytest-xdist (``make test``), a test that wipes the one database
+    ``KEGDASH_TEST_POSTGRES`` names holds a lock shared by the workers for its whole run, so
+    two workers never use that database at once. (xdist's ``--dist loadgroup`` would do this
+    by module, but it marks groups through the node id, which pytest 9.2 no longer lets it
+    set.)"""
+    on_postgres = os.environ.get("KEGDASH_TEST_POSTGRES") and any(
+        "KEGDASH_TEST_POSTGRES" in str(mark.kwargs.get("reason", ""))
+        for mark in request.node.iter_markers("skipif"))
+    if not (on_postgres and os.environ.get("PYTEST_XDIST_WORKER")):
+        yield
+        return
+    lock = tmp_path_factory.getbasetemp().parent / "postgres.lock"  # the run's, not the worker's
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
