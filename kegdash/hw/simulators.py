@@ -66,9 +66,13 @@ class Pty:
         os.write(self.master, data)
 
     def close(self) -> None:
-        for fd in (self.master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        """Close both ends once. A second call (a simulator stopped twice) closes nothing: by
+        then the numbers may be another file's, such as a server's wake-up pipe."""
+        fds, (self.master, self._slave) = (self.master, self._slave), (-1, -1)
+        for fd in fds:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
         if self.link is not None:
             self.link.unlink(missing_ok=True)
 

@@ -25,6 +25,7 @@ from kegdash.hw.simulators import (
     KEG_CHANGE_S,
     POUR_ML,
     BarTap,
+    Pty,
     SimulatedBar,
     bench_taps,
     demo_spec,
@@ -208,3 +209,20 @@ def test_the_demo_at_speed_60_through_the_real_threads(database):
     assert {d.tap_id for d in poured} == {hefe.tap_id}, "nobody pours from a tap without a keg"
     old = Keg.get_by_id(hefe.keg_id)
     assert old.finished is not None and old.served_ml == pytest.approx(old.full_volume_ml, abs=tick)
+
+
+def test_a_pty_closed_twice_leaves_the_files_that_took_its_numbers_alone():
+    """A simulator stopped twice (unplugged in a test, then stopped by its fixture) closed its
+    pty's numbers again; by then a pipe or socket had them, and a server's wake-up pipe died."""
+    import os
+
+    pty = Pty()
+    pty.close()
+    reader, writer = os.pipe()  # the lowest free numbers: the pty's
+    try:
+        pty.close()
+        os.write(writer, b"x")
+        assert os.read(reader, 1) == b"x"
+    finally:
+        os.close(reader)
+        os.close(writer)
