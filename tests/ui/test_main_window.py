@@ -17,11 +17,12 @@ from kegdash.ui.taps_page import TapsPage
 
 def test_window_has_every_page_and_status(window):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(PAGES)
-    kinds = [type(window.stack.widget(i)) for i in range(window.stack.count())]
-    assert kinds == [TapsPage, KegsPage, HivesPage, RecipesPage, DevicesPage, SettingsPage]
+    kinds = [TapsPage, KegsPage, HivesPage, RecipesPage, DevicesPage, SettingsPage]
     for row in range(len(PAGES)):
-        window.nav.setCurrentRow(row)
+        window.nav.setCurrentRow(row)  # a page not built yet is built as it is shown
         assert window.stack.currentIndex() == row
+        assert type(window.stack.currentWidget()) is kinds[row]
+    assert [type(window.stack.widget(i)) for i in range(window.stack.count())] == kinds
     assert "http://127.0.0.1:8000" in window.api_label.text()
     assert window.devices_label.text() == "Serial: no devices"
     assert "sqlite:///test.sqlite" in window.database_label.text()
