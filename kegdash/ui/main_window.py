@@ -109,9 +109,11 @@ class OpeningNote(QWidget):
         self.title = QLabel("Opening the bar…", objectName="pageTitle")
         self.step = hint("")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 0, 48, 0)
         layout.addStretch(1)
-        layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.step, 0, Qt.AlignmentFlag.AlignHCenter)
+        for label in (self.title, self.step):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
         layout.addStretch(2)
 
     def set_step(self, text: str) -> None:
