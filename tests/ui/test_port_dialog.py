@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication
 from kegdash.config import Settings, load_settings
 from kegdash.server.app import build_app
 from kegdash.server.runner import ServerError
-from kegdash.ui.app import ServerSlot, run_window
+from kegdash.ui.app import run_window
 from kegdash.ui.main_window import MainWindow
 from kegdash.ui.port_dialog import PortTakenDialog
+from kegdash.ui.server_slot import ServerSlot
 
 
 def squat() -> socket.socket:
