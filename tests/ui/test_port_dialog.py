@@ -61,7 +61,8 @@ def test_run_window_says_so_when_its_port_is_taken(qtbot, database, tmp_path, mo
             return
         seen["text"] = dialog.text()
         dialog.later_button.click()
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "kegdashMain")
+        window = next(w for w in QApplication.topLevelWidgets()  # not one an earlier test closed
+                      if w.objectName() == "kegdashMain" and w.isVisible())
         seen["api"] = window.api_label.text()
         window.close()
 

@@ -84,7 +84,8 @@ def test_run_window_serves_the_api_and_releases_the_port_on_close(qtbot, databas
     seen = {}
 
     def check_then_close():
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "kegdashMain")
+        window = next(w for w in QApplication.topLevelWidgets()  # not one an earlier test closed
+                      if w.objectName() == "kegdashMain" and w.isVisible())
         if window.api_label.text() == "API: starting…":  # it starts once the window is up
             QTimer.singleShot(50, check_then_close)
             return
