@@ -37,10 +37,10 @@ from kegdash.config import Settings  # noqa: E402
 from kegdash.demo_data import load_demo_data  # noqa: E402
 from kegdash.hw.devices import DeviceManager  # noqa: E402
 from kegdash.server.app import build_app  # noqa: E402
-from kegdash.ui.app import ServerSlot  # noqa: E402
 from kegdash.ui.bridge import EventBridge  # noqa: E402
 from kegdash.ui.hives_page import SPANS  # noqa: E402
 from kegdash.ui.main_window import PAGES, MainWindow  # noqa: E402
+from kegdash.ui.server_slot import ServerSlot  # noqa: E402
 
 STEP = 300
 WEEK = 7 * 86400

@@ -425,24 +425,16 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
         print(", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
-def prepare_demo(settings: Settings) -> None:
-    """A demo database is filled once, on its first start."""
-    from kegdash.bar.models import Tap
-    from kegdash.demo_data import load_demo_data
-
-    if not Tap.select().exists():
-        load_demo_data()
-
-
 def cmd_serve(args: argparse.Namespace) -> None:
     from kegdash.db import redact
+    from kegdash.demo_data import prepare_demo
     from kegdash.server.app import build_app
     from kegdash.server.runner import ApiServer
 
     settings = _settings(args)
     _open(settings)
     if settings.demo:
-        prepare_demo(settings)
+        prepare_demo()
     server = ApiServer(build_app(), settings.host, settings.port)
     server.start()
     upkeep = _postgres_upkeep()
@@ -485,16 +477,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if reason is not None:
         raise CommandError(f"{reason}; `kegdash serve` runs the API without a window")
 
-    settings = _settings(args)
-    _open(settings)
-    if settings.demo:
-        prepare_demo(settings)
-    upkeep = _postgres_upkeep()
-    devices = start_devices(settings)
+    # The window paints first; it opens the database, fills a demo and starts the readers after
+    # (and, on PostgreSQL, the upkeep shared with other instances, once the database is open).
+    upkeep: list[Any] = []
+
+    def start_services(settings: Settings):
+        upkeep.extend(_postgres_upkeep())
+        return start_devices(settings)
+
     try:
-        return run_window(settings, devices, kiosk=args.kiosk)
+        return run_window(_settings(args), kiosk=args.kiosk, start_devices=start_services)
     finally:
-        devices.stop()
         for service in upkeep:
             service.stop()
 
@@ -578,10 +571,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.command in ("serve", "run") else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from kegdash.db import DatabaseError
-
     try:
         return COMMANDS[args.command](args) or 0
-    except (CommandError, ConfigError, DatabaseError, ValueError, RuntimeError, OSError) as exc:
+    # kegdash.db.DatabaseError is a RuntimeError (not imported here: `run` paints before peewee loads)
+    except (CommandError, ConfigError, ValueError, RuntimeError, OSError) as exc:
         print(f"kegdash: error: {exc}", file=sys.stderr)
         return 1

@@ -44,6 +44,14 @@ def has_data() -> bool:
     return any(model.select().exists() for model in (Tap, Keg, StoredRecipe, Apiary))
 
 
+def prepare_demo() -> dict[str, int] | None:
+    """A demo database is filled once, on its first start (while it has no tap): the counts of
+    what was made, or None when it was filled before."""
+    if Tap.select().exists():
+        return None
+    return load_demo_data()
+
+
 def load_demo_data(now: dt.datetime | None = None, seed: int = 2026) -> dict[str, int]:
     """Load the demo set into an empty bar; returns how many rows of each kind were made."""
     if Tap.select().exists() or Keg.select().exists():

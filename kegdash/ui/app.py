@@ -1,7 +1,10 @@
-"""Start the window: QApplication, event bridge, embedded API server, clean quit on signals.
+"""Start the window: QApplication, event bridge, the bar opened behind a painted window, the
+embedded API server, clean quit on signals.
 
-``KEGDASH_EXIT_AFTER_PAINT=1`` makes the window print how long it took to paint first and quit:
-the start-up benchmark's hook (``benchmarks/ui_startup.py``).
+The window paints before the database, the pages and the API exist (``ui/opening.py`` opens them
+off the GUI thread). ``KEGDASH_STARTUP_PROBE=1`` makes it print when it first painted and when
+the page shown first had its data, then quit: the start-up benchmark's hook
+(``benchmarks/ui_startup.py``).
 """
 
 from __future__ import annotations
@@ -15,20 +18,16 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSocketNotifier, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kegdash import __version__, events
 from kegdash.config import Settings
-from kegdash.db import redact
-from kegdash.server.app import build_app
-from kegdash.server.runner import ApiServer, ServerError
 from kegdash.ui import qt_messages
 from kegdash.ui.about import app_icon
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.first_run import offer_first_run
 from kegdash.ui.main_window import MainWindow
+from kegdash.ui.opening import BarOpening
 
 if TYPE_CHECKING:
     from kegdash.hw.devices import DeviceManager
@@ -54,72 +53,86 @@ def install_signal_quit(app: QCoreApplication) -> QSocketNotifier:
     return notifier
 
 
-class ServerSlot:
-    """The window's API server, which Settings may move to another host or port while running.
+class GuiCollector(QObject):
+    """Python's cyclic garbage collector, run on a GUI-thread timer instead of automatically.
 
-    A move never leaves the API down for an address that cannot be had: the new server binds
-    first, and only when it must take over the old one's own port does the old one stop first
-    (and start again on its address if the new one still fails)."""
+    Left automatic, it runs in whichever thread allocates when it is due, so an HTTP worker, a
+    serial reader or a task-runner job could destroy a dead widget cycle, and with it Qt timers,
+    off the GUI thread: a segfault later in the event loop (seen as a rare crash in tests/ui).
+    Each generation is collected when its count passes the usual threshold, as pyqtgraph's
+    ``GarbageCollector`` does; this one does not need pyqtgraph loaded before the first paint."""
 
-    def __init__(self, app: Callable, host: str, port: int) -> None:
-        self.app = app
-        self.server = ApiServer(app, host, port)
+    def __init__(self, parent: QObject, interval_ms: int = 1000) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start(interval_ms)
 
-    def start(self) -> str:
-        """Listen; the address, or raises ServerError saying why not."""
-        self.server.start()
-        return self.server.url
-
-    def restart(self, host: str, port: int) -> str:
-        """Serve on ``host:port`` instead; returns the new address or raises ServerError, with the
-        old server still serving."""
-        old, new = self.server, ApiServer(self.app, host, port)
-        if not old.running:
-            new.start()
-        elif port and port == old.port:
-            old.stop()
-            try:
-                new.start()
-            except ServerError:
-                self.server = ApiServer(self.app, old.host, old.port)
-                self.server.start()  # the port was ours a moment ago
-                raise
-        else:
-            new.start()
-            old.stop()
-        self.server = new
-        return new.url
+    def collect(self) -> None:
+        counts = gc.get_count()
+        for generation in range(3):
+            if counts[generation] <= self.threshold[generation]:
+                return
+            gc.collect(generation)
 
     def stop(self) -> None:
-        self.server.stop()
+        self.timer.stop()
+        gc.enable()
 
 
-class _FirstPaint(QObject):
-    """Print the time from ``run_window`` to the window's first paint and quit: the start-up
-    benchmark's probe (it times the whole process itself)."""
+class _StartupProbe(QObject):
+    """Print the times from ``run_window`` to the window's first paint and to the first page's
+    data shown (its first reads handed back), then quit: the start-up benchmark's probe (it times
+    the whole process itself)."""
 
-    def __init__(self, window: QWidget, started: float) -> None:
+    def __init__(self, window: MainWindow, opening: BarOpening, started: float) -> None:
         super().__init__(window)
+        self.window = window
         self.started = started
+        self.waiting: frozenset[int] = frozenset()
         window.installEventFilter(self)
+        window.pages_opened.connect(self._pages_opened)
+        opening.failed.connect(lambda error: self._done(f"opening failed: {error}"))
+
+    def _say(self, what: str) -> None:
+        print(f"{what} {(time.perf_counter() - self.started) * 1000:.0f} ms after run_window", flush=True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            elapsed = (time.perf_counter() - self.started) * 1000
-            print(f"first paint {elapsed:.0f} ms after run_window", flush=True)
-            QTimer.singleShot(0, QApplication.instance().quit)
+            self._say("first paint")
         return False
 
+    def _pages_opened(self) -> None:
+        self.waiting = self.window.runner.pending()
+        if self.waiting:
+            self.window.runner.finished.connect(self._check)
+        else:
+            self._done("data shown")
 
-def run_window(settings: Settings, devices: DeviceManager | None = None, *,
-               kiosk: bool = False) -> int:
-    """Open the window with the API served beside it; returns the exit code when it closes.
+    def _check(self) -> None:
+        if self.waiting and not self.waiting & self.window.runner.pending():
+            self.waiting = frozenset()
+            self.window.runner.finished.disconnect(self._check)
+            self._done("data shown")
 
-    ``devices`` are the serial readers already running: their current state seeds the status
-    bar, since their DeviceStatus events so far went out before the window listened. ``kiosk``
-    opens it full screen, in its kiosk (a bar PC that boots into the tap list). When the API
-    cannot listen, a dialog says why and offers a free port; the first-run offer comes after."""
+    def _done(self, what: str) -> None:
+        self._say(what)
+        QTimer.singleShot(0, QApplication.instance().quit)
+
+
+def run_window(settings: Settings, *, kiosk: bool = False,
+               start_devices: Callable[[Settings], DeviceManager] | None = None) -> int:
+    """Open the window, then the bar behind it, with the API served beside it; returns the exit
+    code when it closes (1 if the bar could not be opened).
+
+    The window paints first, with its page list and "Opening the bar…"; the database is opened
+    (and a demo filled) off the GUI thread, then ``start_devices(settings)`` starts the serial
+    readers, the pages are built and the API starts (``ui/opening.py``). ``kiosk`` opens it full
+    screen, in its kiosk (a bar PC that boots into the tap list). When the API cannot listen, a
+    dialog says why and offers a free port; the first-run offer comes after."""
     started = time.perf_counter()
     app = QApplication.instance() or QApplication([])
     qt_messages.install()
@@ -127,40 +140,24 @@ def run_window(settings: Settings, devices: DeviceManager | None = None, *,
     app.setOrganizationName("")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    # Before any worker thread runs: see GuiCollector.
+    collector = GuiCollector(app)
     bridge = EventBridge(events.bus)
-    server = ServerSlot(build_app(), settings.host, settings.port)
-    server_error = None
-    try:
-        api_state = server.start()
-    except ServerError as exc:
-        log.error("%s", exc)
-        server_error = str(exc)
-        api_state = f"not running — {exc}"
-    database = redact(settings.effective_database_url)
-    window = MainWindow(bridge, api_state, database, settings, devices=devices,
-                        restart_server=server.restart)
-    if os.environ.get("KEGDASH_EXIT_AFTER_PAINT"):
-        _FirstPaint(window, started)
+    opening = BarOpening(settings, start_devices)
+    window = MainWindow(bridge, "starting…", "opening…", settings,
+                        restart_server=opening.restart_server, opening=True)
+    if os.environ.get("KEGDASH_STARTUP_PROBE"):
+        _StartupProbe(window, opening, started)
     if kiosk:
         window.showFullScreen()
     else:
         window.show()
-    if server_error is not None:
-        window.offer_another_port(server_error).finished.connect(
-            lambda _result: offer_first_run(window, window.api_state, database))
-    else:
-        offer_first_run(window, api_state, database)
+    # From the event loop; the steps run off the GUI thread, so the window paints meanwhile.
+    QTimer.singleShot(0, window, lambda: opening.start(window))
     notifier = install_signal_quit(app)
-    # Python's cyclic collector runs in whichever thread allocates when it is due, so an HTTP
-    # worker, a serial reader or the query pool could destroy a dead widget cycle, and with it Qt
-    # timers, off the GUI thread: a segfault later in the event loop (seen as a rare crash in
-    # tests/ui). pyqtgraph's collector disables automatic collection and collects on a GUI timer.
-    collector = GarbageCollector(interval=1.0)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        collector.timer.stop()
-        gc.enable()
         notifier.setEnabled(False)
         signal.set_wakeup_fd(-1)
         for signum, handler in notifier.previous_handlers.items():
@@ -168,5 +165,7 @@ def run_window(settings: Settings, devices: DeviceManager | None = None, *,
         for end in notifier.sockets:
             end.close()
         window.close()
-        server.stop()
+        opening.stop()
         bridge.detach()
+        collector.stop()
+    return 1 if opening.error is not None else code

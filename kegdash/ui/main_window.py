@@ -5,6 +5,12 @@ The kiosk (F11, or ``kegdash run --kiosk``) is the window's full-screen state: w
 window in or out of full screen (F11, Esc, the window manager), the chrome and the Taps page's
 kiosk layout follow the window's real state, so they cannot drift apart. Size, position and the
 last page are remembered (QSettings); the first start opens at a size that fits the screen.
+
+The window paints before any page exists: a page (and its module, pyqtgraph's and the domain's
+with it) is built when it is first shown or asked for, and the others one per turn of the event
+loop after that. ``run_window`` opens the window with ``opening=True`` while the database is
+opened off the GUI thread: the window shows the page list and "Opening the bar…" with the step
+under way, and builds its pages at ``open_pages``.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSettings, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFontMetrics, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,22 +39,24 @@ from PySide6.QtWidgets import (
 from kegdash.config import Settings
 from kegdash.ui.about import AboutDialog, app_icon
 from kegdash.ui.bridge import EventBridge
-from kegdash.ui.devices_page import DevicesPage
-from kegdash.ui.hives_page import HivesPage
-from kegdash.ui.kegs_page import KegsPage
+from kegdash.ui.layouts import hint
 from kegdash.ui.port_dialog import PortTakenDialog, free_port_near, port_taken
 from kegdash.ui.prefs import THEMES, Prefs, default_units
-from kegdash.ui.recipes_page import RecipesPage
-from kegdash.ui.settings_page import SettingsPage
-from kegdash.ui.taps_page import TapsPage
 from kegdash.ui.tasks import TaskRunner
 from kegdash.ui.theme import PALETTES, apply_theme
 from kegdash.ui.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
     from kegdash.hw.devices import DeviceManager
+    from kegdash.ui.devices_page import DevicesPage
+    from kegdash.ui.hives_page import HivesPage
+    from kegdash.ui.kegs_page import KegsPage
+    from kegdash.ui.recipes_page import RecipesPage
+    from kegdash.ui.settings_page import SettingsPage
+    from kegdash.ui.taps_page import TapsPage
 
 PAGES = ("Taps", "Kegs & drinks", "Hives", "Recipes", "Devices", "Settings")
+TAPS, KEGS, HIVES, RECIPES, DEVICES, SETTINGS = range(len(PAGES))
 FIRST_SIZE = (1280, 800)
 """The first start's window size, made smaller to fit a smaller screen."""
 SCREEN_SHARE = 0.92
@@ -92,12 +100,45 @@ class NavDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class OpeningNote(QWidget):
+    """What the window shows where its page will be, while the database opens: "Opening the
+    bar…", the step under way, or why the bar could not be opened."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="openingNote")
+        self.title = QLabel("Opening the bar…", objectName="pageTitle")
+        self.step = hint("")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 0, 48, 0)
+        layout.addStretch(1)
+        for label in (self.title, self.step):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
+        layout.addStretch(2)
+
+    def set_step(self, text: str) -> None:
+        self.step.setText(text)
+
+    def set_failed(self, text: str) -> None:
+        self.title.setText("The bar could not be opened")
+        self.step.setObjectName("message")
+        self.step.setProperty("kind", "error")
+        self.step.setText(text)
+        self.step.style().polish(self.step)
+
+
 class MainWindow(QMainWindow):
+    pages_opened = Signal()
+    """The database is open and the page shown first is built (its data on the way)."""
+
     def __init__(self, bridge: EventBridge, api_state: str, database: str,
                  settings: Settings | None = None, *, devices: DeviceManager | None = None,
-                 restart_server: Callable[[str, int], str] | None = None) -> None:
+                 restart_server: Callable[[str, int], str] | None = None,
+                 opening: bool = False) -> None:
         """``devices`` lets the Devices page connect and disconnect ports; ``restart_server(host,
-        port)`` lets Settings move the API (both are absent when a test builds a bare window)."""
+        port)`` lets Settings move the API (both are absent when a test builds a bare window).
+        ``opening``: the database is still being opened, so no page is built (nothing is read)
+        until ``open_pages``; otherwise the window opens its pages at once."""
         super().__init__()
         settings = settings or Settings()
         self.settings = settings
@@ -109,7 +150,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("kegdashMain")
         self.setWindowIcon(app_icon())
         install_wheel_guard(QApplication.instance())
-        self.prefs = Prefs(default_units(settings), self)
+        self.prefs = Prefs(settings.units, self)
         apply_theme(self.prefs.theme)
         self.prefs.changed.connect(self._on_prefs)
         self._kiosk_shown = False
@@ -120,18 +161,19 @@ class MainWindow(QMainWindow):
         self.nav.addItems(PAGES)
         self.nav.setMinimumWidth(190)
         self.nav.setItemDelegate(NavDelegate(self.prefs, self.nav))
-        self.stack = QStackedWidget()
         self.runner = TaskRunner(self)
-        self.taps_page = TapsPage(bridge, self.prefs, self.runner)
-        self.kegs_page = KegsPage(bridge, self.prefs, self.runner)
-        self.hives_page = HivesPage(bridge, self.prefs, self.runner)
-        self.recipes_page = RecipesPage(bridge, self.runner, self.prefs)
-        self.devices_page = DevicesPage(bridge, self.runner, self.prefs, devices)
-        self.settings_page = SettingsPage(self.prefs, "", database, self.runner, settings,
-                                          restart_server)
-        for page in (self.taps_page, self.kegs_page, self.hives_page, self.recipes_page,
-                     self.devices_page, self.settings_page):
-            self.stack.addWidget(page)
+        self.devices = devices
+        self._pages: dict[int, QWidget] = {}
+        self._opened = False
+        self.stack = QStackedWidget()
+        for _row in PAGES:
+            self.stack.addWidget(QWidget())  # the page's slot, until the page is built
+        self.opening_note: OpeningNote | None = OpeningNote() if opening else None
+        if self.opening_note is not None:
+            self.stack.addWidget(self.opening_note)
+            self.stack.setCurrentWidget(self.opening_note)
+        self._builder = QTimer(self, singleShot=True, interval=0)
+        self._builder.timeout.connect(self._build_next)
         self.nav.currentRowChanged.connect(self.show_page)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -142,18 +184,15 @@ class MainWindow(QMainWindow):
 
         self.api_label = QLabel()
         self.devices_label = QLabel()
-        self.database_label = QLabel(f"Database: {database}")
-        self.database_label.setToolTip(database)
+        self.database_label = QLabel()
+        self.set_database(database)
         for label in (self.api_label, self.devices_label, self.database_label):
             self.statusBar().addPermanentWidget(label)
         self.set_api_state(api_state)
-        self.show_devices(self.devices_page.state_names())
-        self.devices_page.states_changed.connect(self.show_devices)
-        self.settings_page.server_changed.connect(self.set_api_state)
-        self.hives_page.alert_count_changed.connect(self.show_hive_alerts)
-        self.hives_page.attention_requested.connect(lambda: self.nav.setCurrentRow(PAGES.index("Hives")))
         self._build_menus()
         self._restore()
+        if not opening:
+            self.open_pages(devices)
 
     # --- menus ---------------------------------------------------------------------------------
 
@@ -228,20 +267,132 @@ class MainWindow(QMainWindow):
 
     def import_beerxml(self) -> None:
         """File → Import BeerXML…: the Recipes page's own import, with that page shown."""
-        self.nav.setCurrentRow(PAGES.index("Recipes"))
-        if self.stack.currentWidget() is self.recipes_page:
+        self.nav.setCurrentRow(RECIPES)
+        if self._opened and self.stack.currentWidget() is self.recipes_page:
             self.recipes_page._choose_import()
 
     # --- pages ---------------------------------------------------------------------------------
 
+    def open_pages(self, devices: DeviceManager | None = None) -> None:
+        """The database is open: build the page the list points at and show it in place of the
+        opening note, and the Devices page, through which the status bar follows the readers;
+        then the others one per turn of the event loop, so the window keeps painting."""
+        self.devices = devices
+        self.prefs.adopt_default_units(default_units(self.settings))
+        self._opened = True
+        note, self.opening_note = self.opening_note, None
+        self.stack.setCurrentWidget(self._page(self.nav.currentRow()))
+        self._page(DEVICES)
+        if note is not None:
+            self.stack.removeWidget(note)
+            note.deleteLater()
+        if self._kiosk_shown:
+            self._show_kiosk_pages(True)
+        self._builder.start()
+        self.pages_opened.emit()
+
+    def opening_step(self, text: str) -> None:
+        """Say on the opening note what is under way ("Filling the demo bar…")."""
+        if self.opening_note is not None:
+            self.opening_note.set_step(text)
+
+    def opening_failed(self, text: str) -> None:
+        """The bar could not be opened: the note says why, and the window stays without pages."""
+        if self.opening_note is not None:
+            self.opening_note.set_failed(text)
+
+    def _build_next(self) -> None:
+        missing = [row for row in range(len(PAGES)) if row not in self._pages]
+        if missing:
+            self._page(missing[0])
+            self._builder.start()
+
+    def _page(self, row: int) -> QWidget:
+        """Page ``row``, built into its slot of the stack the first time it is wanted."""
+        page = self._pages.get(row)
+        if page is not None:
+            return page
+        page = self._pages[row] = self._build_page(row)
+        slot = self.stack.widget(row)
+        shown = self.stack.currentWidget()
+        self.stack.removeWidget(slot)
+        self.stack.insertWidget(row, page)
+        self.stack.setCurrentWidget(page if shown is slot else shown)
+        slot.deleteLater()
+        return page
+
+    def _build_page(self, row: int) -> QWidget:
+        """Page ``row`` and the window's ties to it; its module is imported here, not before."""
+        bridge, prefs, runner = self.bridge, self.prefs, self.runner
+        if row == TAPS:
+            from kegdash.ui.taps_page import TapsPage
+
+            return TapsPage(bridge, prefs, runner)
+        if row == KEGS:
+            from kegdash.ui.kegs_page import KegsPage
+
+            return KegsPage(bridge, prefs, runner)
+        if row == HIVES:
+            from kegdash.ui.hives_page import HivesPage
+
+            hives = HivesPage(bridge, prefs, runner)
+            hives.alert_count_changed.connect(self.show_hive_alerts)
+            hives.attention_requested.connect(lambda: self.nav.setCurrentRow(HIVES))
+            return hives
+        if row == RECIPES:
+            from kegdash.ui.recipes_page import RecipesPage
+
+            return RecipesPage(bridge, runner, prefs)
+        if row == DEVICES:
+            from kegdash.ui.devices_page import DevicesPage
+
+            devices = DevicesPage(bridge, runner, prefs, self.devices)
+            self.show_devices(devices.state_names())
+            devices.states_changed.connect(self.show_devices)
+            return devices
+        from kegdash.ui.settings_page import SettingsPage
+
+        settings = SettingsPage(prefs, "", self.database, runner, self.settings, self.restart_server)
+        settings.set_server(self.api_state)
+        settings.server_changed.connect(self.set_api_state)
+        return settings
+
+    @property
+    def taps_page(self) -> TapsPage:
+        return self._page(TAPS)
+
+    @property
+    def kegs_page(self) -> KegsPage:
+        return self._page(KEGS)
+
+    @property
+    def hives_page(self) -> HivesPage:
+        return self._page(HIVES)
+
+    @property
+    def recipes_page(self) -> RecipesPage:
+        return self._page(RECIPES)
+
+    @property
+    def devices_page(self) -> DevicesPage:
+        return self._page(DEVICES)
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self._page(SETTINGS)
+
     def show_page(self, row: int) -> None:
         """Show the page chosen in the navigation list; leaving Recipes with unsaved edits asks
-        Save / Discard / Cancel first, as closing the window does, and Cancel stays there."""
-        if self.stack.currentWidget() is self.recipes_page and not self.recipes_page.confirm_leave():
+        Save / Discard / Cancel first, as closing the window does, and Cancel stays there. While
+        the bar opens, the list only moves: the page it points at is shown once it is open."""
+        if not self._opened:
+            return
+        recipes = self._pages.get(RECIPES)
+        if recipes is not None and self.stack.currentWidget() is recipes and not recipes.confirm_leave():
             # Later, not now: a click goes on to select the clicked row after this signal.
             QTimer.singleShot(0, self, self._select_shown_page)
             return
-        self.stack.setCurrentIndex(row)
+        self.stack.setCurrentWidget(self._page(row))
 
     def _select_shown_page(self) -> None:
         with QSignalBlocker(self.nav):
@@ -263,7 +414,14 @@ class MainWindow(QMainWindow):
         self.api_state = text
         self.api_label.setText(f"API: {text}")
         self.api_label.setToolTip(text)
-        self.settings_page.set_server(text)
+        if SETTINGS in self._pages:
+            self.settings_page.set_server(text)
+
+    def set_database(self, text: str) -> None:
+        """The database the window reads, as the status bar, About and Settings show it."""
+        self.database = text
+        self.database_label.setText(f"Database: {text}")
+        self.database_label.setToolTip(text)
 
     def show_about(self) -> AboutDialog:
         self.about = AboutDialog(self, self.api_state, self.database)
@@ -287,20 +445,20 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"The API moved to port {dialog.port}.", 15_000)
         else:
             self.settings_page.show_message(text, kind)
-            self.nav.setCurrentRow(PAGES.index("Settings"))
+            self.nav.setCurrentRow(SETTINGS)
 
     def reload_pages(self) -> None:
-        """Re-read everything, after the database changed under the window (demo data loaded)."""
-        self.taps_page.reload()
-        self.kegs_page.reload()
-        self.hives_page.reload_hives()
-        self.recipes_page.reload()
-        self.devices_page.reload_sensors()
-        self.settings_page.reload()
+        """Re-read everything, after the database changed under the window (demo data loaded);
+        a page not built yet reads it all when it is."""
+        pages = self._pages
+        for row, reload in ((TAPS, "reload"), (KEGS, "reload"), (HIVES, "reload_hives"),
+                            (RECIPES, "reload"), (DEVICES, "reload_sensors"), (SETTINGS, "reload")):
+            if row in pages:
+                getattr(pages[row], reload)()
 
     def show_hive_alerts(self, count: int) -> None:
         """The Hives entry of the page list says how many hive alerts want a look."""
-        item = self.nav.item(PAGES.index("Hives"))
+        item = self.nav.item(HIVES)
         item.setText(f"Hives  ⚠ {count}" if count else "Hives")
         item.setToolTip(f"{count} hive alert{'' if count == 1 else 's'} in the last day" if count else "")
 
@@ -344,16 +502,22 @@ class MainWindow(QMainWindow):
         for chrome in (self.nav, self.menuBar(), self.statusBar()):
             chrome.setVisible(not kiosk)
         if kiosk:
-            self._page_before_kiosk = self.stack.currentIndex()
+            self._page_before_kiosk = self.nav.currentRow()
             self._normal_geometry = self.normalGeometry()
+        if self._opened:
+            self._show_kiosk_pages(kiosk)
+        self.setCursor(Qt.CursorShape.BlankCursor if kiosk else Qt.CursorShape.ArrowCursor)
+        QTimer.singleShot(SETTLE_MS, self, self._settle_geometry)
+
+    def _show_kiosk_pages(self, kiosk: bool) -> None:
+        """In the kiosk the tap cards, in their kiosk layout; out of it, the page shown before."""
+        if kiosk:
             self.stack.setCurrentWidget(self.taps_page)
         else:
-            self.stack.setCurrentIndex(self._page_before_kiosk)
+            self.stack.setCurrentWidget(self._page(self._page_before_kiosk))
             with QSignalBlocker(self.nav):
                 self.nav.setCurrentRow(self._page_before_kiosk)
         self.taps_page.set_kiosk(kiosk)
-        self.setCursor(Qt.CursorShape.BlankCursor if kiosk else Qt.CursorShape.ArrowCursor)
-        QTimer.singleShot(SETTLE_MS, self, self._settle_geometry)
 
     def _settle_geometry(self) -> None:
         """With no window manager (a bar PC that boots straight into kegdash) nothing resizes a
@@ -405,6 +569,8 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry",
                           self._geometry_before_kiosk if self.kiosk else self.saveGeometry())
         settings.setValue("window/page", self.nav.currentRow() if not self.kiosk else self._page_before_kiosk)
-        self.hives_page.shutdown()
+        self._builder.stop()
+        if HIVES in self._pages:
+            self.hives_page.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)

@@ -2,7 +2,8 @@
 
 Units start from the machine settings (TOML/env/CLI, ``decisions.md``) when they name units, else
 from the bar screens' site setting, until the operator picks others in the Settings page; the
-choice is then remembered for this machine's window only.
+choice is then remembered for this machine's window only. The site setting is read once the
+database is open (``adopt_default_units``), so the window can paint before it is.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from kegdash.config import UNITS, Settings
-from kegdash.site_settings import DEFAULTS, get_setting
 
 THEMES = ("light", "dark")
 SITE_UNITS = "display_units"
@@ -20,7 +20,9 @@ SITE_UNITS = "display_units"
 def default_units(settings: Settings) -> str:
     """The units a window starts with before its user picks any: the machine settings' when they
     name units, else the bar screens' (the check for the key lets this window run against a
-    database layer without that setting)."""
+    database layer without that setting). Reads the database unless the settings name units."""
+    from kegdash.site_settings import DEFAULTS, get_setting
+
     named = settings.sources.get("units", "default") != "default" or settings.units != Settings().units
     if named or SITE_UNITS not in DEFAULTS:
         return settings.units
@@ -38,6 +40,13 @@ class Prefs(QObject):
         theme = store.value("ui/theme", "light", type=str)
         self._units = units if units in UNITS else "metric"
         self._theme = theme if theme in THEMES else "light"
+
+    def adopt_default_units(self, units: str) -> None:
+        """Start from ``units`` instead, unless this machine's window has chosen its own."""
+        if QSettings().contains("ui/units") or units not in UNITS or units == self._units:
+            return
+        self._units = units
+        self.changed.emit("units")
 
     @property
     def units(self) -> str:

@@ -2,7 +2,9 @@
 
 The result travels by a signal of a main-thread QObject (queued delivery), never by
 ``QTimer.singleShot`` from the worker, which would never fire (``spec/stack.md`` §3.6). Each job
-closes its thread's database connection, since peewee keeps one per thread.
+closes its thread's database connection, since peewee keeps one per thread; the database layer
+is imported by the first job, off the GUI thread, so a window can paint before it is loaded (the
+first job may be the one that opens the database).
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-
-from kegdash.db import database
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ class _Job(QRunnable):
         self.finished = runner.finished
 
     def run(self) -> None:
+        from kegdash.db import close_thread_connection
+
         result: Any = None
         error: BaseException | None = None
         try:
@@ -34,7 +36,7 @@ class _Job(QRunnable):
         except Exception as exc:
             error = exc
         finally:
-            database.close()
+            close_thread_connection()
         self.finished.emit(self.token, result, error)
 
 
@@ -65,6 +67,10 @@ class TaskRunner(QObject):
 
     def busy(self) -> bool:
         return bool(self._callbacks)
+
+    def pending(self) -> frozenset[int]:
+        """The tokens of the jobs whose results have not been handed back yet."""
+        return frozenset(self._callbacks)
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Drop queued jobs and wait for running ones, so no thread outlives the window."""

@@ -17,11 +17,12 @@ from kegdash.ui.taps_page import TapsPage
 
 def test_window_has_every_page_and_status(window):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(PAGES)
-    kinds = [type(window.stack.widget(i)) for i in range(window.stack.count())]
-    assert kinds == [TapsPage, KegsPage, HivesPage, RecipesPage, DevicesPage, SettingsPage]
+    kinds = [TapsPage, KegsPage, HivesPage, RecipesPage, DevicesPage, SettingsPage]
     for row in range(len(PAGES)):
-        window.nav.setCurrentRow(row)
+        window.nav.setCurrentRow(row)  # a page not built yet is built as it is shown
         assert window.stack.currentIndex() == row
+        assert type(window.stack.currentWidget()) is kinds[row]
+    assert [type(window.stack.widget(i)) for i in range(window.stack.count())] == kinds
     assert "http://127.0.0.1:8000" in window.api_label.text()
     assert window.devices_label.text() == "Serial: no devices"
     assert "sqlite:///test.sqlite" in window.database_label.text()
@@ -151,3 +152,21 @@ def test_a_page_list_entry_can_carry_a_badge(qtbot, window):
     plain = window.nav.grab().toImage()
     window.set_page_badge(window.hives_page, "")
     assert window.page_badge(window.hives_page) == "" and window.nav.grab().toImage() != plain
+
+
+def test_pages_are_built_as_they_are_wanted_with_what_the_window_was_told(qtbot, make_window):
+    window = make_window()
+    assert type(window.stack.currentWidget()) is TapsPage
+    assert type(window.stack.widget(PAGES.index("Settings"))) is not SettingsPage  # not yet
+    window.set_api_state("http://127.0.0.1:8123")
+    window.nav.setCurrentRow(PAGES.index("Settings"))
+    assert window.stack.currentWidget() is window.settings_page
+    assert window.settings_page.server.text() == "http://127.0.0.1:8123"
+    window.hives_page.alert_count_changed.emit(2)  # the Hives entry follows a page built later
+    assert window.nav.item(PAGES.index("Hives")).text() == "Hives  ⚠ 2"
+
+
+def test_the_pages_not_shown_are_built_after_the_first_paint(qtbot, window):
+    kinds = [TapsPage, KegsPage, HivesPage, RecipesPage, DevicesPage, SettingsPage]
+    qtbot.waitUntil(lambda: [type(window.stack.widget(i)) for i in range(window.stack.count())] == kinds)
+    assert window.stack.currentWidget() is window.taps_page

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication
 from kegdash.config import Settings, load_settings
 from kegdash.server.app import build_app
 from kegdash.server.runner import ServerError
-from kegdash.ui.app import ServerSlot, run_window
+from kegdash.ui.app import run_window
 from kegdash.ui.main_window import MainWindow
 from kegdash.ui.port_dialog import PortTakenDialog
+from kegdash.ui.server_slot import ServerSlot
 
 
 def squat() -> socket.socket:
@@ -60,7 +61,8 @@ def test_run_window_says_so_when_its_port_is_taken(qtbot, database, tmp_path, mo
             return
         seen["text"] = dialog.text()
         dialog.later_button.click()
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "kegdashMain")
+        window = next(w for w in QApplication.topLevelWidgets()  # not one an earlier test closed
+                      if w.objectName() == "kegdashMain" and w.isVisible())
         seen["api"] = window.api_label.text()
         window.close()
 

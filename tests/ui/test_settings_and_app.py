@@ -58,16 +58,22 @@ def test_screenshot_of_each_page_with_demo_data(qtbot, make_window, tmp_path):
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: len(window.taps_page.cards) == 4)  # the cards are read off the GUI thread
+    shot = {}
+
+    def painted() -> bool:
+        """Whether the page shown painted something real (a page is built as it is first shown,
+        and lays out what it read a moment later)."""
+        image = shot["image"] = window.grab().toImage()
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 23)
+                   for y in range(0, image.height(), 19)}
+        return len(colours) > 8
+
     for row, name in enumerate(PAGES):
         window.nav.setCurrentRow(row)
         if name == "Hives":
             qtbot.waitUntil(lambda: window.hives_page.hive.count() == 3, timeout=5000)  # the overview
-        image = window.grab().toImage()
-        path = folder / f"{row + 1}-{name.split()[0].lower()}.png"
-        assert image.save(str(path))
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 23)
-                   for y in range(0, image.height(), 19)}
-        assert len(colours) > 8, f"{name} looks blank"
+        qtbot.waitUntil(painted, timeout=5000)
+        assert shot["image"].save(str(folder / f"{row + 1}-{name.split()[0].lower()}.png"))
     assert len(window.taps_page.cards) == 4 and window.recipes_page.model.rowCount() == 2
 
 
@@ -78,13 +84,17 @@ def test_run_window_serves_the_api_and_releases_the_port_on_close(qtbot, databas
     seen = {}
 
     def check_then_close():
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "kegdashMain")
+        window = next(w for w in QApplication.topLevelWidgets()  # not one an earlier test closed
+                      if w.objectName() == "kegdashMain" and w.isVisible())
+        if window.api_label.text() == "API: starting…":  # it starts once the window is up
+            QTimer.singleShot(50, check_then_close)
+            return
         seen["api"] = window.api_label.text()
         with socket.create_connection(("127.0.0.1", port), timeout=2):
             seen["connected"] = True
         window.close()
 
-    QTimer.singleShot(300, check_then_close)
+    QTimer.singleShot(50, check_then_close)
     assert run_window(Settings(database_url=database, port=port)) == 0
     assert seen == {"api": f"API: http://127.0.0.1:{port}", "connected": True}
     with socket.socket() as again:

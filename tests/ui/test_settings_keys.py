@@ -10,8 +10,8 @@ from kegdash.accounts.views import api_key_rows
 from kegdash.apiary.views import license_key_rows, owner_for_license_key
 from kegdash.config import Settings
 from kegdash.server.app import build_app
-from kegdash.ui.app import ServerSlot
 from kegdash.ui.main_window import MainWindow
+from kegdash.ui.server_slot import ServerSlot
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from polling import serves
 
 from kegdash.config import Settings, load_settings
 from kegdash.server.app import build_app
-from kegdash.ui.app import ServerSlot
 from kegdash.ui.main_window import MainWindow
+from kegdash.ui.server_slot import ServerSlot
 
 
 def free_port() -> int:
