@@ -116,6 +116,7 @@ def corpus() -> list[dict]:
     cases = json.loads(REFERENCE.read_text("utf-8"))["cases"]
     recipes += [cases[name]["recipe"] for name in sorted(cases)]
     library = json.loads(resource_path("ingredients.json").read_text("utf-8"))
+    library["styles"] = json.loads(resource_path("styles", "bjcp-2015.json").read_text("utf-8"))["styles"]
     rng = random.Random(SEED)
     recipes += [library_recipe(rng, library) for _ in range(LIBRARY_RECIPES)]
     return recipes
