@@ -464,8 +464,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         from kegdash.ui.app import run_window
     except ImportError as exc:
-        if (exc.name or "").split(".")[0] not in QT_PACKAGES:
-            raise
+        if (exc.name or "").split(".")[0] not in QT_PACKAGES and "shiboken" not in str(exc):
+            raise  # shiboken names no module when a Qt module it imports fails
         if isinstance(exc, ModuleNotFoundError):
             raise CommandError(f"the window needs the gui extra, which this install lacks: {GUI_EXTRA} "
                                "(kegdash serve runs without it)") from None

@@ -129,7 +129,7 @@ class NoEGL(importlib.abc.MetaPathFinder):
     \"\"\"PySide6 installed on a machine without Qt's system libraries.\"\"\"
 
     def find_spec(self, name, path=None, target=None):
-        if name == "PySide6.QtGui":
+        if name in ("PySide6.QtGui", "PySide6.QtWidgets"):  # both link libEGL
             raise ImportError("libEGL.so.1: cannot open shared object file", name=name)
         return None
 

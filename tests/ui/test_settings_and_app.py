@@ -28,7 +28,8 @@ def test_settings_changes_persist(qtbot, make_window):
     page.operator.setCurrentIndex(page.operator.findData("mikey"))
     assert get_setting("privacy") == "public" and page.apply_button.isEnabled()  # not yet applied
     page.apply_button.click()
-    qtbot.waitUntil(lambda: not page.apply_button.isEnabled())
+    assert not page.apply_button.isEnabled()  # while the settings are stored off the GUI thread
+    qtbot.waitUntil(lambda: page.message.text() == "Saved.")
     page.units.setCurrentIndex(page.units.findData("us"))
     assert get_setting("privacy") == "members"
     assert get_setting("session_timeout_minutes") == 45
