@@ -4,7 +4,10 @@ starts one); tests that need it are skipped without it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import peewee
 import pytest
 
 from kegdash import db as kdb
@@ -23,3 +26,15 @@ def emptied() -> str:
     db.close()
     db.close_all()  # a pool: close() only gave the connection back
     return URL
+
+
+@contextmanager
+def opened() -> Iterator[peewee.Database]:
+    """The test database emptied and opened by kegdash as on a first start (migrated); closed
+    afterwards, with the proxy left empty so what runs next cannot use PostgreSQL by mistake."""
+    kdb.open_database(emptied())
+    try:
+        yield kdb.database.obj
+    finally:
+        kdb.close_database()
+        kdb.database.initialize(None)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from polling import wait_for
-from postgres_db import emptied, needs_postgres
+from postgres_db import needs_postgres, opened
 
 from kegdash import db as kdb
 from kegdash import events, pg_bus, site_settings
@@ -16,10 +16,8 @@ from kegdash.events import EventBus
 
 @pytest.fixture
 def database():
-    kdb.open_database(emptied())
-    yield
-    kdb.close_database()
-    kdb.database.initialize(None)  # what runs next must not count in PostgreSQL by mistake
+    with opened() as db:
+        yield db
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from postgres_db import emptied, needs_postgres
+from postgres_db import needs_postgres, opened
 
 from kegdash import db as kdb
 from kegdash import pg_partitions
@@ -19,10 +19,8 @@ pytestmark = needs_postgres
 
 @pytest.fixture
 def database():
-    kdb.open_database(emptied())
-    yield kdb.database.obj
-    kdb.close_database()
-    kdb.database.initialize(None)  # what runs next must not run on PostgreSQL by mistake
+    with opened() as db:
+        yield db
 
 
 def partition_of(ts: int) -> str:

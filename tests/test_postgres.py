@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import threading
 import time
 import urllib.parse
@@ -17,6 +16,7 @@ import urllib.parse
 import pytest
 from playhouse.reflection import Introspector
 from polling import wait_for
+from postgres_db import needs_postgres, opened
 
 from kegdash import db as kdb
 from kegdash.accounts.keys import issue_api_key
@@ -33,25 +33,14 @@ from kegdash.hw.simulators import Pty
 from kegdash.schema import ALL_MODELS
 from kegdash.site_settings import set_setting
 
-URL = os.environ.get("KEGDASH_TEST_POSTGRES", "")
-pytestmark = pytest.mark.skipif(
-    not URL, reason="set KEGDASH_TEST_POSTGRES=postgresql://user:pw@host/empty_db to run")
+pytestmark = needs_postgres
 
 
 @pytest.fixture
 def database():
-    """In place of conftest's SQLite file (so ``http`` serves from PostgreSQL): the test
-    database emptied, then migrated by kegdash as on a first start."""
-    db = kdb.make_database(URL)
-    db.connect()
-    db.execute_sql("DROP SCHEMA public CASCADE")
-    db.execute_sql("CREATE SCHEMA public")
-    db.close()
-    db.close_all()  # a pool: close() only gave the connection back
-    kdb.open_database(URL)
-    yield URL
-    kdb.close_database()
-    kdb.database.initialize(None)  # tests without a database must not run on PostgreSQL's
+    """In place of conftest's SQLite file (so ``http`` serves from PostgreSQL)."""
+    with opened() as db:
+        yield db
 
 
 def test_migrations_make_exactly_the_models(database):

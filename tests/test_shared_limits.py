@@ -8,7 +8,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from postgres_db import emptied, needs_postgres
+from postgres_db import needs_postgres, opened
 
 from kegdash import db as kdb
 from kegdash import shared_windows
@@ -23,10 +23,8 @@ pytestmark = needs_postgres
 
 @pytest.fixture
 def database():
-    kdb.open_database(emptied())
-    yield
-    kdb.close_database()
-    kdb.database.initialize(None)  # what runs next must not count in PostgreSQL by mistake
+    with opened() as db:
+        yield db
 
 
 @pytest.fixture
