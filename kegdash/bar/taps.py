@@ -3,6 +3,8 @@ finding a tap or a sensor by what a URL or a board names it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import peewee
 
 from kegdash import events
@@ -23,14 +25,20 @@ class NotFound(BarError):
 
 def find_tap(ident: str | int) -> Tap:
     """A tap by numeric id or by meter name (``kegboard.flow0``), as the Kegbot URLs allow."""
+    return tap_row(ident, _TAP_BY_ID, _TAP_BY_NAME)
+
+
+def tap_row(ident: str | int, by_id: PreparedQuery, by_name: PreparedQuery) -> Any:
+    """The row of the tap a Kegbot URL names, read by ``by_id`` (slot ``id``) when the text is a
+    number and else by ``by_name`` (slot ``name``: meter name or name); NotFound if neither."""
     text = str(ident)
-    ident = parse_id(text)
-    tap = _TAP_BY_ID.one(id=ident) if ident is not None else None
-    if tap is None:
-        tap = _TAP_BY_NAME.one(name=text)
-    if tap is None:
+    number = parse_id(text)
+    row = by_id.one(id=number) if number is not None else None
+    if row is None:
+        row = by_name.one(name=text)
+    if row is None:
         raise NotFound(f"no tap {text!r}")
-    return tap
+    return row
 
 
 _TAP_BY_ID = PreparedQuery(lambda: Tap.select().where(Tap.id == slot("id")))

@@ -37,8 +37,8 @@ from kegdash.bar.models import (
     ThermoLog,
     ThermoSensor,
 )
-from kegdash.bar.taps import NotFound, find_sensor, find_tap
-from kegdash.db import parse_id, utcnow
+from kegdash.bar.taps import find_sensor, find_tap, tap_row
+from kegdash.db import utcnow
 from kegdash.prepared import PreparedQuery, slot
 
 T = TypeVar("T")
@@ -566,14 +566,7 @@ def tap_details() -> list[TapDetail]:
 def tap_detail(ident: str | int) -> TapDetail:
     """A tap by numeric id or by meter name (``kegboard.flow0``) or name, as the Kegbot URLs
     allow (the same rule as ``taps.find_tap``); NotFound if there is none."""
-    text = str(ident)
-    number = parse_id(text)
-    row = _TAP_DETAIL_BY_ID.one(id=number) if number is not None else None
-    if row is None:
-        row = _TAP_DETAIL_BY_NAME.one(name=text)
-    if row is None:
-        raise NotFound(f"no tap {text!r}")
-    return _tap_detail(row)
+    return _tap_detail(tap_row(ident, _TAP_DETAIL_BY_ID, _TAP_DETAIL_BY_NAME))
 
 
 # --- drinks, kegs, sessions, drinkers, tokens and sensors for the API ---------------------------
