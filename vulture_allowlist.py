@@ -1,5 +1,5 @@
 """Names vulture (``make lint``) cannot see used: peewee columns read by SQL, dataclass fields
-kept for the record, Qt and http.server overrides, waitress hooks, pytest fixtures taken for
+kept for the record, Qt and http.server overrides, asyncio and httptools callbacks, pytest fixtures taken for
 their side effect. Reviewed by hand; a name belongs here only when its use is real."""
 # ruff: noqa
 requests  # unused variable (benchmarks/load.py:35)
@@ -26,10 +26,6 @@ output_reading  # unused variable (kegdash/hw/kbsp.py:120)
 output_id  # unused variable (kegdash/hw/kbsp.py:182)
 output_mode  # unused variable (kegdash/hw/kbsp.py:183)
 _.MEMFILE_MAX  # unused attribute (kegdash/server/app.py:13)
-parser_class  # unused variable (kegdash/server/runner.py:102)
-_.close_when_flushed  # unused attribute (kegdash/server/runner.py:112)
-channel_class  # unused variable (kegdash/server/runner.py:131)
-_.will_close  # unused attribute (kegdash/server/runner.py:150)
 _.mousePressEvent  # unused method (kegdash/ui/banner.py:56)
 _.zoomLevels  # unused attribute (kegdash/ui/hive_plots.py:112)
 onFill  # unused variable (kegdash/ui/level_bar.py:49)
@@ -46,3 +42,14 @@ qapp  # unused variable (tests/test_self_test.py:35)
 qapp  # unused variable (tests/ui/test_qt_messages.py:8)
 _.do_GET  # unused method (tests/web/test_browser.py:79)
 _.log_message  # unused method (tests/web/test_browser.py:86)
+connection_made  # asyncio.Protocol (kegdash/server/runner.py)
+connection_lost  # asyncio.Protocol
+data_received  # asyncio.Protocol
+eof_received  # asyncio.Protocol
+on_message_begin  # httptools parser callback (kegdash/server/runner.py)
+on_url  # httptools parser callback
+on_header  # httptools parser callback
+on_headers_complete  # httptools parser callback
+on_chunk_header  # httptools parser callback
+on_body  # httptools parser callback
+on_message_complete  # httptools parser callback

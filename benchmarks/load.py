@@ -4,9 +4,10 @@ Four endpoints, ``GET /api/taps``, drink posts, hive uploads (rate limit raised)
 calculations: first one after the other for a fixed time each (the targets apply to these), then
 all four at once with the connections shared out. ``GET /api/version`` goes first, alone: it does
 almost nothing, so its rate is the ceiling the server and Bottle set. Prints req/s and p50/p99
-per endpoint, then checks the database: keg totals equal the sum of drinks, and every
-acknowledged drink and upload is stored. Exit status 1 if a check fails or wrk is missing;
-targets that are missed are reported.
+per endpoint and the server process's CPU time per request (user + system, from /proc: unlike
+req/s it hardly moves when other work shares the machine), then checks the database: keg
+totals equal the sum of drinks, and every acknowledged drink and upload is stored. Exit status
+1 if a check fails or wrk is missing; targets that are missed are reported.
 
     .venv/bin/python benchmarks/load.py [--duration 10] [--connections 50]
 """
@@ -39,6 +40,8 @@ class Result:
     non_2xx: int
     socket_errors: int
     acknowledged: int | None
+    cpu_us: float | None = None
+    """The server process's CPU time per request in this phase, when /proc tells it."""
 
 
 def _ms(text: str) -> float:
@@ -123,6 +126,20 @@ def check(url: str, results: list[Result]) -> list[str]:
     return problems
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def per_request(spent: float | None, results: list[Result]) -> float | None:
+    requests = sum(r.requests for r in results)
+    return None if spent is None or not requests else spent / requests * 1e6
+
+
 def run_wrk(wrk: str, threads: int, connections: int, duration: int, base: str, endpoint: tuple,
             env: dict[str, str]) -> subprocess.Popen:
     name, path, script = endpoint
@@ -146,10 +163,11 @@ def read_wrk(name: str, process: subprocess.Popen) -> Result:
 def print_table(title: str, results: list[Result]) -> None:
     print(f"\n{title}\n")
     print(f"{'endpoint':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
-          f"{'sock err':>8}")
+          f"{'sock err':>8} {'CPU µs/req':>10}")
     for r in results:
+        cpu = f"{r.cpu_us:10.0f}" if r.cpu_us is not None else f"{'-':>10}"
         print(f"{r.name:28} {r.rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.non_2xx:8d} "
-              f"{r.socket_errors:8d}")
+              f"{r.socket_errors:8d} {cpu}")
 
 
 def main() -> int:
@@ -174,15 +192,26 @@ def main() -> int:
         ]
         ceiling = ("GET /api/version", "/api/version", None)
         try:
-            alone = [read_wrk(e[0], run_wrk(wrk, args.threads, args.connections, args.duration,
-                                            base, e, {**env, "KEGDASH_DEVICE_PREFIX": "alone"}))
-                     for e in [ceiling, *endpoints]]
+            alone = []
+            for e in [ceiling, *endpoints]:
+                before = cpu_seconds(server.pid)
+                result = read_wrk(e[0], run_wrk(wrk, args.threads, args.connections,
+                                                args.duration, base, e,
+                                                {**env, "KEGDASH_DEVICE_PREFIX": "alone"}))
+                after = cpu_seconds(server.pid)
+                spent = None if before is None or after is None else after - before
+                result.cpu_us = per_request(spent, [result])
+                alone.append(result)
             # All four at once, the connections shared out: what a busy bar looks like. One wrk
             # thread each, so the four load generators take no more CPU than the one above.
             share = max(1, args.connections // len(endpoints))
+            before = cpu_seconds(server.pid)
             running = [run_wrk(wrk, 1, share, args.duration, base, e,
                                {**env, "KEGDASH_DEVICE_PREFIX": "mixed"}) for e in endpoints]
             mixed = [read_wrk(e[0], p) for e, p in zip(endpoints, running, strict=True)]
+            after = cpu_seconds(server.pid)
+            spent = None if before is None or after is None else after - before
+            mixed_cpu = per_request(spent, mixed)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -190,6 +219,8 @@ def main() -> int:
                     f"{args.connections} connections, {args.duration} s each", alone)
         print_table(f"all four at once, wrk 1 thread and {share} connections each, "
                     f"{args.duration} s", mixed)
+        if mixed_cpu is not None:
+            print(f"\nserver CPU per request, all four at once: {mixed_cpu:.0f} µs")
         print()
         missed = [f"{r.name}: {r.rps:.0f} req/s < {TARGETS[r.name]}" for r in alone
                   if r.name in TARGETS and r.rps < TARGETS[r.name]]

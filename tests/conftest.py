@@ -51,7 +51,8 @@ def database(tmp_path, migrated_template) -> Iterator[str]:
 
 @pytest.fixture
 def api_server(database):
-    """The whole API on cheroot, on 127.0.0.1 and a free port; stopped and checked afterwards."""
+    """The whole API on kegdash's server (runner.py), on 127.0.0.1 and a free port; stopped
+    and checked afterwards."""
     from kegdash.server.app import build_app
     from kegdash.server.runner import ApiServer
 

@@ -19,9 +19,13 @@ def issue_api_key(user: User) -> str:
     return key
 
 
+MAX_KEY_LENGTH = 200
+"""Longer is not a key of ours: refused before it is fingerprinted."""
+
+
 def user_for_api_key(key: str) -> User | None:
     """The user owning an unrevoked key, or None. Found by fingerprint, never by the key itself."""
-    if not key or len(key) > 200:
+    if not key or len(key) > MAX_KEY_LENGTH:
         return None
     return _USER_BY_KEY_HASH.one(key_hash=fingerprint(key))
 

@@ -18,7 +18,7 @@ from kegdash import events
 from kegdash.accounts.models import User
 from kegdash.bar import views
 from kegdash.bar.models import AuthToken, Drink, DrinkingSession, Keg
-from kegdash.bar.taps import BarError, NotFound, find_tap
+from kegdash.bar.taps import BarError, NotFound, find_tap, tap_ref
 from kegdash.bar.views import DrinkDetail, DrinkerInfo, DrinkInfo, KegInfo, SessionInfo, SpillDetail
 from kegdash.db import database, serialize_step, utcnow
 from kegdash.group_commit import writes
@@ -173,7 +173,7 @@ def _pour(tap_ident: str | int, ticks: int, volume_ml: float | None, user: Someo
           auth_token: str | None, when: dt.datetime, duration: int) -> DrinkDetail:
     """The writes of one pour, in the transaction of its group; refused (``BarError``) before
     the first write if the tap, the volume or the drinker is wrong."""
-    tap = find_tap(tap_ident)
+    tap = tap_ref(tap_ident)
     volume = _pour_volume(ticks, tap.ml_per_tick, volume_ml)
     drinker = _drinker(user) if user is not None else resolve_token_user(auth_token)
     keg = None

@@ -37,7 +37,7 @@ from kegdash.bar.models import (
     ThermoLog,
     ThermoSensor,
 )
-from kegdash.bar.taps import find_sensor, find_tap, tap_row
+from kegdash.bar.taps import find_sensor, tap_ref, tap_row
 from kegdash.db import utcnow
 from kegdash.prepared import PreparedQuery, slot
 
@@ -555,7 +555,7 @@ def _tap_detail(row: Sequence[Any]) -> TapDetail:
 
 def tap_id(ident: str | int) -> int:
     """The id of the tap a URL names (numeric id, meter name or name); NotFound if none."""
-    return find_tap(ident).id
+    return tap_ref(ident).id
 
 
 def tap_details() -> list[TapDetail]:

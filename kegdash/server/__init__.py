@@ -1,1 +1,1 @@
-"""The HTTP side: one Bottle app per API dialect on a root app, served by waitress in a thread."""
+"""The HTTP side: one Bottle app per API dialect on a root app, served from a thread (runner.py)."""

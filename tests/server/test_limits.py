@@ -55,8 +55,12 @@ def test_a_client_that_stops_mid_request_is_disconnected_without_blocking_others
     assert answer == b"" or answer.startswith(b"HTTP/1.1 408 ")
 
 
-def test_the_configured_timeout_is_the_one_waitress_uses(small_server):
-    assert small_server._server.adj.channel_timeout == 1.0
+def test_an_idle_keep_alive_connection_is_closed_after_the_configured_timeout(small_server):
+    """One second here; a connection left open after one request is closed by the server."""
+    with socket.create_connection(("127.0.0.1", small_server.port)) as idle:
+        idle.sendall(b"GET /api/version HTTP/1.1\r\nHost: kegdash\r\n\r\n")
+        answer = _read_all(idle)  # the answer, then the close (at most ~2 s later)
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.count(b"HTTP/1.1") == 1
     assert ApiServer(build_app()).timeout == runner.IDLE_TIMEOUT_S
 
 
