@@ -180,7 +180,8 @@ def test_a_selected_keg_and_the_drinks_on_screen_hold_through_pours(qtbot, windo
             record_drink(taps[0].id, ticks=0, volume_ml=20 + n % 7)
     page = window.kegs_page
     window.nav.setCurrentRow(1)
-    qtbot.waitUntil(lambda: page.kegs.rowCount() == 3 and page.drinks.rowCount() == 200)
+    qtbot.waitUntil(lambda: page.kegs.rowCount() == 3 and page.drinks.rowCount() == 200,
+                    timeout=30_000)  # the page is built and filled on first show
     page.keg_view.select_source_row(page.kegs.row_of(kegs[0].id))
     qtbot.waitUntil(lambda: page.drinks_title.text() == f"300 drinks of Racer 5 IPA (keg {kegs[0].id})")
     view = page.drink_view
