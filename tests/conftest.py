@@ -18,6 +18,7 @@ import shutil  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -89,6 +90,36 @@ def http(api_server) -> Http:
 
 
 
+_postgres_held = 0
+"""How many fixtures of this worker hold the PostgreSQL lock (a module's, then its tests')."""
+
+
+@contextmanager
+def _postgres_alone(tmp_path_factory) -> Iterator[None]:
+    """The lock shared by the run's workers, taken once per worker however often it is nested
+    (``flock`` would make a second descriptor of the same worker wait for the first)."""
+    global _postgres_held
+    if _postgres_held:
+        _postgres_held += 1
+        try:
+            yield
+        finally:
+            _postgres_held -= 1
+        return
+    lock = tmp_path_factory.getbasetemp().parent / "postgres.lock"  # the run's, not the worker's
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _postgres_held = 1
+        try:
+            yield
+        finally:
+            _postgres_held = 0
+
+
+def _sharing_postgres() -> bool:
+    return bool(os.environ.get("KEGDASH_TEST_POSTGRES") and os.environ.get("PYTEST_XDIST_WORKER"))
+
+
 @pytest.fixture(autouse=True)
 def postgres_one_test_at_a_time(request, tmp_path_factory) -> Iterator[None]:
     """Under pytest-xdist (``make test``), a test that wipes the one database
@@ -96,13 +127,21 @@ def postgres_one_test_at_a_time(request, tmp_path_factory) -> Iterator[None]:
     two workers never use that database at once. (xdist's ``--dist loadgroup`` would do this
     by module, but it marks groups through the node id, which pytest 9.2 no longer lets it
     set.)"""
-    on_postgres = os.environ.get("KEGDASH_TEST_POSTGRES") and any(
-        "KEGDASH_TEST_POSTGRES" in str(mark.kwargs.get("reason", ""))
-        for mark in request.node.iter_markers("skipif"))
-    if not (on_postgres and os.environ.get("PYTEST_XDIST_WORKER")):
+    on_postgres = any("KEGDASH_TEST_POSTGRES" in str(mark.kwargs.get("reason", ""))
+                      for mark in request.node.iter_markers("skipif"))
+    if not (on_postgres and _sharing_postgres()):
         yield
         return
-    lock = tmp_path_factory.getbasetemp().parent / "postgres.lock"  # the run's, not the worker's
-    with open(lock, "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with _postgres_alone(tmp_path_factory):
+        yield
+
+
+@pytest.fixture(scope="module")
+def postgres_for_the_module(tmp_path_factory) -> Iterator[None]:
+    """The same lock for a whole module, for module fixtures that keep processes on the
+    PostgreSQL database from one test to the next."""
+    if not _sharing_postgres():
+        yield
+        return
+    with _postgres_alone(tmp_path_factory):
         yield
