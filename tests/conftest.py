@@ -90,30 +90,26 @@ def http(api_server) -> Http:
 
 
 
-_postgres_held = 0
-"""How many fixtures of this worker hold the PostgreSQL lock (a module's, then its tests')."""
+_postgres_locked = False
+"""Whether this worker holds the PostgreSQL lock (a module's fixture may, for all its tests)."""
 
 
 @contextmanager
 def _postgres_alone(tmp_path_factory) -> Iterator[None]:
-    """The lock shared by the run's workers, taken once per worker however often it is nested
+    """The lock shared by the run's workers; within one that holds it already, nothing more
     (``flock`` would make a second descriptor of the same worker wait for the first)."""
-    global _postgres_held
-    if _postgres_held:
-        _postgres_held += 1
-        try:
-            yield
-        finally:
-            _postgres_held -= 1
+    global _postgres_locked
+    if _postgres_locked:
+        yield
         return
     lock = tmp_path_factory.getbasetemp().parent / "postgres.lock"  # the run's, not the worker's
     with open(lock, "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        _postgres_held = 1
+        _postgres_locked = True
         try:
             yield
         finally:
-            _postgres_held = 0
+            _postgres_locked = False
 
 
 def _sharing_postgres() -> bool:
