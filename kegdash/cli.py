@@ -301,6 +301,15 @@ def _stdin_password(what: str) -> str:
 
 
 def cmd_admin(args: argparse.Namespace) -> None:
+    from kegdash import db, events, pg_bus
+
+    _open(_settings(args))
+    # On PostgreSQL, running instances see what the task changed at once (a setting, a keg).
+    with pg_bus.sent_at_once(db.database.obj, events.bus):
+        _admin_task(args)
+
+
+def _admin_task(args: argparse.Namespace) -> None:
     from kegdash.accounts import admission
     from kegdash.accounts.keys import create_client, issue_api_key
     from kegdash.accounts.users import (
@@ -314,7 +323,6 @@ def cmd_admin(args: argparse.Namespace) -> None:
     from kegdash.bar import taps
     from kegdash.site_settings import get_setting, set_setting
 
-    _open(_settings(args))
     t = args.task
     if t == "create-user":
         password = _stdin_password("--password-stdin") if args.password_stdin else None

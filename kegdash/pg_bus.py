@@ -23,6 +23,8 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import peewee
@@ -172,3 +174,27 @@ def relay_for(database: peewee.Database, bus: events.EventBus) -> PgEventRelay |
     relay = PgEventRelay({"dbname": database.database, **database.connect_params}, bus)
     relay.start()
     return relay
+
+
+@contextmanager
+def sent_at_once(database: peewee.Database, bus: events.EventBus) -> Iterator[None]:
+    """Within the block, the events this process publishes on ``bus`` go to the running
+    instances through its own connection, as they are published: for a short command
+    (``kegdash admin``), which needs none of theirs and would end before a relay's threads sent
+    anything. Published inside a transaction, an event leaves with its commit (NOTIFY is
+    transactional). Nothing on SQLite."""
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        yield
+        return
+    instance = uuid.uuid4().hex
+
+    def send(event: events.Event) -> None:
+        payload = encode(event, instance, time.time())
+        if payload is not None:
+            database.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+
+    unsubscribe = bus.subscribe(send, local_only=True)
+    try:
+        yield
+    finally:
+        unsubscribe()

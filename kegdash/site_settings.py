@@ -139,8 +139,9 @@ class SiteSetting(BaseModel):
 
 CACHE_SECONDS = 1.0
 """How stale a setting may be: every API request reads some, so each process keeps them for a
-second; a change made by another process (``kegdash admin``) is seen within that second, and at
-once by the instances of one PostgreSQL database (``SettingChanged`` through ``pg_bus``)."""
+second; on SQLite a change made by another process (``kegdash admin``) is seen within that
+second. On PostgreSQL every process, ``kegdash admin`` included, sends ``SettingChanged``
+through ``pg_bus``, so a change applies at once on every instance."""
 
 _cache: dict[tuple[int, str], tuple[float, Any]] = {}
 

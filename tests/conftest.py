@@ -18,6 +18,7 @@ import shutil  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -90,6 +91,32 @@ def http(api_server) -> Http:
 
 
 
+_postgres_locked = False
+"""Whether this worker holds the PostgreSQL lock (a module's fixture may, for all its tests)."""
+
+
+@contextmanager
+def _postgres_alone(tmp_path_factory) -> Iterator[None]:
+    """The lock shared by the run's workers; within one that holds it already, nothing more
+    (``flock`` would make a second descriptor of the same worker wait for the first)."""
+    global _postgres_locked
+    if _postgres_locked:
+        yield
+        return
+    lock = tmp_path_factory.getbasetemp().parent / "postgres.lock"  # the run's, not the worker's
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _postgres_locked = True
+        try:
+            yield
+        finally:
+            _postgres_locked = False
+
+
+def _sharing_postgres() -> bool:
+    return bool(os.environ.get("KEGDASH_TEST_POSTGRES") and os.environ.get("PYTEST_XDIST_WORKER"))
+
+
 @pytest.fixture(autouse=True)
 def postgres_one_test_at_a_time(request, tmp_path_factory) -> Iterator[None]:
     """Under pytest-xdist (``make test``), a test that wipes the one database
@@ -97,13 +124,21 @@ def postgres_one_test_at_a_time(request, tmp_path_factory) -> Iterator[None]:
     two workers never use that database at once. (xdist's ``--dist loadgroup`` would do this
     by module, but it marks groups through the node id, which pytest 9.2 no longer lets it
     set.)"""
-    on_postgres = os.environ.get("KEGDASH_TEST_POSTGRES") and any(
-        "KEGDASH_TEST_POSTGRES" in str(mark.kwargs.get("reason", ""))
-        for mark in request.node.iter_markers("skipif"))
-    if not (on_postgres and os.environ.get("PYTEST_XDIST_WORKER")):
+    on_postgres = any("KEGDASH_TEST_POSTGRES" in str(mark.kwargs.get("reason", ""))
+                      for mark in request.node.iter_markers("skipif"))
+    if not (on_postgres and _sharing_postgres()):
         yield
         return
-    lock = tmp_path_factory.getbasetemp().parent / "postgres.lock"  # the run's, not the worker's
-    with open(lock, "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with _postgres_alone(tmp_path_factory):
+        yield
+
+
+@pytest.fixture(scope="module")
+def postgres_for_the_module(tmp_path_factory) -> Iterator[None]:
+    """The same lock for a whole module, for module fixtures that keep processes on the
+    PostgreSQL database from one test to the next."""
+    if not _sharing_postgres():
+        yield
+        return
+    with _postgres_alone(tmp_path_factory):
         yield

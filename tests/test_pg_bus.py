@@ -97,3 +97,25 @@ def test_a_setting_changed_on_one_instance_applies_on_the_other_at_once(relays, 
     site_settings.SiteSetting.insert(key="low_keg_fraction", value="0.25").execute()
     bus_a.publish(events.SettingChanged(key="low_keg_fraction"))
     assert wait_for(lambda: site_settings.get_setting("low_keg_fraction") == 0.25)
+
+
+
+@needs_postgres
+def test_a_short_command_sends_its_events_at_once_and_only_committed_ones(relays):
+    """``kegdash admin`` runs no relay: ``sent_at_once`` sends what it publishes through its own
+    connection, with the commit of the transaction it was published in."""
+    _, (bus_b, _) = relays
+    seen = []
+    bus_b.subscribe(seen.append)
+    command = EventBus()
+    setting, marker = events.SettingChanged(key="privacy"), events.TapChanged(tap_id=99)
+    with pg_bus.sent_at_once(kdb.database.obj, command):
+        with kdb.database.atomic() as transaction:
+            command.publish(events.KegChanged(keg_id=1, tap_id=None))
+            transaction.rollback()
+        command.publish(setting)
+    command.publish(events.SettingChanged(key="operator"))  # after the block: not sent
+    with pg_bus.sent_at_once(kdb.database.obj, command):
+        command.publish(marker)
+    assert wait_for(lambda: marker in seen)
+    assert seen == [setting, marker]
