@@ -177,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hive", metavar="UUID", help="one hive (default: every hive with a sensor)")
     p.add_argument("--since", type=int, metavar="EPOCH",
                    help="alerts on at any time since then (Unix seconds; default 24 hours ago)")
+    task("prune-readings", "roll hive readings older than the readings_raw_months site setting "
+                           "into hourly min/avg/max and delete them, now (the server does it hourly)")
     p = task("set-units", "units the Beekeeping.io API reads and writes (kegdash stores °C and kg)")
     p.add_argument("--temperature", choices=["C", "F"])
     p.add_argument("--weight", choices=["kg", "lb"])
@@ -254,6 +256,23 @@ def _hive_alerts(args: argparse.Namespace) -> None:
         end = "ongoing" if alert.ongoing else _utc(alert.end_ts)
         print(f"{_utc(alert.start_ts)} - {end}  {alert.hive_name} ({alert.hive_uuid})  "
               f"{alert.kind}  {_alert_text(alert)}")
+
+
+def _prune_readings(args: argparse.Namespace) -> None:
+    from kegdash.apiary.retention import SETTING, prune_readings
+
+    report = prune_readings()
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report)))
+    elif report.months is None:
+        print(f"{SETTING} is not set: every raw reading is kept")
+    elif report.busy:
+        print("another kegdash instance is rolling up the readings now; nothing done")
+    else:
+        print(f"{SETTING}: {report.months}; readings before {_utc(report.horizon)} are kept hourly")
+        print(f"{report.readings} readings rolled into {report.hours} hourly rows")
+        if report.partitions:
+            print(f"partitions dropped: {', '.join(report.partitions)}")
 
 
 def _pending(args: argparse.Namespace) -> None:
@@ -408,6 +427,8 @@ def _admin_task(args: argparse.Namespace) -> None:
             raise CommandError(exc.args[0]) from None
     elif t == "hive-alerts":
         _hive_alerts(args)
+    elif t == "prune-readings":
+        _prune_readings(args)
     elif t == "set-units":
         if args.temperature is None and args.weight is None:
             raise CommandError("set-units needs --temperature C|F and/or --weight kg|lb")
@@ -445,7 +466,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         prepare_demo()
     server = ApiServer(build_app(), settings.host, settings.port)
     server.start()
-    upkeep = _postgres_upkeep()
+    upkeep = _upkeep()
     devices = start_devices(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -486,11 +507,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CommandError(f"{reason}; `kegdash serve` runs the API without a window")
 
     # The window paints first; it opens the database, fills a demo and starts the readers after
-    # (and, on PostgreSQL, the upkeep shared with other instances, once the database is open).
+    # and the upkeep (on PostgreSQL, shared with other instances) once the database is open.
     upkeep: list[Any] = []
 
     def start_services(settings: Settings):
-        upkeep.extend(_postgres_upkeep())
+        upkeep.extend(_upkeep())
         return start_devices(settings)
 
     try:
@@ -500,13 +521,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             service.stop()
 
 
-def _postgres_upkeep() -> list[Any]:
-    """On PostgreSQL: the event bus shared with the other instances (``pg_bus``) and the
-    readings' coming monthly partitions (``pg_partitions``); each has ``stop()``; none on SQLite."""
+def _upkeep() -> list[Any]:
+    """The services a server or window runs beside its work, each with ``stop()``: the old
+    readings' roll-up (``apiary.retention``) and, on PostgreSQL, the event bus shared with the
+    other instances (``pg_bus``) and the readings' coming monthly partitions (``pg_partitions``)."""
     from kegdash import db, events, pg_bus, pg_partitions
+    from kegdash.apiary.retention import ReadingPruner
 
+    pruner = ReadingPruner()
     started = [pg_bus.relay_for(db.database.obj, events.bus),
-               pg_partitions.keeper_for(db.database.obj, "reading", "ts")]
+               pg_partitions.keeper_for(db.database.obj, "reading", "ts"), pruner]
+    pruner.start()
     return [service for service in started if service is not None]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from dataclasses import dataclass
 
 import peewee
 
@@ -54,6 +55,45 @@ def make_month(database: peewee.Database, table: str, column: str, year: int, mo
                              f"FOR VALUES FROM ({low}) TO ({high})")
     log.info("made partition %s", name)
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTable:
+    """A month's table of ``table``: attached as its partition, or left detached (a retention
+    run that stopped between detaching and dropping it)."""
+
+    name: str
+    start: int
+    end: int
+    """The month's bounds, ``[start, end)`` epoch seconds."""
+    attached: bool
+
+
+def month_tables(database: peewee.Database, table: str) -> list[MonthTable]:
+    """Every month table of ``table`` in this schema, oldest first, found by name."""
+    rows = database.execute_sql(
+        "SELECT c.relname, c.relispartition FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname ~ %s ORDER BY c.relname",
+        (f"^{table}_y[0-9]{{4}}m[0-9]{{2}}$",)).fetchall()
+    found = []
+    for name, attached in rows:
+        year, month = int(name[-7:-3]), int(name[-2:])
+        found.append(MonthTable(name, month_start(year, month), month_start(*next_month(year, month)),
+                                attached))
+    return found
+
+
+def detach_month(database: peewee.Database, table: str, name: str, lock_timeout_s: float = 5.0) -> None:
+    """Detach a month's partition (its rows leave ``table``; later rows of that month go to the
+    default partition). Detaching locks ``table`` against every reader and writer until its
+    commit, which is at once; waiting for that lock gives up after ``lock_timeout_s`` (with a
+    ``peewee.DatabaseError``) rather than queueing the uploads behind a long query."""
+    with database.atomic():
+        database.execute_sql(f"SET LOCAL lock_timeout = {int(lock_timeout_s * 1000)}")
+        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"partition {table}",))
+        database.execute_sql(f'ALTER TABLE "{table}" DETACH PARTITION "{name}"')
+    log.info("detached partition %s", name)
 
 
 def make_months_ahead(database: peewee.Database, table: str, column: str,

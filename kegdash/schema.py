@@ -13,7 +13,7 @@ from kegdash.accounts.models import (
     User,
     WebSession,
 )
-from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey, Reading
+from kegdash.apiary.models import Apiary, Device, Hive, HourlyReading, LicenseKey, Reading
 from kegdash.bar.models import (
     AuthToken,
     Beverage,
@@ -59,5 +59,6 @@ ALL_MODELS = [
     Hive,
     Device,
     Reading,
+    HourlyReading,
     SiteSetting,
 ]

@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "hive_swarm_window_minutes": 30,
     "hive_silent_hours": 2.0,
     "hive_battery_low_percent": 20,
+    # Raw hive readings are kept this many whole months (besides the current one); older ones
+    # become hourly min/avg/max (``apiary.retention``). None: every raw reading is kept.
+    "readings_raw_months": None,
 }
 
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -67,8 +70,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "hive_swarm_window_minutes": (5, 240),
     "hive_silent_hours": (0.25, 168.0),
     "hive_battery_low_percent": (1, 99),
+    "readings_raw_months": (1, 1200),
 }
-"""Inclusive limits of the numeric hive settings, for validation and for the Settings page's fields."""
+"""Inclusive limits of the numeric hive and retention settings, for validation and for the
+Settings page's fields."""
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "privacy": PRIVACY_MODES,
@@ -77,6 +82,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "beekeeping_weight_unit": ("kg", "lb"),
 }
 """The settings that take one of a few words, and those words (named when a value is refused)."""
+
+EXPECTED: dict[str, str] = {
+    "readings_raw_months": "whole months from 1 to 1200, or null to keep every raw reading",
+}
+"""What a refused value should have been, for settings whose limits the message should name."""
 
 ORDERED = (("hive_brood_min_c", "hive_brood_max_c"),)
 """(lower, upper) pairs whose stored values must stay strictly in that order."""
@@ -129,6 +139,7 @@ _VALID: dict[str, Any] = {
     "hive_swarm_window_minutes": _number("hive_swarm_window_minutes", whole=True),
     "hive_silent_hours": _number("hive_silent_hours"),
     "hive_battery_low_percent": _number("hive_battery_low_percent", whole=True),
+    "readings_raw_months": lambda v: v is None or _number("readings_raw_months", whole=True)(v),
 }
 
 
@@ -178,7 +189,8 @@ def set_setting(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise KeyError(f"unknown site setting {key!r}")
     if not _VALID[key](value):
-        words = f" (one of {', '.join(CHOICES[key])})" if key in CHOICES else ""
+        words = (f" (one of {', '.join(CHOICES[key])})" if key in CHOICES
+                 else f" ({EXPECTED[key]})" if key in EXPECTED else "")
         raise ValueError(f"invalid value {value!r} for site setting {key}{words}")
     with db.database.atomic():
         for low, high in ORDERED:

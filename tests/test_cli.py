@@ -104,6 +104,29 @@ def test_export_readings_csv(kd, tmp_path):
     assert code == 1 and "no device 'nope'" in err
 
 
+def test_prune_readings_rolls_old_readings_up_once_and_says_what_it_did(kd):
+    from kegdash.accounts.views import by_username
+    from kegdash.apiary.readings import store_reading
+    from kegdash.apiary.retention import horizon
+
+    code, out, _ = kd("admin", "prune-readings")
+    assert code == 0 and out == "readings_raw_months is not set: every raw reading is kept\n"
+    code, _, err = kd("admin", "setting", "readings_raw_months", "0")
+    assert code == 1 and "whole months from 1 to 1200, or null to keep every raw reading" in err
+    kd("admin", "create-user", "bee")
+    kd("admin", "setting", "readings_raw_months", "2")
+    edge = horizon(2, int(time.time()))
+    for ts in (edge - 7200, edge - 7000, edge - 10, edge):  # stored in the database kd left open
+        store_reading(by_username("bee"), {"device_id": "scale", "timestamp": ts, "weight": 40.5})
+    code, out, _ = kd("admin", "prune-readings")
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(edge))
+    assert code == 0 and out == (f"readings_raw_months: 2; readings before {when} are kept hourly\n"
+                                 "3 readings rolled into 2 hourly rows\n")
+    code, out, _ = kd("admin", "prune-readings", "--json")
+    assert code == 0 and json.loads(out) == {"months": 2, "horizon": edge, "readings": 0, "hours": 0,
+                                             "partitions": [], "busy": False}
+
+
 def test_add_client_prints_id_then_secret(kd):
     code, out, _ = kd("admin", "add-client", "Tablet", "--redirect-uri", "https://t.example/cb")
     lines = out.strip().splitlines()

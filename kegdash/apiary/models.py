@@ -7,6 +7,7 @@ import uuid
 import peewee
 
 from kegdash.accounts.models import User
+from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS
 from kegdash.db import BaseModel, utcnow
 
 
@@ -92,3 +93,26 @@ class Reading(BaseModel):
 
     class Meta:
         primary_key = peewee.CompositeKey("device", "ts")
+
+
+class HourlyReading(BaseModel):
+    """One device's readings of one UTC hour, kept once its raw readings passed the retention
+    horizon (``apiary.retention``). Per measurement field ``<field>_min``, ``_max``, ``_sum``
+    and ``_count`` (added below, one quartet per field): the average is sum / count, so coarser
+    chart buckets average the hours exactly. A field the hour had no value of is NULL in all four.
+    """
+
+    device = peewee.ForeignKeyField(Device, backref="hourly_readings", on_delete="CASCADE")
+    hour = peewee.BigIntegerField()
+    """Start of the hour, UTC epoch seconds."""
+
+    class Meta:
+        table_name = "reading_hourly"
+        primary_key = peewee.CompositeKey("device", "hour")
+
+
+for _name in MEASUREMENT_FIELDS:
+    HourlyReading._meta.add_field(f"{_name}_min", peewee.FloatField(null=True))
+    HourlyReading._meta.add_field(f"{_name}_max", peewee.FloatField(null=True))
+    HourlyReading._meta.add_field(f"{_name}_sum", peewee.DoubleField(null=True))
+    HourlyReading._meta.add_field(f"{_name}_count", peewee.IntegerField(null=True))

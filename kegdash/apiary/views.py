@@ -17,7 +17,7 @@ from kegdash.accounts.models import User
 from kegdash.accounts.passwords import fingerprint
 from kegdash.accounts.views import Principal, principal
 from kegdash.apiary import series
-from kegdash.apiary.models import Apiary, Device, Hive, LicenseKey, Reading
+from kegdash.apiary.models import Apiary, Device, Hive, HourlyReading, LicenseKey, Reading
 from kegdash.prepared import PreparedQuery, slot
 
 # --- licence keys and owners ----------------------------------------------------------------
@@ -281,8 +281,11 @@ class HiveView:
 
 
 def first_reading_ts(hive_id: int) -> int | None:
-    return (Reading.select(fn.MIN(Reading.ts)).join(Device)
-            .where(Device.hive == hive_id).scalar())
+    """When the hive's first reading was taken, raw or since rolled into an hour row."""
+    raw = Reading.select(fn.MIN(Reading.ts)).join(Device).where(Device.hive == hive_id).scalar()
+    hourly = (HourlyReading.select(fn.MIN(HourlyReading.hour)).join(Device)
+              .where(Device.hive == hive_id).scalar())
+    return min((ts for ts in (raw, hourly) if ts is not None), default=None)
 
 
 def _break_gaps(rows: np.ndarray) -> np.ndarray:
