@@ -53,3 +53,4 @@ on_headers_complete  # httptools parser callback
 on_chunk_header  # httptools parser callback
 on_body  # httptools parser callback
 on_message_complete  # httptools parser callback
+postgres_for_the_module  # pytest fixture taken for its lock (tests/test_two_instances.py)
