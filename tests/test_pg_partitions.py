@@ -56,3 +56,31 @@ def test_a_month_made_behind_its_readings_takes_them_from_the_default_partition(
     assert [r.ts for r in Reading.select()] == [in_2001]
     assert not pg_partitions.make_month(database, "reading", "ts", 2001, 3)
     assert not store(in_2001, weight=41.0)  # the key still refuses a duplicate
+
+
+def test_an_ended_month_is_rewritten_in_device_order_once(database):
+    """Gateways send every device's reading for a moment, then the next moment: the keeper
+    rewrites an ended month so one device's readings lie together."""
+    owner = by_username("bee") or principal(create_user("bee"))
+    january, february = pg_partitions.month_start(2025, 1), pg_partitions.month_start(2025, 2)
+    for month in (1, 2):
+        pg_partitions.make_month(database, "reading", "ts", 2025, month)
+    for step in range(50):  # time-major, as gateways send
+        for device in range(4):
+            for start in (january, february):
+                store_reading(owner, {"device_id": f"scale-{device}", "timestamp": start + step * 300,
+                                      "weight": 40.0 + device})
+
+    def physical_order(table: str) -> list[tuple[int, int]]:
+        return kdb.database.execute_sql(f'SELECT device_id, ts FROM "{table}" ORDER BY ctid').fetchall()
+
+    assert physical_order("reading_y2025m01") != sorted(physical_order("reading_y2025m01"))
+    # February ended less than SETTLE_DAYS ago: left alone; January is rewritten.
+    now = pg_partitions.month_start(2025, 3) + (pg_partitions.SETTLE_DAYS * 86400) // 2
+    assert pg_partitions.cluster_ended_months(database, "reading", now=now) == ["reading_y2025m01"]
+    assert physical_order("reading_y2025m01") == sorted(physical_order("reading_y2025m01"))
+    assert physical_order("reading_y2025m02") != sorted(physical_order("reading_y2025m02"))
+    assert pg_partitions.cluster_ended_months(database, "reading", now=now) == []
+    later = pg_partitions.month_start(2025, 3) + pg_partitions.SETTLE_DAYS * 86400 + 1
+    assert pg_partitions.cluster_ended_months(database, "reading", now=later) == ["reading_y2025m02"]
+    assert Reading.select().count() == 400  # nothing lost in the rewrite
