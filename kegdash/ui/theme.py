@@ -99,9 +99,18 @@ def palette(theme: str) -> QPalette:
 
 
 def apply_theme(theme: str) -> None:
-    """Theme the whole application, so dialogs and message boxes match the window."""
+    """Theme the whole application, so dialogs and message boxes match the window.
+
+    Each of these calls re-polishes every widget the application has, so only what changes is
+    set: a second window, or the theme already shown, costs nothing. Fusion is set once, before
+    the first stylesheet; after that the application's style is the stylesheet's wrapper around
+    it (whose name is empty), and setting Fusion again would rebuild every widget's style twice.
+    """
     app = QApplication.instance()
-    if app.style().name().lower() != "fusion":
+    sheet = stylesheet(theme)
+    if app.styleSheet() == sheet:
+        return
+    if not app.styleSheet() and app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(palette(theme))
-    app.setStyleSheet(stylesheet(theme))
+    app.setStyleSheet(sheet)

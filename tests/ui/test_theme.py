@@ -66,3 +66,14 @@ def test_a_keg_level_takes_its_colours_from_the_theme(qtbot, window):
     qtbot.waitUntil(lambda: gauge.colour("onFill").name() == PALETTES["dark"]["on_ok"])
     selection = QApplication.palette().highlightedText().color().name()
     assert selection == PALETTES["dark"]["on_accent"]
+
+
+def test_a_second_window_keeps_the_style_and_a_switch_back_restores_the_theme(qtbot, make_window):
+    first = make_window()
+    style = QApplication.style()
+    make_window()
+    assert QApplication.style() is style  # not rebuilt: that re-polished every widget there was
+    first.prefs.set_theme("dark")
+    first.prefs.set_theme("light")
+    assert QApplication.instance().styleSheet() == stylesheet("light")
+    assert QApplication.palette().highlight().color().name() == PALETTES["light"]["accent"]
