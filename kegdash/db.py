@@ -142,12 +142,17 @@ def make_database(url: str) -> peewee.Database:
             params.pop("database"), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", **params
         )
     scheme, sep, rest = url.partition("://")
+    extra = {}
     if scheme in ("postgres", "postgresql"):
         # A pool: an HTTP worker takes a connection per request and gives it back after
         # (release_connection), so no worker thread holds a server connection for its life.
         url = f"{scheme}+pool{sep}{rest}"
+        if "options=" not in rest:
+            # No JIT: kegdash's queries are short, and compiling one cost more than running it
+            # (a device's year of readings: 114 ms of JIT on a query that runs in ~60 ms).
+            extra["options"] = "-c jit=off"
     try:
-        return db_url.connect(url)
+        return db_url.connect(url, **extra)
     except (ValueError, RuntimeError, ImportError) as exc:
         raise DatabaseError(f"cannot use database {redact(url)}: {exc}") from None
 

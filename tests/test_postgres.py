@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -166,3 +167,16 @@ def test_a_serial_reader_gives_its_connection_back_when_it_stops(database, tmp_p
     assert not link.running
     # Connections other threads gave back close on the server a moment later.
     assert wait_for(lambda: pool.close_idle() or server_connections() == before)
+
+
+def test_kegdash_connections_run_without_jit_unless_the_url_says(database):
+    """JIT compiling cost more than running kegdash's short queries (a device's year of readings:
+    114 ms of JIT for ~60 ms of work); a URL's own ``options`` wins."""
+    assert kdb.database.execute_sql("SHOW jit").fetchone()[0] == "off"
+    url = os.environ["KEGDASH_TEST_POSTGRES"]
+    own = kdb.make_database(url + ("&" if "?" in url else "?") + "options=-c%20jit%3Don")
+    own.connect()
+    try:
+        assert own.execute_sql("SHOW jit").fetchone()[0] == "on"
+    finally:
+        own.close_all()  # a pool: close() would only put the connection back
