@@ -54,3 +54,4 @@ on_chunk_header  # httptools parser callback
 on_body  # httptools parser callback
 on_message_complete  # httptools parser callback
 postgres_for_the_module  # pytest fixture taken for its lock (tests/test_two_instances.py)
+nothing_older_to_collect  # pytest fixture taken for its side effect: gc.freeze before the first window test (tests/ui/conftest.py)
