@@ -29,7 +29,7 @@ from urllib.parse import unquote_to_bytes
 
 import httptools
 
-from kegdash import __version__
+from kegdash import __version__, db
 
 try:  # a faster loop on Linux and macOS; Windows has none and uses asyncio's own
     import uvloop
@@ -321,6 +321,7 @@ class _Workers:
     def _loop(self, run: Callable[[tuple], None]) -> None:
         while (job := self.queue.get()) is not None:
             run(job)
+        db.close_thread_connection()  # the app's per-thread SQLite connection ends with the thread
 
     def stop(self, timeout: float) -> None:
         for _ in self.threads:

@@ -216,3 +216,33 @@ def test_an_app_that_fails_is_a_500_and_the_server_goes_on():
                 assert sock.recv(1000).startswith(b"HTTP/1.1 500 ")
     finally:
         server.stop()
+
+
+def test_stop_closes_the_database_connections_of_the_worker_threads(database):
+    """Each worker keeps a SQLite connection for life (``server/app.py``); stopping ends the
+    threads and must close those connections (Python 3.13 warns on one left open). SQLite
+    removes a WAL database's ``-wal`` file when its last connection closes: that is the sign."""
+    from pathlib import Path
+
+    from kegdash import db
+
+    held = []  # keeps each worker's connection object alive, as a leak would
+
+    def app(environ, start_response):
+        db.database.connect(reuse_if_open=True)
+        db.database.execute_sql("INSERT INTO site_setting (key, value) VALUES ('x', '1') "
+                                "ON CONFLICT (key) DO NOTHING")
+        held.append(db.database.connection())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    server = ApiServer(app, "127.0.0.1", 0, threads=2)
+    server.start()
+    for _ in range(4):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 200 ")
+    server.stop()
+    db.close_database()  # this thread's own connection
+    wal = Path(database.removeprefix("sqlite:///") + "-wal")
+    assert held and not wal.exists(), "a worker's connection outlived the server"
