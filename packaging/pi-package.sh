@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 . packaging/pi-root.sh
 
 # The last line of .ci/run's apt-get install: PyInstaller's objdump and the xcb libraries it
-# bundles, and what the .deb's Depends names beyond pi-root's packages.
+# bundles, and what the .deb's Depends names beyond pi-root's packages. Debian's python3 links
+# libpython statically; PyInstaller needs the shared one (libpython3.X) to bundle.
 BUILD_DEBS="binutils libglx0 libdrm2 libwayland-client0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1"
 
 wheel=$(ls -t dist/kegdash-*-py3-none-any.whl 2>/dev/null | head -n 1)
@@ -34,6 +35,7 @@ fi
 pi_enter "$pkgroot"
 pi_scratch=(src opt/kegdash-build)
 
+BUILD_DEBS+=" libpython$(inroot python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 missing=$(for deb in $BUILD_DEBS; do
     inroot dpkg-query -W -f '${db:Status-Status}' "$deb" 2>/dev/null | grep -qx installed || echo "$deb"
 done)
