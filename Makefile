@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run serve test lint bench clean package package-test wheel wheel-test pi-check
+.PHONY: run serve test lint bench clean package package-test wheel wheel-test pi-check pi-package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,14 @@ wheel-test:
 	PYTHON=$(PYTHON) packaging/wheel-test.sh
 
 # A Raspberry Pi (Debian 13 arm64) emulated with qemu-user-static: the wheel with the gui extra,
-# the headless tests and kegdash self-test. Root, debootstrap and qemu-user-static; see the script.
+# kegdash self-test and the headless tests. Root, debootstrap and qemu-user-static; the root is
+# cached in /var/tmp (packaging/pi-root.sh). By hand, not in CI: too slow under emulation.
 pi-check: wheel
 	PYTHON=$(BIN)/python packaging/pi-check.sh
+
+# The arm64 bundle, .tar.gz and .deb built in that emulated root, then package-test there.
+pi-package: wheel
+	PYTHON=$(BIN)/python packaging/pi-package.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,119 @@
+# Sourced by pi-check.sh and pi-package.sh: a Debian 13 "trixie" arm64 root, run under
+# qemu-user-static through binfmt_misc, kept between runs because debootstrap is most of the time
+# (about 20 minutes under emulation here; a reused root starts in seconds).
+#
+# PI_ROOT (default /var/tmp/kegdash-pi-root) is the cached root: made when missing or when it was
+# made with another package list, reused otherwise. PI_FRESH=1 makes it anew. Delete the folder
+# to free its space (about 600 MB). DEBIAN_MIRROR picks the mirror.
+# After `pi_root_ready`, $root is the root with /proc, /sys and /dev mounted, `inroot CMD...`
+# runs a command in it in a bare environment, and the EXIT trap unmounts them and deletes
+# $root/src and whatever the caller lists in pi_scratch.
+
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# python3-venv: the README's venv. The libraries and font: Qt's offscreen platform, which a
+# Raspberry Pi OS Lite image lacks for self-test. binutils: PyInstaller's objdump (pi-package).
+PI_PACKAGES=python3,python3-venv,ca-certificates,libegl1,libgl1,libfontconfig1,libxkbcommon0,libglib2.0-0t64,libdbus-1-3,fonts-dejavu-core,binutils
+pi_scratch=()
+pi_mounted=()
+
+step() { printf '== %s (%ss)\n' "$1" "$SECONDS"; }
+fail() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+pi_cleanup() {
+    local i
+    for ((i = ${#pi_mounted[@]} - 1; i >= 0; i--)); do umount -l "${pi_mounted[i]}" 2>/dev/null || true; done
+    for i in "${pi_scratch[@]}"; do rm -rf --one-file-system "${root:?}/${i#/}"; done
+}
+
+# A bare environment in the root, as a login on the Pi would have: no venv, no display.
+inroot() { chroot "$root" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+
+pi_checks() {
+    [ "$(id -u)" = 0 ] || fail "needs root: debootstrap, chroot and mounts"
+    local tool
+    for tool in debootstrap update-binfmts; do
+        command -v "$tool" >/dev/null || fail "$tool missing: apt-get install debootstrap qemu-user-static binfmt-support"
+    done
+    [ -e /usr/libexec/qemu-binfmt/aarch64-binfmt-P ] || [ -x /usr/bin/qemu-aarch64-static ] \
+        || fail "qemu-user-static missing: apt-get install qemu-user-static binfmt-support"
+    # binfmt_misc runs arm64 programs through qemu. The F flag of Debian's qemu-aarch64 entry
+    # opens the interpreter now, so the chroot needs no copy of it. Containers may lack the mount.
+    if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc \
+            || fail "cannot mount binfmt_misc (a container without privileges?)"
+    fi
+    update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+    grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null \
+        || fail "binfmt_misc has no enabled qemu-aarch64 entry (update-binfmts --enable qemu-aarch64)"
+}
+
+# The cached root at $1: reused when its stamp names the same packages, else debootstrapped
+# into a side folder and moved in place only when complete (an interrupted run leaves no root
+# that looks finished).
+pi_cached_root() {
+    local dir=$1 stamp="trixie arm64 $PI_PACKAGES"
+    if [ -z "${PI_FRESH:-}" ] && [ "$(cat "$dir/.kegdash-pi-root" 2>/dev/null)" = "$stamp" ]; then
+        step "reusing the root in $dir"
+        return
+    fi
+    rm -rf --one-file-system "$dir" "$dir.partial"
+    mkdir -p "$(dirname "$dir")"
+    step "debootstrap trixie arm64 → $dir (about 20 minutes under emulation)"
+    debootstrap --arch=arm64 --variant=minbase --include="$PI_PACKAGES" trixie "$dir.partial" "$MIRROR" \
+        > "$dir.log" 2>&1 || { tail -n 20 "$dir.log" >&2; fail "debootstrap failed (log: $dir.log)"; }
+    echo "$stamp" > "$dir.partial/.kegdash-pi-root"
+    mv "$dir.partial" "$dir"
+    rm -f "$dir.log"
+}
+
+# Mounts /proc, /sys and /dev into $root, sets the EXIT trap and prints what the root is.
+pi_enter() {
+    root=$(realpath "$1")
+    trap pi_cleanup EXIT
+    local fs
+    for fs in proc sys dev dev/pts; do
+        mount --bind "/$fs" "$root/$fs"
+        pi_mounted+=("$root/$fs")
+    done
+    cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+    inroot sh -c 'echo "$(. /etc/os-release; echo "$PRETTY_NAME") on $(uname -m), $(ldd --version | head -n 1)"'
+}
+
+# pip download of arm64 wheels for the root's Python and glibc into $root/src/wheels, by the
+# host's pip (pip inside the root had its TLS connections to PyPI reset here, and is slow under
+# emulation); the root then installs offline. Arguments: requirements, quoted for eval.
+pi_download() {
+    local pyver glibc platforms minor
+    pyver=$(inroot python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    glibc=$(inroot getconf GNU_LIBC_VERSION | cut -d ' ' -f 2)
+    platforms="--platform manylinux2014_aarch64"  # pip takes each tag as given: every glibc up to the root's
+    for ((minor = 17; minor <= ${glibc#2.}; minor++)); do platforms+=" --platform manylinux_2_${minor}_aarch64"; done
+    step "pip download: arm64 wheels for Python $pyver, glibc $glibc"
+    eval "${PYTHON:-python3}" -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+        "$platforms" --python-version "$pyver" --dest "$root/src/wheels" "$*"
+}
+
+# The README's `python3 -m venv` and `pip install` at $1 in the root, offline from /src/wheels,
+# without byte-compiling the install. pip itself runs from /opt/pip, a venv made once per cached
+# root: under emulation, bootstrapping pip from Debian's wheel (compiling all of pip on each
+# import from the zip) took 11 minutes, and ensurepip over 14. `pip --python` installs into the
+# fresh venv as its own pip would. Further arguments: requirements, quoted for the shell.
+pi_venv() {
+    local venv=$1
+    shift
+    inroot PIP_NO_COMPILE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INDEX=1 PIP_FIND_LINKS=/src/wheels \
+        sh -ec "if [ ! -d /opt/pip ]; then  # moved in place when complete
+            python3 -m venv --without-pip /opt/pip.new
+            pip=\$(ls /usr/share/python-wheels/pip-*.whl)
+            /opt/pip.new/bin/python \$pip/pip install --quiet \$pip
+            mv /opt/pip.new /opt/pip
+        fi
+        rm -rf $venv; python3 -m venv --without-pip $venv
+        /opt/pip/bin/python -m pip --python $venv/bin/python install --quiet $*"
+}
+
+pi_root_ready() {
+    pi_checks
+    pi_cached_root "${PI_ROOT:-/var/tmp/kegdash-pi-root}"
+    pi_enter "${PI_ROOT:-/var/tmp/kegdash-pi-root}"
+}
