@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import peewee
 
 from kegdash import db
+from kegdash.upkeep import UpkeepThread
 
 log = logging.getLogger(__name__)
 
@@ -146,35 +147,23 @@ def cluster_ended_months(database: peewee.Database, table: str, now: int | None 
     return done
 
 
-class PartitionKeeper:
+class PartitionKeeper(UpkeepThread):
     """Makes the coming months' partitions at start and every few hours, and rewrites ended
     months in device order (``cluster_ended_months``), in a thread."""
 
     def __init__(self, database: peewee.Database, table: str, column: str) -> None:
+        super().__init__(f"kegdash-partitions-{table}", CHECK_EVERY_S, self._keep,
+                         f"cannot keep the month partitions of {table}")
         self.database, self.table, self.column = database, table, column
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"kegdash-partitions-{table}", daemon=True)
 
     def start(self) -> None:
         make_months_ahead(self.database, self.table, self.column)  # before the first insert
         db.close_thread_connection()
-        self._thread.start()
+        super().start()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while True:
-            try:
-                make_months_ahead(self.database, self.table, self.column)
-                cluster_ended_months(self.database, self.table)
-            except peewee.DatabaseError as exc:
-                log.warning("cannot keep the month partitions of %s: %s", self.table, exc)
-            finally:
-                db.close_thread_connection()
-            if self._stop.wait(CHECK_EVERY_S):
-                return
+    def _keep(self, stop: threading.Event) -> None:
+        make_months_ahead(self.database, self.table, self.column)
+        cluster_ended_months(self.database, self.table)
 
 
 def keeper_for(database: peewee.Database, table: str, column: str) -> PartitionKeeper | None:

@@ -40,6 +40,7 @@ from kegdash import db, pg_partitions
 from kegdash.apiary.models import Device, Reading
 from kegdash.apiary.reading_fields import MEASUREMENT_FIELDS
 from kegdash.site_settings import get_setting
+from kegdash.upkeep import UpkeepThread
 
 log = logging.getLogger(__name__)
 
@@ -186,32 +187,17 @@ def _roll_batch(database: peewee.Database, device_id: int, low: int, high: int) 
         return readings, hours
 
 
-class ReadingPruner:
+class ReadingPruner(UpkeepThread):
     """Runs :func:`prune_readings` at start and every :data:`RUN_EVERY_S` in a thread: the
     upkeep ``kegdash serve`` and the window start, on either engine."""
 
     def __init__(self, every_s: float = RUN_EVERY_S) -> None:
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="kegdash-prune-readings", daemon=True)
+        super().__init__("kegdash-prune-readings", every_s, self._prune,
+                         "cannot roll up old readings")
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while True:
-            try:
-                report = prune_readings(stop=self._stop.is_set)
-                if report.readings:
-                    log.info("rolled %d readings before %s into %d hour rows", report.readings,
-                             dt.datetime.fromtimestamp(report.horizon or 0, dt.UTC), report.hours)
-            except peewee.DatabaseError as exc:
-                log.warning("cannot roll up old readings: %s", exc)
-            finally:
-                db.close_thread_connection()
-            if self._stop.wait(self.every_s):
-                return
+    @staticmethod
+    def _prune(stop: threading.Event) -> None:
+        report = prune_readings(stop=stop.is_set)
+        if report.readings:
+            log.info("rolled %d readings before %s into %d hour rows", report.readings,
+                     dt.datetime.fromtimestamp(report.horizon or 0, dt.UTC), report.hours)
