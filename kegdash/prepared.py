@@ -51,7 +51,7 @@ class _Compiled:
         self.query = query
         sql, params = query.sql()
         self.sql, self.params = sql, tuple(params)
-        self.converters: list[Callable[[Any], Any] | None] | None = None
+        self.converters: list[tuple[int, Callable[[Any], Any]]] | None = None
 
 
 # peewee's conversions that change nothing for a value as the drivers return it: SQLite's
@@ -77,11 +77,18 @@ def _needed(converter: Callable[[Any], Any] | None) -> Callable[[Any], Any] | No
     return converter
 
 
-def _tuples(cursor: Any, converters: list[Callable[[Any], Any] | None]) -> Iterator[tuple]:
-    """The cursor's rows converted as peewee's ``ModelTupleCursorWrapper`` converts them."""
+def _tuples(cursor: Any, converters: list[tuple[int, Callable[[Any], Any]]]) -> Iterator[tuple]:
+    """The cursor's rows converted as peewee's ``ModelTupleCursorWrapper`` converts them;
+    ``converters`` are (column index, conversion) for the columns that need one."""
     try:
+        if not converters:
+            yield from cursor
+            return
         for row in cursor:
-            yield tuple([v if c is None else c(v) for c, v in zip(converters, row, strict=True)])
+            values = list(row)
+            for i, convert in converters:
+                values[i] = convert(values[i])
+            yield tuple(values)
     finally:
         cursor.close()
 
@@ -119,14 +126,16 @@ class PreparedQuery:
         """Run a query and iterate its rows, in the form the built query returns them."""
         compiled = self._compile()
         cursor = self._cursor(compiled, values)
+        if compiled.converters is not None:  # a query of tuples, run before
+            return _tuples(cursor, compiled.converters)
         # peewee's own step from cursor to rows (private: peewee is pinned to its minor version
         # in pyproject.toml); its public ``execute()`` would rebuild the SQL.
         rows = compiled.query._get_cursor_wrapper(cursor)
         if type(rows) is not peewee.ModelTupleCursorWrapper:
             return iter(rows)
-        if compiled.converters is None:
-            rows.initialize()
-            compiled.converters = [_needed(c) for c in rows.converters]
+        rows.initialize()
+        compiled.converters = [(i, convert) for i, convert in enumerate(rows.converters)
+                               if _needed(convert) is not None]
         return _tuples(cursor, compiled.converters)
 
     def one(self, **values: Any) -> Any:
