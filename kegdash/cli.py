@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import importlib.metadata
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kegdash import __version__, fmt
@@ -484,8 +486,23 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print("kegdash stopped", flush=True)
 
 
-GUI_EXTRA = "pip install 'kegdash[gui]'"
-"""What gives an install the window: PySide6 and pyqtgraph are the ``gui`` extra."""
+def gui_install_hint(prefix: str = sys.prefix) -> str:
+    """The command that gives this install the window (PySide6 and pyqtgraph, the ``gui``
+    extra): pip's extra, or in a venv pipx made (it leaves its ``pipx_metadata.json`` there)
+    ``pipx inject`` with the extra's requirements: pipx cannot add an extra to what it
+    installed from a file."""
+    venv = Path(prefix)
+    if (venv / "pipx_metadata.json").is_file():
+        try:
+            requires = importlib.metadata.requires("kegdash") or []
+        except importlib.metadata.PackageNotFoundError:
+            requires = []
+        gui = [req.split(";")[0].strip() for req in requires if 'extra == "gui"' in req]
+        if gui:
+            return f"pipx inject {venv.name} " + " ".join(f"'{req}'" for req in gui)
+    return "pip install 'kegdash[gui]'"
+
+
 QT_PACKAGES = ("PySide6", "shiboken6", "pyqtgraph")
 
 
@@ -496,7 +513,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if (exc.name or "").split(".")[0] not in QT_PACKAGES and "shiboken" not in str(exc):
             raise  # shiboken names no module when a Qt module it imports fails
         if isinstance(exc, ModuleNotFoundError):
-            raise CommandError(f"the window needs the gui extra, which this install lacks: {GUI_EXTRA} "
+            raise CommandError("the window needs the gui extra, which this install lacks: "
+                               f"{gui_install_hint()} "
                                "(kegdash serve runs without it)") from None
         raise CommandError(f"Qt is installed but does not load ({exc}); "
                            "the README lists the system libraries it needs") from None
@@ -556,7 +574,6 @@ def start_devices(settings: Settings):
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-    from pathlib import Path
 
     from kegdash.hw.simulators import Pty, Simulator
 
@@ -577,8 +594,6 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from kegdash.self_test import run_self_test
 
     return run_self_test(keep=Path(args.keep) if args.keep else None, headless=args.headless)

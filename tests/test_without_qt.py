@@ -150,3 +150,15 @@ def test_run_with_qt_that_does_not_load_says_why_in_one_line(tmp_path):
     assert done.stderr.splitlines() == [
         "kegdash: error: Qt is installed but does not load (libEGL.so.1: cannot open shared object "
         "file); the README lists the system libraries it needs"]
+
+
+def test_a_pipx_install_is_told_to_inject_the_extras_requirements(tmp_path):
+    from kegdash.cli import gui_install_hint
+
+    venv = tmp_path / "venvs" / "kegdash"
+    venv.mkdir(parents=True)
+    assert gui_install_hint(str(venv)) == "pip install 'kegdash[gui]'"
+    (venv / "pipx_metadata.json").write_text("{}")  # what pipx leaves in the venvs it makes
+    hint = gui_install_hint(str(venv))
+    assert hint.startswith("pipx inject kegdash 'PySide6-Essentials")
+    assert "'pyqtgraph" in hint
