@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: run serve test lint bench clean package package-test wheel wheel-test pi-check pi-package
+.PHONY: run serve test lint bench clean package package-test engine engine-test wheel wheel-test pi-check pi-package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,20 @@ package: $(PACKAGE_STAMP)
 
 package-test:
 	packaging/package-test.sh
+
+# The brewing engine compiled with mypyc into build/engine, a copy of kegdash/ (what make package
+# builds the bundle from; packaging/compile_engine.py). With PYTHONPATH=build/engine, Python
+# imports kegdash from there: `PYTHONPATH=build/engine .venv/bin/python benchmarks/brewing_calc.py`.
+engine: $(PACKAGE_STAMP)
+	$(BIN)/python packaging/compile_engine.py build/engine
+
+# The engine's tests and the Tapline API's against the compiled copy (pytest, not python -m
+# pytest, which would put the checkout first on the path); CI runs it after make package.
+engine-test: engine
+	cd build && PYTHONPATH=$(CURDIR)/build/engine $(CURDIR)/$(BIN)/python -c \
+	    'from kegdash.self_test import engine_kind as k; assert k() == "compiled", k()'
+	PYTHONPATH=build/engine QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q -n auto --dist loadfile \
+	    tests/brewing tests/server/test_tapline_public.py tests/server/test_tapline_api.py
 
 # dist/kegdash-VERSION-py3-none-any.whl (and the sdist): `pip install` or `pipx install` it anywhere
 # the dependencies have wheels; add [gui] for the window.

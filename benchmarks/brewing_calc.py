@@ -10,12 +10,17 @@ the words of the timeline, so it is measured three ways: on recipes it has worke
 (a stored recipe answered again), after one value of each recipe changed (a keystroke in the
 editor) and at first sight, its memos emptied before each pass.
 
+The engine as Python (a checkout, the wheel) or compiled by mypyc as the bundle and the .deb
+run it: `make engine` compiles it into build/engine, and with PYTHONPATH=build/engine this
+script measures that copy. The first line of the output says which ran.
+
 With Node and a Brauhaus 1.1.1 install (never part of this repository; e.g.
 `npm install brauhaus@1.1.1` in a temporary folder, then pass its node_modules/brauhaus),
 Brauhaus runs the same recipes in the same run (benchmarks/brewing_calc_brauhaus.js) and its
 timeline texts are compared with ours.
 
 Run: .venv/bin/python benchmarks/brewing_calc.py [--brauhaus DIR]   (or BRAUHAUS_DIR=DIR)
+     make engine && PYTHONPATH=build/engine .venv/bin/python benchmarks/brewing_calc.py …
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import time
 import timeit
 from collections.abc import Callable
@@ -34,6 +40,7 @@ from pathlib import Path
 
 from kegdash.brewing import Recipe, calculate, parse_beerxml, timeline
 from kegdash.resources import resource_path
+from kegdash.self_test import engine_kind
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parent / "tests" / "brewing" / "data" / "brauhaus_reference.json"
@@ -204,6 +211,8 @@ def main() -> None:
     edit = edit_one_value(edited, [r.fermentables[0].weight if r.fermentables else 0.0 for r in edited])
     brauhaus = run_brauhaus(args.brauhaus, data) if args.brauhaus else None
 
+    print(f"kegdash's brewing engine: {engine_kind()} ({Path(timeline.__module__).name} from "
+          f"{Path(sys.modules[timeline.__module__].__file__).parent})")
     print(f"{len(recipes)} recipes: sample BeerXML, demo, Brauhaus reference cases and "
           f"{LIBRARY_RECIPES} from the ingredient library (seed {SEED})")
     print(f"µs of CPU time per recipe, best of {RUNS} runs (single passes: {SINGLE_PASSES})\n")

@@ -94,14 +94,25 @@ def probe_kegbot_v1(base: str) -> str:
     return f"GET /api/v1/version → 200, Kegbot Server {doc['object']['server_version']} dialect"
 
 
+# A small pale ale: its calculation and brew day run the brewing engine (compiled in the bundle).
+_PALE_ALE = {
+    "name": "Pale Ale", "batchSize": 20, "boilSize": 10,
+    "fermentables": [{"name": "Pale malt", "weight": 4.5, "yield": 75, "color": 3}],
+    "spices": [{"name": "Cascade", "weight": 0.028, "aa": 4.5, "time": 60, "use": "boil",
+                "form": "pellet"}],
+    "yeast": [{"name": "US-05", "type": "ale", "form": "dry", "attenuation": 78}],
+}
+
+
 def probe_tapline(base: str) -> str:
-    body = {"format": "srm", "values": [10], "outputFormat": "ebc"}
-    status, _, doc = _http(base, "POST", "/v1/convert/color", body)
-    _expect(status == 200, f"POST /v1/convert/color: HTTP {status}, expected 200: {doc}")
-    values = doc.get("values") if isinstance(doc, dict) else None
-    _expect(doc.get("format") == "ebc" and isinstance(values, list) and len(values) == 1,
-            f"POST /v1/convert/color: unexpected answer {doc}")
-    return f"POST /v1/convert/color → 200, 10 SRM = {values[0]} EBC"
+    body = {"format": "json", "recipes": [_PALE_ALE]}
+    status, _, doc = _http(base, "POST", "/v1/calculate/recipe", body)
+    _expect(status == 200, f"POST /v1/calculate/recipe: HTTP {status}, expected 200: {doc}")
+    answer = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
+    og, steps = answer.get("og"), answer.get("timeline")
+    _expect(isinstance(og, float) and abs(og - 1.0488) < 0.0001 and isinstance(steps, list)
+            and len(steps) > 5, f"POST /v1/calculate/recipe: unexpected answer {doc}")
+    return f"POST /v1/calculate/recipe → 200, OG {og:.3f}, a brew day of {len(steps)} steps"
 
 
 def probe_beekeeping(base: str) -> str:
@@ -124,7 +135,19 @@ PROBES: dict[str, Callable[[str], str]] = {
 def check_version() -> str:
     _expect(not __version__.startswith("0.0.0"),
             f"version {__version__}: the package metadata is missing (not installed or not bundled)")
-    return f"kegdash {__version__}"
+    return f"kegdash {__version__}, brewing engine {engine_kind()}"
+
+
+def engine_kind() -> str:
+    """"compiled" where the brewing engine is mypyc's C extensions (the bundle and the .deb),
+    "Python" where it runs from its sources (a checkout, the wheel)."""
+    import importlib.machinery
+    import sys
+
+    import kegdash.brewing  # noqa: F401  (the package imports its timeline module)
+
+    where = sys.modules["kegdash.brewing.timeline"].__file__ or ""
+    return "compiled" if where.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)) else "Python"
 
 
 def check_resources() -> str:

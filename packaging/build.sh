@@ -16,9 +16,14 @@ MACHINE=$(uname -m)
 
 step() { printf '== %s (%ss)\n' "$1" "$SECONDS"; }
 
+step "brewing engine compiled with mypyc → $WORK/engine"
+# The bundle is built from this copy of kegdash/ (KEGDASH_SOURCE, read by the spec). It needs a C
+# compiler and Python's headers (Debian: gcc, python3-dev) and mypy (the package extra).
+"$PYTHON" packaging/compile_engine.py "$WORK/engine"
+
 step "PyInstaller bundle → $DIST/kegdash"
 # No --clean: PyInstaller's cache in build/ and ~/.cache/pyinstaller makes rebuilds faster.
-"$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
+KEGDASH_SOURCE="$WORK/engine" "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
     --distpath "$DIST" --workpath "$WORK/pyinstaller" packaging/kegdash.spec
 
 step "archive → $DIST/kegdash-$VERSION-linux-$MACHINE.tar.gz"

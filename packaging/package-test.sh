@@ -16,6 +16,19 @@ trap 'rm -rf "$scratch"' EXIT
 # A bare environment and a neutral working directory: no venv, no checkout, no display.
 bare() { (cd "$scratch" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$HOME" LANG=C.UTF-8 "$@"); }
 
+# self_test NAME CMD: CMD's self-test, its lines shown, its window in dist/self-test-NAME.png;
+# it must pass and find the brewing engine compiled (build.sh).
+self_test() {
+    local name=$1 out
+    shift
+    out=$(bare "$@" self-test --keep "$DIST/self-test-$name.png" 2>&1) || { echo "$out"; exit 1; }
+    echo "$out"
+    if ! grep -q "brewing engine compiled" <<<"$out"; then
+        echo "package-test: '$*' runs the brewing engine as Python, not compiled" >&2
+        exit 1
+    fi
+}
+
 expect_version() {
     local got
     got=$(bare "$@" --version)
@@ -32,7 +45,7 @@ if [ ! -x "$BUNDLE" ]; then
 fi
 echo "== bundle: $BUNDLE"
 expect_version "$BUNDLE"
-bare "$BUNDLE" self-test --keep "$DIST/self-test-bundle.png"
+self_test bundle "$BUNDLE"
 
 if [ "$(id -u)" != 0 ] || ! command -v dpkg >/dev/null 2>&1; then
     echo "package-test: skipping the .deb install test (it needs root and dpkg)"
@@ -48,7 +61,7 @@ trap 'dpkg --remove kegdash >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 dpkg --install "$DEB"
 [ "$(bare sh -c 'command -v kegdash')" = /usr/bin/kegdash ]
 expect_version kegdash
-bare kegdash self-test --keep "$DIST/self-test-deb.png"
+self_test deb kegdash
 test -f /usr/share/applications/kegdash.desktop
 test -f /usr/share/icons/hicolor/scalable/apps/kegdash.svg
 dpkg --remove kegdash

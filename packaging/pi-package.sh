@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 
 # The last line of .ci/run's apt-get install: PyInstaller's objdump and the xcb libraries it
 # bundles, and what the .deb's Depends names beyond pi-root's packages. Debian's python3 links
-# libpython statically; PyInstaller needs the shared one (libpython3.X) to bundle.
-BUILD_DEBS="binutils libglx0 libdrm2 libwayland-client0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1"
+# libpython statically; PyInstaller needs the shared one (libpython3.X) to bundle. gcc and
+# python3-dev: build.sh compiles the brewing engine with mypyc.
+BUILD_DEBS="gcc python3-dev binutils libglx0 libdrm2 libwayland-client0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1"
 
 wheel=$(ls -t dist/kegdash-*-py3-none-any.whl 2>/dev/null | head -n 1)
 [ -n "$wheel" ] || fail "no wheel in dist/; run make wheel first"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import math
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kegdash.brewing import units
 from kegdash.brewing.colors import srm_to_name
@@ -60,7 +60,7 @@ class RecipeResults(NamedTuple):
 
     def to_dict(self, timeline: list | None = None) -> dict:
         """The keys of one /v1/calculate/recipe answer; NaN/Infinity become None (JSON null)."""
-        out = {
+        out: dict[str, Any] = {
             "abv": json_number(self.abv),
             "abw": json_number(self.abw),
             "buToGu": json_number(self.bu_to_gu),

@@ -33,7 +33,7 @@ def _is_number(value: object) -> bool:
 
 def parse_duration(value: str | float) -> str | float:
     """Minutes in `value`.  Numbers, and strings JavaScript reads as numbers, are returned as given."""
-    if _is_number(value):
+    if not isinstance(value, str):  # a number (convert_durations refuses anything else)
         return value
     if to_number(value) == to_number(value):
         return value

@@ -24,7 +24,7 @@ from kegdash.brewing.jsmath import div, js_min, js_round, js_str, parse_int, to_
 from kegdash.brewing.recipe import MashStep, Recipe, Spice, classify
 from kegdash.units import c_to_f
 
-ROOM_TEMP = 23
+ROOM_TEMP = 23.0
 MASH_HEAT_LOSS = 5.0
 # Brauhaus's mash when a recipe with mash grains has none (shared: never modified).
 _DEFAULT_MASH_STEPS = (MashStep(water_ratio=2.75, temp=68.0, time=60.0),)
@@ -163,7 +163,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
 
     steps: list = []
     total = 0.0
-    temp: float = ROOM_TEMP
+    temp = ROOM_TEMP
     volume = 0.0
     boil_name = "water"
 
@@ -196,7 +196,7 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
     if steep:
         boil_name = "wort"
         minutes = units.time_to_heat(steep_kg * 2.75, 68 - temp)
-        temp = 68
+        temp = 68.0
         volume += steep_kg * 2.75
         steps.append([total, _heat_steep_water(steep_kg, minutes, si_units)])
         total += minutes
