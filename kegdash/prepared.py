@@ -68,13 +68,11 @@ def _plain(field: peewee.Field) -> bool:
     return kind.python_value is peewee.Field.python_value and kind.adapt in _PLAIN_ADAPTERS
 
 
-def _needed(converter: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """``converter``, or None where it would hand back each value as it came."""
+def _changes_values(converter: Callable[[Any], Any]) -> bool:
+    """False where ``converter`` would hand back each value as it came."""
     field = getattr(converter, "__self__", None)
-    if isinstance(field, peewee.Field) and converter.__func__ is type(field).python_value \
-            and _plain(field):
-        return None
-    return converter
+    return not (isinstance(field, peewee.Field) and _plain(field)
+                and converter.__func__ is type(field).python_value)
 
 
 def _tuples(cursor: Any, converters: list[tuple[int, Callable[[Any], Any]]]) -> Iterator[tuple]:
@@ -135,7 +133,7 @@ class PreparedQuery:
             return iter(rows)
         rows.initialize()
         compiled.converters = [(i, convert) for i, convert in enumerate(rows.converters)
-                               if _needed(convert) is not None]
+                               if convert is not None and _changes_values(convert)]
         return _tuples(cursor, compiled.converters)
 
     def one(self, **values: Any) -> Any:

@@ -2,7 +2,8 @@ import datetime as dt
 
 from kegdash import db as kdb
 from kegdash.bar import taps
-from kegdash.bar.models import Beverage, DrinkingSession, Keg, Tap
+from kegdash.bar import drinks
+from kegdash.bar.models import Beverage, Drink, DrinkingSession, Keg, Tap
 from kegdash.prepared import PreparedQuery, slot
 
 TAP_WITH_KEG = PreparedQuery(lambda: (
@@ -70,6 +71,29 @@ def test_tuples_convert_each_run_as_the_query_itself_would(database):
         ).where(DrinkingSession.volume_ml >= ml).order_by(DrinkingSession.id).tuples())
         assert rows == expected and len(rows) == (3 if ml == 0.0 else 1)
         assert isinstance(rows[0][1], dt.datetime)
+
+
+DRINK_TUPLES = PreparedQuery(lambda: (
+    Drink.select(Drink.id, Drink.ticks, Drink.volume_ml, Drink.keg, Drink.pour_time,
+                 Drink.is_valid, Drink.auth_token).order_by(Drink.id).tuples()
+))
+
+
+def test_tuples_have_the_types_peewee_gives_though_plain_columns_skip_its_conversion(database):
+    # Integers, floats, texts and foreign keys come from SQLite as they are; booleans (0/1)
+    # and datetimes (text) must still be converted.
+    taps.add_tap("Left", "kegboard.flow0")
+    taps.start_keg("Left", "Pils")
+    drinks.record_drink("Left", ticks=100, auth_token="core.rfid|00ff")
+    drinks.record_drink("Left", ticks=50, volume_ml=120.5)
+    for _ in range(2):  # the first run learns the conversions, the second uses them
+        rows = list(DRINK_TUPLES.all())
+        expected = list(Drink.select(Drink.id, Drink.ticks, Drink.volume_ml, Drink.keg,
+                                     Drink.pour_time, Drink.is_valid, Drink.auth_token)
+                        .order_by(Drink.id).tuples())
+        assert rows == expected
+        assert [[type(v) for v in row] for row in rows] == [[type(v) for v in row] for row in expected]
+        assert [type(v) for v in rows[0]] == [int, int, float, int, dt.datetime, bool, str]
 
 
 def test_a_newly_opened_database_gets_its_own_statement(tmp_path):
