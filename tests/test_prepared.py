@@ -1,8 +1,7 @@
 import datetime as dt
 
 from kegdash import db as kdb
-from kegdash.bar import taps
-from kegdash.bar import drinks
+from kegdash.bar import drinks, taps
 from kegdash.bar.models import Beverage, Drink, DrinkingSession, Keg, Tap
 from kegdash.prepared import PreparedQuery, slot
 
