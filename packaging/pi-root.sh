@@ -25,8 +25,10 @@ pi_cleanup() {
     for i in "${pi_scratch[@]}"; do rm -rf --one-file-system "${root:?}/${i#/}"; done
 }
 
-# A bare environment in the root, as a login on the Pi would have: no venv, no display.
-inroot() { chroot "$root" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+# A bare environment in the root, as root's login on the Pi would have (dpkg needs the sbin
+# folders): no venv, no display.
+PI_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+inroot() { chroot "$root" env -i PATH=$PI_PATH HOME=/root LANG=C.UTF-8 "$@"; }
 
 pi_checks() {
     [ "$(id -u)" = 0 ] || fail "needs root: debootstrap, chroot and mounts"
