@@ -1,0 +1,60 @@
+"""Tap lists and drink posts spread over several ``kegdash serve`` on one database.
+
+Several instances on one PostgreSQL database is how kegdash grows past one process (README,
+"Running for many bars or apiaries"); this measures what that gives on the machine at hand.
+Each instance gets its share of the connections from a ``wrk`` of its own, as a proxy would
+spread them; the phases and their checks are ``load.py``'s (keg totals equal the drinks, every
+acknowledged drink stored). The database must be empty: the script fills it.
+
+    .venv/bin/python benchmarks/instances.py --database postgresql://… [--instances 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+
+from load import Result, check, prepare, print_table, read_wrk, run_wrk, start_server
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True, help="an empty database's URL")
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per phase")
+    parser.add_argument("--connections", type=int, default=50, help="in all, shared out")
+    args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 1
+    env = prepare(args.database)
+    servers = [start_server(args.database) for _ in range(args.instances)]
+    share = max(1, args.connections // args.instances)
+    endpoints = [("GET /api/taps", "/api/taps", None),
+                 ("POST /api/taps/<id>", f"/api/taps/{env['TAP_ID']}", "drink.lua")]
+    totals: list[Result] = []
+    try:
+        for endpoint in endpoints:
+            running = [run_wrk(wrk, 1, share, args.duration, base, endpoint,
+                               {**env, "KEGDASH_DEVICE_PREFIX": "instances"})
+                       for _, base in servers]
+            results = [read_wrk(endpoint[0], process) for process in running]
+            print_table(f"{endpoint[0]} on {args.instances} instance(s), {share} connections "
+                        f"each, {args.duration} s", results)
+            print(f"in all: {sum(r.rps for r in results):.0f} req/s")
+            totals += results
+    finally:
+        for server, _ in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    problems = check(args.database, totals)
+    for line in problems:
+        print(f"FAILED: {line}")
+    print("integrity: " + ("FAILED" if problems else "ok"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
