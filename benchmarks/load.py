@@ -7,9 +7,11 @@ almost nothing, so its rate is the ceiling the server and Bottle set. Prints req
 per endpoint and the server process's CPU time per request (user + system, from /proc: unlike
 req/s it hardly moves when other work shares the machine), then checks the database: keg
 totals equal the sum of drinks, and every acknowledged drink and upload is stored. Exit status
-1 if a check fails or wrk is missing; targets that are missed are reported.
+1 if a check fails or wrk is missing; targets that are missed are reported. With
+``--server-cpu N`` the server runs on one CPU (``kegdash serve --cpu N``): its threads take turns
+with Python's GIL, and on one CPU each turn is cheap (``kegdash/cpu_affinity.py``).
 
-    .venv/bin/python benchmarks/load.py [--duration 10] [--connections 50]
+    .venv/bin/python benchmarks/load.py [--duration 10] [--connections 50] [--server-cpu N]
 """
 
 from __future__ import annotations
@@ -88,9 +90,11 @@ def prepare(url: str) -> dict[str, str]:
     return env
 
 
-def start_server(url: str) -> tuple[subprocess.Popen, str]:
+def start_server(url: str, cpu: int | None = None) -> tuple[subprocess.Popen, str]:
+    """``kegdash serve`` on a free port (on CPU ``cpu`` only, if given) and its URL."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "kegdash", "serve", "--port", "0", "--database", url],
+        [sys.executable, "-m", "kegdash", "serve", "--port", "0", "--database", url,
+         *(["--cpu", str(cpu)] if cpu is not None else [])],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
     match = re.search(r"serving on (http://\S+)", line)
@@ -175,6 +179,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per phase")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads, one at a time")
+    parser.add_argument("--server-cpu", type=int, metavar="N",
+                        help="run kegdash serve with --cpu N (on that CPU only)")
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -183,7 +189,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kegdash-load-") as tmp:
         url = f"sqlite:///{tmp}/load.sqlite"
         env = {**os.environ, **prepare(url)}
-        server, base = start_server(url)
+        server, base = start_server(url, args.server_cpu)
         endpoints = [
             ("GET /api/taps", "/api/taps", None),
             ("POST /api/taps/<id>", f"/api/taps/{env['TAP_ID']}", "drink.lua"),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kegdash import __version__, fmt
 from kegdash.config import ConfigError, Settings, load_settings
+from kegdash.cpu_affinity import AffinityError, run_on_cpu
 
 if TYPE_CHECKING:
     from kegdash.apiary.alerts import HiveAlert
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="serial device of a Kegboard (repeatable)")
     serve.add_argument("--hive-gateway", action="append", metavar="DEVICE",
                        help="serial device of a hive gateway (repeatable)")
+    serve.add_argument("--cpu", type=int, metavar="N",
+                       help="run on CPU N only: Python runs one thread at a time, and handing "
+                            "over between CPUs costs more than small requests (Linux; one N "
+                            "per instance when several share a machine)")
     simulate = sub.add_parser(
         "simulate", help="a virtual Kegboard or hive gateway on a pseudo-terminal",
         description="Open a pseudo-terminal, print its path, and send realistic traffic to it "
@@ -463,6 +468,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from kegdash.server.runner import ApiServer
 
     settings = _settings(args)
+    if args.cpu is not None:
+        try:
+            run_on_cpu(args.cpu)
+        except AffinityError as exc:
+            raise CommandError(str(exc)) from None
     _open(settings)
     if settings.demo:
         prepare_demo()

@@ -263,6 +263,42 @@ def test_serve_on_taken_port_is_a_one_line_error(tmp_path):
     assert "Traceback" not in err
 
 
+def _allowed_cpus(pid: int) -> dict[str, str]:
+    """Each thread's Cpus_allowed_list, by thread id."""
+    allowed = {}
+    for task in os.scandir(f"/proc/{pid}/task"):
+        with open(f"{task.path}/status") as status:
+            allowed[task.name] = next(line.split(":")[1].strip() for line in status
+                                      if line.startswith("Cpus_allowed_list:"))
+    return allowed
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two CPUs")
+def test_serve_on_one_cpu_keeps_every_thread_there(tmp_path):
+    cpu = max(os.sched_getaffinity(0))
+    proc = _serve(tmp_path, "--port", "0", "--cpu", str(cpu))
+    try:
+        line = proc.stdout.readline()
+        assert "serving on http://127.0.0.1:" in line, proc.stderr.read()
+        allowed = _allowed_cpus(proc.pid)
+        assert len(allowed) >= 6  # main, I/O, four workers
+        assert set(allowed.values()) == {str(cpu)}
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs Linux")
+def test_serve_on_a_cpu_it_may_not_use_is_a_one_line_error(tmp_path):
+    proc = _serve(tmp_path, "--port", "0", "--cpu", "4096")
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1 and "serving" not in out
+    assert [line for line in err.splitlines() if "error" in line] == [
+        "kegdash: error: CPU 4096 is not one this process may use "
+        f"({', '.join(map(str, sorted(os.sched_getaffinity(0))))})"], err
+
+
 def test_serve_says_a_missing_kegboard_is_not_there_and_keeps_looking(tmp_path):
     device = tmp_path / "ttyNOPE"
     proc = _serve(tmp_path, "--port", "0", "--kegboard", str(device))
