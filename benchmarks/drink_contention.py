@@ -16,6 +16,8 @@ import tempfile
 import threading
 import time
 
+from load import report_integrity
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -72,10 +74,7 @@ def main() -> int:
             problems.append(f"{len(every)} acknowledged, {len(ids & stored_ids)} of them stored")
         if abs(keg.served_ml - sum(stored)) > 1e-6 * max(1.0, sum(stored)):
             problems.append(f"keg served {keg.served_ml} != sum of drinks {sum(stored)}")
-    for line in problems:
-        print(f"FAILED: {line}")
-    print("integrity: " + ("FAILED" if problems else "ok"))
-    return 1 if problems else 0
+    return report_integrity(problems)
 
 
 if __name__ == "__main__":

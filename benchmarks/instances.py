@@ -19,7 +19,16 @@ import shutil
 import sys
 import tempfile
 
-from load import Result, check, prepare, print_table, read_wrk, run_wrk, start_server
+from load import (
+    Result,
+    check,
+    prepare,
+    print_table,
+    read_wrk,
+    report_integrity,
+    run_wrk,
+    start_server,
+)
 
 
 def main() -> int:
@@ -61,10 +70,7 @@ def measure(wrk: str, args: argparse.Namespace, database: str) -> int:
             server.terminate()
             server.wait(timeout=30)
     problems = check(database, totals)
-    for line in problems:
-        print(f"FAILED: {line}")
-    print("integrity: " + ("FAILED" if problems else "ok"))
-    return 1 if problems else 0
+    return report_integrity(problems)
 
 
 if __name__ == "__main__":

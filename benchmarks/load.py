@@ -130,6 +130,14 @@ def check(url: str, results: list[Result]) -> list[str]:
     return problems
 
 
+def report_integrity(problems: list[str]) -> int:
+    """Print each failed check and the verdict; the exit status (1 if any check failed)."""
+    for line in problems:
+        print(f"FAILED: {line}")
+    print("integrity: " + ("FAILED" if problems else "ok"))
+    return 1 if problems else 0
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process so far (Linux /proc), None elsewhere."""
     try:
@@ -237,10 +245,7 @@ def main() -> int:
         problems = check(url, alone + mixed)
     for line in missed:
         print(f"below target: {line}")
-    for line in problems:
-        print(f"FAILED: {line}")
-    print("integrity: " + ("FAILED" if problems else "ok"))
-    return 1 if problems else 0
+    return report_integrity(problems)
 
 
 if __name__ == "__main__":
