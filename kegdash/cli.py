@@ -72,9 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--hive-gateway", action="append", metavar="DEVICE",
                        help="serial device of a hive gateway (repeatable)")
     serve.add_argument("--cpu", type=int, metavar="N",
-                       help="run on CPU N only: Python runs one thread at a time, and handing "
-                            "over between CPUs costs more than small requests (Linux; one N "
-                            "per instance when several share a machine)")
+                       help="run on one CPU, the N-th of those this process may use (0 is the "
+                            "first): Python runs one thread at a time, and handing over between "
+                            "CPUs costs more than small requests (Linux; one N per instance when "
+                            "several share a machine)")
     simulate = sub.add_parser(
         "simulate", help="a virtual Kegboard or hive gateway on a pseudo-terminal",
         description="Open a pseudo-terminal, print its path, and send realistic traffic to it "
@@ -468,9 +469,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from kegdash.server.runner import ApiServer
 
     settings = _settings(args)
+    where = ""
     if args.cpu is not None:
         try:
-            run_on_cpu(args.cpu)
+            where = f", on CPU {run_on_cpu(args.cpu)}"
         except AffinityError as exc:
             raise CommandError(str(exc)) from None
     _open(settings)
@@ -484,7 +486,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     print(f"kegdash {__version__} serving on {server.url} "
-          f"(database {redact(settings.effective_database_url)})", flush=True)
+          f"(database {redact(settings.effective_database_url)}{where})", flush=True)
     try:
         while not stop.wait(0.5):
             pass

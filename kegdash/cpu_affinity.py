@@ -18,14 +18,18 @@ class AffinityError(ValueError):
     """The CPU cannot be used here; the message says why."""
 
 
-def run_on_cpu(cpu: int) -> None:
-    """Every thread of this process, and those it starts later, runs on CPU ``cpu`` only."""
+def run_on_cpu(index: int) -> int:
+    """Every thread of this process, and those it starts later, runs on one CPU: the
+    ``index``-th of those it may use (0 is the first), so ``--cpu 0`` works in a container or
+    cgroup that leaves only some CPUs. Returns the CPU's number."""
     if not hasattr(os, "sched_setaffinity"):
         raise AffinityError("--cpu needs Linux (sched_setaffinity)")
     allowed = sorted(os.sched_getaffinity(0))
-    if cpu not in allowed:
-        raise AffinityError(f"CPU {cpu} is not one this process may use "
-                            f"({', '.join(map(str, allowed))})")
+    if not 0 <= index < len(allowed):
+        raise AffinityError(f"--cpu {index}: this process may use {len(allowed)} CPU(s), "
+                            f"so 0 to {len(allowed) - 1}")
+    cpu = allowed[index]
     # Threads inherit the mask of the thread that starts them; those already running get it here.
     for task in Path("/proc/self/task").iterdir():
         os.sched_setaffinity(int(task.name), {cpu})
+    return cpu

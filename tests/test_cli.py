@@ -276,11 +276,13 @@ def _allowed_cpus(pid: int) -> dict[str, str]:
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
                     reason="needs Linux and two CPUs")
 def test_serve_on_one_cpu_keeps_every_thread_there(tmp_path):
-    cpu = max(os.sched_getaffinity(0))
-    proc = _serve(tmp_path, "--port", "0", "--cpu", str(cpu))
+    allowed = sorted(os.sched_getaffinity(0))
+    cpu = allowed[-1]  # the last one: not where a process lands by default
+    proc = _serve(tmp_path, "--port", "0", "--cpu", str(len(allowed) - 1))
     try:
         line = proc.stdout.readline()
         assert "serving on http://127.0.0.1:" in line, proc.stderr.read()
+        assert line.rstrip().endswith(f", on CPU {cpu})")
         allowed = _allowed_cpus(proc.pid)
         assert len(allowed) >= 6  # main, I/O, four workers
         assert set(allowed.values()) == {str(cpu)}
@@ -291,12 +293,13 @@ def test_serve_on_one_cpu_keeps_every_thread_there(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs Linux")
 def test_serve_on_a_cpu_it_may_not_use_is_a_one_line_error(tmp_path):
-    proc = _serve(tmp_path, "--port", "0", "--cpu", "4096")
+    count = len(os.sched_getaffinity(0))
+    proc = _serve(tmp_path, "--port", "0", "--cpu", str(count))
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1 and "serving" not in out
     assert [line for line in err.splitlines() if "error" in line] == [
-        "kegdash: error: CPU 4096 is not one this process may use "
-        f"({', '.join(map(str, sorted(os.sched_getaffinity(0))))})"], err
+        f"kegdash: error: --cpu {count}: this process may use {count} CPU(s), "
+        f"so 0 to {count - 1}"], err
 
 
 def test_serve_says_a_missing_kegboard_is_not_there_and_keeps_looking(tmp_path):
