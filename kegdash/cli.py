@@ -586,7 +586,6 @@ def start_devices(settings: Settings):
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-
     from kegdash.hw.simulators import Pty, Simulator
 
     if args.speed <= 0:

@@ -23,11 +23,18 @@ MAX_KEY_LENGTH = 200
 """Longer is not a key of ours: refused before it is fingerprinted."""
 
 
-def user_for_api_key(key: str) -> User | None:
-    """The user owning an unrevoked key, or None. Found by fingerprint, never by the key itself."""
+def key_fingerprint(key: str) -> str | None:
+    """What a key is looked up by (never the key itself); None for what cannot be one of ours,
+    empty or longer than ``MAX_KEY_LENGTH``."""
     if not key or len(key) > MAX_KEY_LENGTH:
         return None
-    return _USER_BY_KEY_HASH.one(key_hash=fingerprint(key))
+    return fingerprint(key)
+
+
+def user_for_api_key(key: str) -> User | None:
+    """The user owning an unrevoked key, or None."""
+    key_hash = key_fingerprint(key)
+    return None if key_hash is None else _USER_BY_KEY_HASH.one(key_hash=key_hash)
 
 
 _USER_BY_KEY_HASH = PreparedQuery(lambda: (

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from kegdash.accounts import keys, users, web_sessions
 from kegdash.accounts.models import ApiKey, Authorization, ClientApp, User
-from kegdash.accounts.passwords import fingerprint
 from kegdash.accounts.throttle import THROTTLE
 from kegdash.prepared import PreparedQuery, slot
 
@@ -113,9 +112,10 @@ def by_username(username: str) -> Principal | None:
 def by_api_key(key: str) -> Principal | None:
     """The owner of an unrevoked Kegbot API key (active or not: the caller decides). Read as
     one row of plain values: every Kegbot request with a key comes here."""
-    if not key or len(key) > keys.MAX_KEY_LENGTH:
+    key_hash = keys.key_fingerprint(key)
+    if key_hash is None:
         return None
-    row = _PRINCIPAL_BY_KEY_HASH.one(key_hash=fingerprint(key))
+    row = _PRINCIPAL_BY_KEY_HASH.one(key_hash=key_hash)
     if row is None:
         return None
     *fields, admission = row
