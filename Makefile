@@ -69,7 +69,7 @@ wheel-test:
 
 # A Raspberry Pi (Debian 13 arm64) emulated with qemu-user-static: the wheel with the gui extra,
 # kegdash self-test and the headless tests. Root, debootstrap and qemu-user-static; the root is
-# cached in /var/tmp (packaging/pi-root.sh). By hand, not in CI: too slow under emulation.
+# cached in /var/tmp (packaging/pi-root.sh, which CI starts early in the background).
 pi-check: wheel
 	PYTHON=$(BIN)/python packaging/pi-check.sh
 

@@ -37,7 +37,8 @@ tar --exclude=__pycache__ -cf - pyproject.toml $TESTS tests/conftest.py tests/po
 test_tools=$(python3 - <<'EOF'
 import re, tomllib
 for req in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["test"]:
-    if re.split(r"[<>=\[ ]", req)[0] in ("pytest", "pytest-qt"):  # pytest-qt reads the qt_* options
+    # pytest-qt reads the qt_* options of pyproject; xdist runs the subset on every core.
+    if re.split(r"[<>=\[ ]", req)[0] in ("pytest", "pytest-qt", "pytest-xdist"):
         print(f"'{req}'", end=" ")
 EOF
 )
@@ -56,7 +57,7 @@ step "pytest $(echo $TESTS)"
 # emulation one run (194 s here) is over the test's 120 s limit. A test may run minutes here,
 # so faulthandler waits 15 before dumping the threads.
 inroot sh -ec "cd /src && QT_QPA_PLATFORM=offscreen /opt/kegdash/bin/python -m pytest -q --durations=5 \
-    -o faulthandler_timeout=900 $(echo $TESTS) \
+    -n auto --dist loadfile -o faulthandler_timeout=900 $(echo $TESTS) \
     --deselect tests/test_without_qt.py::test_self_test_headless_passes_and_without_headless_fails_on_the_window"
 
 step "pi-check passed"

@@ -1,6 +1,7 @@
+#!/usr/bin/env bash
 # Sourced by pi-check.sh and pi-package.sh: a Debian 13 "trixie" arm64 root, run under
-# qemu-user-static through binfmt_misc, kept between runs because debootstrap is most of the time
-# (about 20 minutes under emulation here; a reused root starts in seconds).
+# qemu-user-static through binfmt_misc, kept between runs because debootstrap takes a good part
+# of the time (about 7 minutes under emulation here; a reused root starts in seconds).
 #
 # PI_ROOT (default /var/tmp/kegdash-pi-root) is the cached root: made when missing or when it was
 # made with another package list, reused otherwise. PI_FRESH=1 makes it anew. Delete the folder
@@ -18,6 +19,8 @@ pi_mounted=()
 
 step() { printf '== %s (%ss)\n' "$1" "$SECONDS"; }
 fail() { echo "$(basename "$0"): $*" >&2; exit 1; }
+# Exit status 2: this machine cannot emulate the Pi (not root, tools or binfmt_misc missing).
+cannot() { echo "$(basename "$0"): $*" >&2; exit 2; }
 
 pi_cleanup() {
     local i
@@ -31,22 +34,22 @@ PI_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 inroot() { chroot "$root" env -i PATH=$PI_PATH HOME=/root LANG=C.UTF-8 "$@"; }
 
 pi_checks() {
-    [ "$(id -u)" = 0 ] || fail "needs root: debootstrap, chroot and mounts"
+    [ "$(id -u)" = 0 ] || cannot "needs root: debootstrap, chroot and mounts"
     local tool
     for tool in debootstrap update-binfmts; do
-        command -v "$tool" >/dev/null || fail "$tool missing: apt-get install debootstrap qemu-user-static binfmt-support"
+        command -v "$tool" >/dev/null || cannot "$tool missing: apt-get install debootstrap qemu-user-static binfmt-support"
     done
     [ -e /usr/libexec/qemu-binfmt/aarch64-binfmt-P ] || [ -x /usr/bin/qemu-aarch64-static ] \
-        || fail "qemu-user-static missing: apt-get install qemu-user-static binfmt-support"
+        || cannot "qemu-user-static missing: apt-get install qemu-user-static binfmt-support"
     # binfmt_misc runs arm64 programs through qemu. The F flag of Debian's qemu-aarch64 entry
     # opens the interpreter now, so the chroot needs no copy of it. Containers may lack the mount.
     if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
         mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc \
-            || fail "cannot mount binfmt_misc (a container without privileges?)"
+            || cannot "cannot mount binfmt_misc (a container without privileges?)"
     fi
     update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
     grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null \
-        || fail "binfmt_misc has no enabled qemu-aarch64 entry (update-binfmts --enable qemu-aarch64)"
+        || cannot "binfmt_misc has no enabled qemu-aarch64 entry (update-binfmts --enable qemu-aarch64)"
 }
 
 # The cached root at $1: reused when its stamp names the same packages, else debootstrapped
@@ -60,9 +63,24 @@ pi_cached_root() {
     fi
     rm -rf --one-file-system "$dir" "$dir.partial"
     mkdir -p "$(dirname "$dir")"
-    step "debootstrap trixie arm64 → $dir (about 20 minutes under emulation)"
-    debootstrap --arch=arm64 --variant=minbase --include="$PI_PACKAGES" trixie "$dir.partial" "$MIRROR" \
-        > "$dir.log" 2>&1 || { tail -n 20 "$dir.log" >&2; fail "debootstrap failed (log: $dir.log)"; }
+    step "debootstrap trixie arm64 → $dir (about 7 minutes under emulation)"
+    # The first stage runs on the host: it downloads the packages and unpacks them. The second,
+    # in the root under emulation, installs them; it reads the mirror's whole Packages list (56 MB)
+    # with perl several times, which under emulation took most of 17 to 42 minutes. It installs
+    # only what the first stage downloaded, so it is given their entries alone (debpaths names
+    # them), and the full list is put back for apt afterwards.
+    debootstrap --foreign --arch=arm64 --variant=minbase --include="$PI_PACKAGES" trixie \
+        "$dir.partial" "$MIRROR" > "$dir.log" 2>&1 \
+        || { tail -n 20 "$dir.log" >&2; fail "debootstrap failed (log: $dir.log)"; }
+    local list
+    for list in "$dir.partial"/var/lib/apt/lists/*_Packages; do
+        mv "$list" "$list.full"
+        awk 'NR == FNR {wanted[$1]; next} /^Package: / {keep = ($2 in wanted)} keep' \
+            "$dir.partial/debootstrap/debpaths" "$list.full" > "$list"
+    done
+    chroot "$dir.partial" /debootstrap/debootstrap --second-stage >> "$dir.log" 2>&1 \
+        || { tail -n 20 "$dir.log" >&2; fail "debootstrap's second stage failed (log: $dir.log)"; }
+    for list in "$dir.partial"/var/lib/apt/lists/*_Packages.full; do mv "$list" "${list%.full}"; done
     echo "$stamp" > "$dir.partial/.kegdash-pi-root"
     mv "$dir.partial" "$dir"
     rm -f "$dir.log"
@@ -95,23 +113,26 @@ pi_download() {
         "$platforms" --python-version "$pyver" --dest "$root/src/wheels" "$*"
 }
 
-# The README's `python3 -m venv` and `pip install` at $1 in the root, offline from /src/wheels,
-# without byte-compiling the install. pip itself runs from /opt/pip, a venv made once per cached
-# root: under emulation, bootstrapping pip from Debian's wheel (compiling all of pip on each
-# import from the zip) took 11 minutes, and ensurepip over 14. `pip --python` installs into the
-# fresh venv as its own pip would. Further arguments: requirements, quoted for the shell.
+# The README's `python3 -m venv` and `pip install` at $1 in the root, offline from /src/wheels.
+# pip runs from /opt/pip, a venv made once per cached root: under emulation, bootstrapping pip
+# from Debian's wheel (compiling all of pip on each import from the zip) took 11 minutes, and
+# ensurepip over 14. `pip --python` installs into the fresh venv as its own pip would.
+# --no-compile: byte-compiling every installed file took 150 of the install's 255 s under
+# emulation (PIP_NO_COMPILE=1, used before, turns compiling on: pip reads it as compile=1);
+# Python compiles what is imported on first import anyway. Further arguments: requirements,
+# quoted for the shell.
 pi_venv() {
     local venv=$1
     shift
-    inroot PIP_NO_COMPILE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INDEX=1 PIP_FIND_LINKS=/src/wheels \
+    inroot PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INDEX=1 PIP_FIND_LINKS=/src/wheels \
         sh -ec "if [ ! -d /opt/pip ]; then  # moved in place when complete
             python3 -m venv --without-pip /opt/pip.new
             pip=\$(ls /usr/share/python-wheels/pip-*.whl)
-            /opt/pip.new/bin/python \$pip/pip install --quiet \$pip
+            /opt/pip.new/bin/python \$pip/pip install --quiet --no-compile \$pip
             mv /opt/pip.new /opt/pip
         fi
         rm -rf $venv; python3 -m venv --without-pip $venv
-        /opt/pip/bin/python -m pip --python $venv/bin/python install --quiet $*"
+        /opt/pip/bin/python -m pip --python $venv/bin/python install --quiet --no-compile $*"
 }
 
 pi_root_ready() {
@@ -119,3 +140,11 @@ pi_root_ready() {
     pi_cached_root "${PI_ROOT:-/var/tmp/kegdash-pi-root}"
     pi_enter "${PI_ROOT:-/var/tmp/kegdash-pi-root}"
 }
+
+# Run as a script, it only makes the cached root (or finds it made): .ci/run starts it in the
+# background before the other checks, so the root is ready when pi-check needs it.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -euo pipefail
+    pi_checks
+    pi_cached_root "${PI_ROOT:-/var/tmp/kegdash-pi-root}"
+fi
