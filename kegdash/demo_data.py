@@ -32,6 +32,10 @@ HISTORY_DAYS = 21
 """The bar's pours go back three weeks, to the day before today."""
 OPEN_HOURS = (17.0, 23.5)
 """The bar's evenings, local time: every pour of the history falls in one."""
+DAY_STARTS_AT = dt.timedelta(hours=6)
+"""The bar's day, as on its till, begins at 6 in the morning: at 1 am it is still last night,
+whose evening is tonight's, not history (else the first pours of a demo started just after
+midnight would join the history's last evening)."""
 
 
 class DemoDataError(RuntimeError):
@@ -101,22 +105,24 @@ def _keg_history(tap: Tap, keg_spec: dict, now: dt.datetime,
     target = keg.full_volume_ml * keg_spec["served_fraction"]
     days = range(1, HISTORY_DAYS + 1)
     local_now = now.replace(tzinfo=dt.UTC).astimezone()
-    busy = [2 if (local_now - dt.timedelta(days=d)).weekday() in (4, 5) else 1 for d in days]
+    today = (local_now - DAY_STARTS_AT).date()
+    busy = [2 if (today - dt.timedelta(days=d)).weekday() in (4, 5) else 1 for d in days]
     pours = []
     served = 0.0
     while served < target:
         volume = min(rng.uniform(280, 520), target - served)
         if volume < 30:
             break
-        pours.append((_evening(local_now, rng.choices(days, busy)[0], rng), tap, volume))
+        pours.append((_evening(today, local_now.tzinfo, rng.choices(days, busy)[0], rng), tap, volume))
         served += volume
     return pours
 
 
-def _evening(local_now: dt.datetime, days_back: int, rng: random.Random) -> dt.datetime:
-    """A moment of the bar's evening ``days_back`` days before ``local_now``, as stored (naive UTC)."""
-    day = dt.datetime.combine(local_now.date() - dt.timedelta(days=days_back), dt.time(),
-                              tzinfo=local_now.tzinfo)
+def _evening(today: dt.date, zone: dt.tzinfo | None, days_back: int,
+             rng: random.Random) -> dt.datetime:
+    """A moment of the bar's evening ``days_back`` days before the bar's ``today``, as stored
+    (naive UTC)."""
+    day = dt.datetime.combine(today - dt.timedelta(days=days_back), dt.time(), tzinfo=zone)
     moment = day + dt.timedelta(hours=rng.uniform(*OPEN_HOURS))
     return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
