@@ -113,26 +113,17 @@ pi_download() {
         "$platforms" --python-version "$pyver" --dest "$root/src/wheels" "$*"
 }
 
-# The README's `python3 -m venv` and `pip install` at $1 in the root, offline from /src/wheels.
-# pip runs from /opt/pip, a venv made once per cached root: under emulation, bootstrapping pip
-# from Debian's wheel (compiling all of pip on each import from the zip) took 11 minutes, and
-# ensurepip over 14. `pip --python` installs into the fresh venv as its own pip would.
-# --no-compile: byte-compiling every installed file took 150 of the install's 255 s under
-# emulation (PIP_NO_COMPILE=1, used before, turns compiling on: pip reads it as compile=1);
-# Python compiles what is imported on first import anyway. Further arguments: requirements,
-# quoted for the shell.
+# The README's two commands at $1 in the root, `python3 -m venv` (ensurepip puts pip in it from
+# Debian's wheel) and the venv's `pip install`, offline from /src/wheels. PIP_COMPILE=0: pip
+# byte-compiles every file it installs by default, which under emulation took 150 of the
+# install's 255 s and most of ensurepip's 14 minutes; Python compiles what is imported on first
+# import anyway. (PIP_NO_COMPILE=1, used before, turns compiling on: pip reads it as compile=1.)
+# Further arguments: requirements, quoted for the shell.
 pi_venv() {
     local venv=$1
     shift
-    inroot PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INDEX=1 PIP_FIND_LINKS=/src/wheels \
-        sh -ec "if [ ! -d /opt/pip ]; then  # moved in place when complete
-            python3 -m venv --without-pip /opt/pip.new
-            pip=\$(ls /usr/share/python-wheels/pip-*.whl)
-            /opt/pip.new/bin/python \$pip/pip install --quiet --no-compile \$pip
-            mv /opt/pip.new /opt/pip
-        fi
-        rm -rf $venv; python3 -m venv --without-pip $venv
-        /opt/pip/bin/python -m pip --python $venv/bin/python install --quiet --no-compile $*"
+    inroot PIP_COMPILE=0 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INDEX=1 PIP_FIND_LINKS=/src/wheels \
+        sh -ec "rm -rf $venv; python3 -m venv $venv; $venv/bin/pip install --quiet $*"
 }
 
 pi_root_ready() {
