@@ -1,4 +1,4 @@
-"""Schemathesis against the real server (cheroot on loopback), one test per dialect.
+"""Schemathesis against the real server (kegdash's HTTP server on loopback), one test per dialect.
 
 Credentials for every protected path are supplied (a staff Kegbot key for both Kegbot dialects,
 a Tapline token with all scopes — Basic on ``/v1/authorizations`` — and a Beekeeping licence
@@ -58,6 +58,13 @@ UNSENDABLE = [_nul_in_part_name]
 """Cases the HTTP client cannot always encode; the server's answer to them is tested directly
 below, with every other request the fuzzer once found a 5xx for."""
 
+FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection", "expect",
+                     "upgrade", "te", "trailer"})
+"""Headers that frame the HTTP message, not API parameters. A generated header may carry one of
+these names (CI once sent ``content-length: R<E ?xRzW4C`` on a GET); the HTTP server refuses such
+a message in plain text before any dialect sees it (``test_runner.py`` tests that), so they are
+dropped from generated cases."""
+
 
 class Site:
     """A server with one of everything and the credentials to use it."""
@@ -85,6 +92,9 @@ class Site:
     def call(self, case) -> None:
         """Send ``case`` with the dialect's credentials and run every check."""
         assume(not any(unsendable(case) for unsendable in UNSENDABLE))
+        if case.headers:
+            case.headers = {name: value for name, value in case.headers.items()
+                            if name.lower() not in FRAMING}
         path = case.path
         query = case.query if isinstance(case.query, dict) else {}
         headers: dict[str, str] = {}
@@ -167,6 +177,21 @@ def test_beekeeping(site):
 
 def test_tapline(site):
     fuzz(site, "/v1/")
+
+
+def test_a_generated_framing_header_is_not_sent(site):
+    api = schemathesis.openapi.from_dict(openapi.description())
+    (operation,) = [result.ok() for result in api.get_all_operations()
+                    if result.ok().path == "/v1/recipes/{ident}" and result.ok().method == "get"]
+    case = operation.Case(path_parameters={"ident": "x"}, query={"detail": "true"},
+                          headers={"Content-Length": "R<E ?xRzW4C", "X-1R": "7"})
+
+    @given(case=st.just(case))  # Site.call uses assume(), which needs a Hypothesis test
+    @settings(max_examples=1, deadline=None, database=None)
+    def run(case) -> None:
+        site.call(case)  # validated as an answer of Tapline's, with its required headers
+
+    run()
 
 
 def test_code_grant_exchange(site):
