@@ -86,6 +86,8 @@ class KegsPage(QWidget):
         self.dialog: ActionDialog | None = None
         self.keg_id: int | None = None
         self.keg_name = ""
+        self._counts = 0
+        """How many drink counts were asked for; the title shows the newest."""
 
         def volume(scale: str, title: str) -> Column:
             return Column(lambda: f"{title} ({volume_unit(scale, prefs.units).symbol})",
@@ -236,11 +238,14 @@ class KegsPage(QWidget):
         self._update_buttons()
 
     def _show_drinks_title(self) -> None:
-        """How many drinks the list holds, counted off the GUI thread."""
+        """How many drinks the list holds, counted off the GUI thread; only the newest count asked
+        for is shown, since counts can finish out of order."""
         keg, name = self.keg_id, self.keg_name
+        self._counts += 1
+        asked = self._counts
 
         def show(total: int) -> None:
-            if keg == self.keg_id:
+            if asked == self._counts:
                 which = f"of {name} (keg {keg})" if keg else "of every keg"
                 self.drinks_title.setText(f"{plural(total, 'drink')} {which}")
 

@@ -256,6 +256,8 @@ class SettingsPage(QWidget):
         self.settings = settings
         self.restart_server = restart_server
         self.stored: dict[str, Any] = {}
+        self._reads = 0
+        """How many reads were asked for; only the newest one's answer is shown."""
         self.users: list[str] = []
         self._shown_units = prefs.units
         self.units = _combo({u: UNIT_NAMES[u] for u in UNITS}, prefs.units)
@@ -453,16 +455,22 @@ class SettingsPage(QWidget):
         """Read the site settings, users and keys, off the GUI thread; fields being edited keep
         what the operator typed."""
         keys = [field.key for field in self.fields]
+        self._reads += 1
+        asked = self._reads
         self.runner.submit(lambda: StoredState(get_settings(*keys), active_usernames(),
                                                pending_accounts(), api_key_rows(),
                                                apiary_views.license_key_rows()),
-                           self._show_stored)
+                           lambda state: self._show_stored(asked, state))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self._read()  # what another window or ``kegdash admin setting`` changed meanwhile
         super().showEvent(event)
 
-    def _show_stored(self, state: StoredState) -> None:
+    def _show_stored(self, asked: int, state: StoredState) -> None:
+        """Show a read unless a newer one was asked for: reads run on a pool of threads and can
+        finish out of order, and an older state must not overwrite a newer one."""
+        if asked != self._reads:
+            return
         units = self.prefs.units
         edited = {f.key for f in self.fields if f.key in self.stored and f.differs(self.stored[f.key], units)}
         self.users = state.users

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 from kegdash.bar.drinks import record_drink
 from kegdash.bar.models import Drink, Keg, KegSize, Tap
 from kegdash.bar.taps import add_tap, start_keg
+from kegdash.bar.views import count_drinks
 from kegdash.db import database
 
 
@@ -251,3 +252,31 @@ def test_an_empty_page_offers_the_first_steps(qtbot, window, monkeypatch):
     click_ok(qtbot, page.dialog)
     qtbot.waitUntil(lambda: page.body.currentWidget() is page.tables and page.kegs.rowCount() == 1)
     assert page.message.text() == "Keg started."
+
+
+def test_a_drink_count_that_finishes_late_does_not_overwrite_a_newer_one(qtbot, window, monkeypatch):
+    tap = add_tap("Tap 1", "kegboard.flow0")
+    start_keg(tap.id, "Racer 5", size="sixth")
+    record_drink(tap.id, ticks=0, volume_ml=300)
+    page = window.kegs_page
+    window.nav.setCurrentRow(1)
+    qtbot.waitUntil(lambda: page.drinks_title.text() == "1 drink of every keg")
+    release = threading.Event()
+    counts = []
+
+    def first_count_lingers(keg):
+        total = count_drinks(keg)
+        counts.append(total)
+        if len(counts) == 1:
+            release.wait(10)  # counted, then its thread is held up
+        return total
+
+    monkeypatch.setattr("kegdash.ui.kegs_page.bar_views.count_drinks", first_count_lingers)
+    page._show_drinks_title()
+    qtbot.waitUntil(lambda: counts == [1])
+    record_drink(tap.id, ticks=0, volume_ml=300)
+    page._show_drinks_title()
+    qtbot.waitUntil(lambda: page.drinks_title.text() == "2 drinks of every keg")
+    release.set()
+    qtbot.waitUntil(lambda: not window.runner.pending())
+    assert page.drinks_title.text() == "2 drinks of every keg"
