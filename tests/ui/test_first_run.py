@@ -29,7 +29,7 @@ def test_empty_database_offers_a_demo_bar_in_the_words_of_a_bar(qtbot, window):
     qtbot.waitUntil(lambda: len(window.taps_page.cards) == 4)
     assert window.recipes_page.model.rowCount() == 2
     qtbot.waitUntil(lambda: window.hives_page.hive.count() == 3)  # the hives are read off the GUI thread
-    assert window.settings_page.api_key_user.count() == 5
+    qtbot.waitUntil(lambda: window.settings_page.api_key_user.count() == 5)  # read off the GUI thread too
     assert has_data() and offer_first_run(window, API, DATABASE) is None
 
 
