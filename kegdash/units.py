@@ -12,17 +12,19 @@ No other module writes these numbers by hand. No Qt, no database.
 
 from __future__ import annotations
 
-KG_PER_LB = 0.45359237
-"""The international pound, exactly."""
-ML_PER_US_GALLON = 3785.411784
-"""The US liquid gallon, exactly."""
-ML_PER_US_QUART = ML_PER_US_GALLON / 4
-ML_PER_US_PINT = ML_PER_US_GALLON / 8
-ML_PER_US_FL_OZ = ML_PER_US_GALLON / 128
+from typing import Final
 
-BRAUHAUS_LB_PER_KG = 2.20462
-BRAUHAUS_GAL_PER_L = 0.264172
-BRAUHAUS_QT_PER_LB_PER_L_PER_KG = 0.479305709
+KG_PER_LB: Final = 0.45359237
+"""The international pound, exactly."""
+ML_PER_US_GALLON: Final = 3785.411784
+"""The US liquid gallon, exactly."""
+ML_PER_US_QUART: Final = ML_PER_US_GALLON / 4
+ML_PER_US_PINT: Final = ML_PER_US_GALLON / 8
+ML_PER_US_FL_OZ: Final = ML_PER_US_GALLON / 128
+
+BRAUHAUS_LB_PER_KG: Final = 2.20462
+BRAUHAUS_GAL_PER_L: Final = 0.264172
+BRAUHAUS_QT_PER_LB_PER_L_PER_KG: Final = 0.479305709
 """Mash thickness: quarts per pound for one litre per kilogram."""
 
 

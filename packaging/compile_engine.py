@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Pure computation on numbers, strings and the recipe's dataclasses: what mypyc speeds up. Not
 # durations.py: /v1/convert/duration hands it any JSON value, and compiled code checks the
 # annotated types at each call (a None where str | float is declared raises TypeError).
-ENGINE = ("jsmath", "units", "recipe", "calc", "timeline")
+ENGINE = ("kegdash/units.py",
+          *(f"kegdash/brewing/{name}.py" for name in ("jsmath", "units", "recipe", "calc", "timeline")))
 GROUP = "kegdash_engine"
 """The extension modules share one library, ``kegdash_engine__mypyc``, at the copy's top."""
 
@@ -37,7 +38,7 @@ def compile_engine(out: Path) -> None:
     shutil.copytree(ROOT / "kegdash", out / "kegdash",
                     ignore=shutil.ignore_patterns("__pycache__"))
     (out / "resources").symlink_to(ROOT / "resources")  # found beside the package, as in a checkout
-    sources = [f"kegdash/brewing/{name}.py" for name in ENGINE]
+    sources = list(ENGINE)
     os.chdir(out)
     setup(
         name="kegdash-engine",

@@ -296,27 +296,35 @@ class MashStep:
 
     def description(self, si_units: bool = True, grain_weight: float | None = None) -> str:
         """The step as Brauhaus words it (temperatures printed as JS numbers, no degree sign)."""
-        if si_units:
-            absolute, relative = "l", "l per kg"
-            temp = f"{js_str(self.temp)}C"
-            ratio = self.water_ratio
-        else:
-            absolute, relative = "qt", "qt per lb"
-            temp = f"{js_str(c_to_f(self.temp))}F"
-            ratio = units.liters_per_kg_to_quarts_per_lb(self.water_ratio)
-        if grain_weight is not None:
-            weight = grain_weight if si_units else units.kg_to_lb(grain_weight)
-            amount = f"{to_fixed(ratio * weight, 1)}{absolute}"
-        else:
-            amount = f"{to_fixed(ratio, 1)}{relative} of grain"
-        minutes = js_str(self.time)
-        if self.type == "Infusion":
-            return f"Infuse {amount} for {minutes} minutes at {temp}"
-        if self.type == "Temperature":
-            return f"Stop heating and hold for {minutes} minutes at {temp}"
-        if self.type == "Decoction":
-            return f"Add {amount} boiled water to reach {temp} and hold for {minutes} minutes"
-        return f"Unknown mash step type '{self.type}'!"
+        return mash_step_words(self.type, self.water_ratio, self.temp, self.time, si_units,
+                               grain_weight)
+
+
+def mash_step_words(kind: str, water_ratio: float, temp: float, time: float, si_units: bool,
+                    grain_weight: float | None) -> str:
+    """``MashStep.description`` from the numbers it prints: the timeline words its steps without
+    building one."""
+    if si_units:
+        absolute, relative = "l", "l per kg"
+        degrees = f"{js_str(temp)}C"
+        ratio = water_ratio
+    else:
+        absolute, relative = "qt", "qt per lb"
+        degrees = f"{js_str(c_to_f(temp))}F"
+        ratio = units.liters_per_kg_to_quarts_per_lb(water_ratio)
+    if grain_weight is not None:
+        weight = grain_weight if si_units else units.kg_to_lb(grain_weight)
+        amount = f"{to_fixed(ratio * weight, 1)}{absolute}"
+    else:
+        amount = f"{to_fixed(ratio, 1)}{relative} of grain"
+    minutes = js_str(time)
+    if kind == "Infusion":
+        return f"Infuse {amount} for {minutes} minutes at {degrees}"
+    if kind == "Temperature":
+        return f"Stop heating and hold for {minutes} minutes at {degrees}"
+    if kind == "Decoction":
+        return f"Add {amount} boiled water to reach {degrees} and hold for {minutes} minutes"
+    return f"Unknown mash step type '{kind}'!"
 
 
 @dataclass(slots=True)

@@ -17,20 +17,21 @@ arguments that compare equal (0 and -0, 1 and 1.0) always give the same words.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Final
 
 from kegdash.brewing import units
 from kegdash.brewing.durations import display_duration
 from kegdash.brewing.jsmath import div, js_min, js_round, js_str, parse_int, to_fixed, truthy
-from kegdash.brewing.recipe import MashStep, Recipe, Spice, classify
+from kegdash.brewing.recipe import MashStep, Recipe, Spice, classify, mash_step_words
 from kegdash.units import c_to_f
 
-ROOM_TEMP = 23.0
-MASH_HEAT_LOSS = 5.0
+ROOM_TEMP: Final = 23.0
+MASH_HEAT_LOSS: Final = 5.0
 # Brauhaus's mash when a recipe with mash grains has none (shared: never modified).
-_DEFAULT_MASH_STEPS = (MashStep(water_ratio=2.75, temp=68.0, time=60.0),)
+_DEFAULT_MASH_STEPS: Final = (MashStep(water_ratio=2.75, temp=68.0, time=60.0),)
 # Wordings kept per instruction (least recently used go first): far more than the recipes
 # a window or a server works on at a time; a few hundred bytes each.
-_WORDINGS = 1024
+_WORDINGS: Final = 1024
 
 # ---------------------------------------------------------------- wording (memoised)
 
@@ -81,8 +82,7 @@ def _mash_step(
     name: str, kind: str, water_ratio: float, celsius: float, minutes: float, grain: float,
     si_units: bool,
 ) -> str:
-    step = MashStep(name=name, type=kind, water_ratio=water_ratio, temp=celsius, time=minutes)
-    return f"{name}: {step.description(si_units, grain)}."
+    return f"{name}: {mash_step_words(kind, water_ratio, celsius, minutes, si_units, grain)}."
 
 
 @lru_cache(maxsize=_WORDINGS)

@@ -46,9 +46,24 @@ def test_to_fixed_rounds_ties_away_from_zero(n: int, digits: int) -> None:
     assert to_fixed(x, digits) == spec_to_fixed(x, digits)
 
 
+@settings(max_examples=500)
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.integers(min_value=0, max_value=6),
+       st.sampled_from([-1, 0, 1]))
+def test_to_fixed_near_a_decimal_tie_follows_the_exact_value(n: int, digits: int, step: int) -> None:
+    # A decimal literal ending in 5 (0.15, 2.675) is a double just above or below the tie, or
+    # on it; scaled by 10**digits it rounds onto the tie, and only the product's exact value
+    # decides. Its neighbours too.
+    x = float(f"{n}5e-{digits + 1}")
+    if step:
+        x = math.nextafter(x, step * math.inf)
+    assert to_fixed(x, digits) == spec_to_fixed(x, digits)
+
+
 @pytest.mark.parametrize(
     ("x", "digits", "text"),
-    [(2.5, 0, "3"), (-2.5, 0, "-3"), (0.125, 2, "0.13"), (0.375, 2, "0.38"), (4.5, 1, "4.5"),
+    [(0.15, 1, "0.1"), (0.35, 1, "0.3"), (0.45, 1, "0.5"), (1.005, 2, "1.00"), (2.675, 2, "2.67"),
+     (1.255, 2, "1.25"), (8.345, 2, "8.35"), (2.5, 0, "3"), (-2.5, 0, "-3"), (0.125, 2, "0.13"),
+     (0.375, 2, "0.38"), (4.5, 1, "4.5"),
      (-0.0, 2, "0.00"), (-0.001, 2, "-0.00"), (0.0, 20, "0.00000000000000000000"),
      (1e21, 1, "1e+21"), (-1e21, 1, "-1e+21"), (999999999999999868928.0, 1, "999999999999999868928.0"),
      (math.nan, 1, "NaN"), (math.inf, 2, "Infinity")],
