@@ -41,7 +41,7 @@ import defusedxml.ElementTree as SafeET
 from kegdash.brewing.errors import BeerXmlError
 from kegdash.brewing.jsmath import js_str, parse_float
 from kegdash.brewing.recipe import (
-    BOIL_RE,
+    BOIL_WORDS,
     Fermentable,
     Mash,
     MashStep,
@@ -50,6 +50,7 @@ from kegdash.brewing.recipe import (
     Style,
     Yeast,
     classify,
+    mentions,
 )
 from kegdash.units import ML_PER_US_GALLON, ML_PER_US_QUART
 
@@ -466,7 +467,7 @@ def _recipe_type(recipe: Recipe) -> str:
 
 
 def _fermentable_type(fermentable: Fermentable) -> str:
-    if not BOIL_RE.search(fermentable.name):
+    if not mentions(fermentable.name, BOIL_WORDS):
         return "Grain"
     if _DRY_EXTRACT_RE.search(fermentable.name):
         return "Dry Extract"

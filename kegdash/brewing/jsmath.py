@@ -35,7 +35,14 @@ _SPLIT: Final = 134217729.0  # 2**27 + 1: splits a double into two halves whose 
 _POW10_HIGH: Final = tuple(_SPLIT * p - (_SPLIT * p - p) for p in _POW10)
 _POW10_LOW: Final = tuple(p - high for p, high in zip(_POW10, _POW10_HIGH, strict=True))
 _TWO_52: Final = 2.0**52
-_DIGITS: Final = "0123456789"
+_TWO_40: Final = 2.0**40
+# The decimals of a number printed with none, one or two: "", ".0" … ".9", ".00" … ".99".
+_DECIMAL_UNITS: Final[tuple[int, ...]] = (1, 10, 100)
+_DECIMAL_TEXTS: Final[tuple[tuple[str, ...], ...]] = (
+    ("",), tuple(f".{n}" for n in range(10)), tuple(f".{n:02}" for n in range(100)))
+# Whole numbers below this print from a table (minutes, degrees, grams, bottles).
+_SMALL_INTS: Final = 1024
+_INT_TEXTS: Final = tuple(str(n) for n in range(_SMALL_INTS))
 
 
 def truthy(value: object) -> bool:
@@ -121,13 +128,21 @@ def fmod(a: float, b: float) -> float:
 
 def js_str(x: float) -> str:
     """ECMAScript Number::toString (shortest round-trip digits, JS exponent rules)."""
-    # Fast paths for what recipes print: whole numbers, and fractions whose Python repr
-    # has no exponent (1e-4 <= |x| < 1e16, inside JavaScript's plain range 1e-6 .. 1e21;
-    # both print the shortest digits that round-trip).
+    # Fast paths for what recipes print: whole numbers, numbers with one or two decimals (the
+    # one such decimal that reads back as x is the shortest: below 2**40 no other is as near),
+    # and fractions whose Python repr has no exponent (1e-4 <= |x| < 1e16, inside
+    # JavaScript's plain range 1e-6 .. 1e21; both print the shortest digits that round-trip).
     if -_EXACT_INT < x < _EXACT_INT:  # false for NaN and ±Infinity
         whole = int(x)
         if whole == x:
-            return str(whole)  # -0 prints "0", as in JavaScript
+            return _int_text(whole)  # -0 prints "0", as in JavaScript
+        if -_TWO_40 < x < _TWO_40:
+            tenths = math.floor(x * 10.0 + 0.5)
+            if float(tenths) / 10.0 == x:
+                return _fixed_digits(x < 0, abs(tenths), 1)
+            hundredths = math.floor(x * 100.0 + 0.5)
+            if float(hundredths) / 100.0 == x:
+                return _fixed_digits(x < 0, abs(hundredths), 2)
         text = repr(x)
         if "e" not in text:
             return text
@@ -174,9 +189,16 @@ def to_fixed(x: float, places: int) -> str:
         return js_str(x)
     magnitude = -x if x < 0 else x
     if places <= _MAX_SCALED_PLACES:
-        scaled = magnitude * _POW10[places]  # rounded: the exact product is scaled + error
+        # Below 2**52 the rounded product's fraction is exact and a multiple of its last bit,
+        # and the product's rounding error is at most half that bit: only a fraction of
+        # exactly one half needs the error's sign.
+        scaled = magnitude * _POW10[places]
         if scaled < _TWO_52:
-            return _fixed_digits(x < 0, _round_scaled(magnitude, places, scaled), places)
+            whole = math.floor(scaled)
+            fraction = scaled - whole
+            if fraction > 0.5 or (fraction == 0.5 and _product_error(magnitude, places, scaled) >= 0):
+                whole += 1
+            return _fixed_digits(x < 0, whole, places)
     # printf rounds the exact binary value too, but ties to even. Only an odd multiple of
     # 2**-(places + 1) is a tie (the products are exact: powers of two).
     if (x * _POW2[places + 1]).is_integer() and not (x * _POW2[places]).is_integer():
@@ -184,31 +206,21 @@ def to_fixed(x: float, places: int) -> str:
     return format(x + 0.0, _FIXED[places])  # + 0.0 turns -0 into 0: JavaScript prints "0.0"
 
 
-def _round_scaled(magnitude: float, places: int, scaled: float) -> int:
-    """magnitude × 10**places rounded half up, exactly, from its rounded product ``scaled``.
-
-    Below 2**52 the fraction of ``scaled`` is exact and a multiple of its last bit, and the
-    product's rounding error is at most half that bit: only a fraction of exactly one half
-    needs the error's sign (Dekker's exact product: no fused multiply-add in Python 3.11).
-    """
-    whole = math.floor(scaled)
-    fraction = scaled - whole
-    if fraction > 0.5:
-        return whole + 1
-    if fraction < 0.5:
-        return whole
+def _product_error(magnitude: float, places: int, scaled: float) -> float:
+    """magnitude × 10**places − scaled, exactly (Dekker's product: Python 3.11 has no fma)."""
     split = _SPLIT * magnitude
     high = split - (split - magnitude)
     low = magnitude - high
     scale_high, scale_low = _POW10_HIGH[places], _POW10_LOW[places]
-    error = ((high * scale_high - scaled) + high * scale_low + low * scale_high) + low * scale_low
-    return whole + 1 if error >= 0 else whole
+    return ((high * scale_high - scaled) + high * scale_low + low * scale_high) + low * scale_low
 
 
 def _fixed_digits(negative: bool, digits: int, places: int) -> str:
-    if places == 1:  # what recipes print most: one int and one digit, joined once
-        whole = digits // 10
-        text = f"{whole}.{_DIGITS[digits - whole * 10]}"
+    """``digits`` / 10**places written with ``places`` decimals."""
+    if places <= 2:  # what recipes print: a whole number and its decimals, joined once
+        unit = _DECIMAL_UNITS[places]
+        whole = digits // unit
+        text = _int_text(whole) + _DECIMAL_TEXTS[places][digits - whole * unit]
         return "-" + text if negative else text
     text = str(digits)
     if places:
@@ -216,6 +228,13 @@ def _fixed_digits(negative: bool, digits: int, places: int) -> str:
             text = "0" * (places + 1 - len(text)) + text
         text = text[:-places] + "." + text[-places:]
     return "-" + text if negative else text
+
+
+def _int_text(n: int) -> str:
+    """str(n), without building the text of a number recipes print all the time."""
+    if 0 <= n < _SMALL_INTS:
+        return _INT_TEXTS[n]
+    return str(n)
 
 
 def _to_fixed_tie(x: float, places: int) -> str:

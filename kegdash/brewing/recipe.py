@@ -11,43 +11,55 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from kegdash.brewing import units
 from kegdash.brewing.errors import RecipeError
 from kegdash.brewing.jsmath import div, floor, js_str, json_number, to_fixed, truthy
 from kegdash.units import c_to_f
 
-# Brauhaus classifies fermentables by name.  re.ASCII keeps /i to ASCII case
-# folding like a JavaScript regex without the u flag.
-_FLAGS = re.IGNORECASE | re.ASCII
-STEEP_RE = re.compile(
-    r"biscuit|black|cara|chocolate|crystal|munich|roast|special ?b|toast|victory|vienna", _FLAGS
-)
-BOIL_RE = re.compile(r"candi|candy|dme|dry|extract|honey|lme|liquid|sugar|syrup|turbinado", _FLAGS)
-_FORCE_MASH_RE = re.compile("mash", _FLAGS)
-_FORCE_STEEP_RE = re.compile("steep", _FLAGS)
-_FORCE_BOIL_RE = re.compile("boil", _FLAGS)
-_DRY_PRICE_RE = re.compile("dry|dme", _FLAGS)
-_LIQUID_PRICE_RE = re.compile("liquid|lme", _FLAGS)
-DRY_SPICE_RE = re.compile("primary|secondary|dry", _FLAGS)
-_LAB_YEAST_RE = re.compile("wyeast|white labs|wlp", _FLAGS)
+# Brauhaus classifies fermentables, prices and spices by words in their names, with
+# case-insensitive regexes of alternatives (/candi|candy|…/i). A JavaScript regex without the u
+# flag folds ASCII letters only, so a name matches a word when its ASCII-lowered text contains
+# it: substring searches, a tenth of the time of re.IGNORECASE alternations.
+STEEP_WORDS: Final = ("biscuit", "black", "cara", "chocolate", "crystal", "munich", "roast",
+                      "special b", "specialb", "toast", "victory", "vienna")  # /special ?b/
+BOIL_WORDS: Final = ("candi", "candy", "dme", "dry", "extract", "honey", "lme", "liquid", "sugar",
+                     "syrup", "turbinado")
+_DRY_PRICE_WORDS: Final = ("dry", "dme")
+_LIQUID_PRICE_WORDS: Final = ("liquid", "lme")
+DRY_SPICE_WORDS: Final = ("primary", "secondary", "dry")
+_LAB_YEAST_WORDS: Final = ("wyeast", "white labs", "wlp")
+_ASCII_LOWER: Final = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def mentions(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words`` (lower case) in any ASCII case."""
+    return _contains(_ascii_lower(text), words)
+
+
+def _ascii_lower(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
+def _contains(lowered: str, words: tuple[str, ...]) -> bool:
+    return any(word in lowered for word in words)
 
 
 @lru_cache(maxsize=4096)
 def classify(name: str) -> tuple[str, str]:
     """(type, addition) of a fermentable name: ("grain"|"extract", "mash"|"steep"|"boil")."""
-    kind = "extract" if BOIL_RE.search(name) else "grain"
-    if _FORCE_MASH_RE.search(name):
+    lowered = _ascii_lower(name)
+    kind = "extract" if _contains(lowered, BOIL_WORDS) else "grain"
+    if "mash" in lowered:
         addition = "mash"
-    elif _FORCE_STEEP_RE.search(name):
+    elif "steep" in lowered:
         addition = "steep"
-    elif _FORCE_BOIL_RE.search(name) or kind == "extract":
+    elif "boil" in lowered or kind == "extract":
         addition = "boil"
-    elif STEEP_RE.search(name):
+    elif _contains(lowered, STEEP_WORDS):
         addition = "steep"
     else:
         addition = "mash"
@@ -163,9 +175,9 @@ class Fermentable:
 
     def price(self) -> float:
         """Rough price in USD (per-kg rate chosen by name)."""
-        if _DRY_PRICE_RE.search(self.name):
+        if mentions(self.name, _DRY_PRICE_WORDS):
             return self.weight * 8.80
-        if _LIQUID_PRICE_RE.search(self.name):
+        if mentions(self.name, _LIQUID_PRICE_WORDS):
             return self.weight * 6.60
         return self.weight * 4.40
 
@@ -207,7 +219,7 @@ class Spice:
 
     def dry(self) -> bool:
         """True for additions after the boil (use mentions primary, secondary or dry)."""
-        return DRY_SPICE_RE.search(self.use) is not None
+        return mentions(self.use, DRY_SPICE_WORDS)
 
     def utilization_factor(self) -> float:
         """1.15 for exactly "pellet" (case-sensitive, as Brauhaus), else 1.0."""
@@ -253,7 +265,7 @@ class Yeast:
 
     def price(self) -> float:
         """Price per packet in USD: lab cultures cost more."""
-        return 7.00 if _LAB_YEAST_RE.search(self.name) else 3.50
+        return 7.00 if mentions(self.name, _LAB_YEAST_WORDS) else 3.50
 
 
 @dataclass(slots=True)
@@ -305,26 +317,23 @@ def mash_step_words(kind: str, water_ratio: float, temp: float, time: float, si_
     """``MashStep.description`` from the numbers it prints: the timeline words its steps without
     building one."""
     if si_units:
-        absolute, relative = "l", "l per kg"
-        degrees = f"{js_str(temp)}C"
-        ratio = water_ratio
+        degrees, ratio, weight = f"{js_str(temp)}C", water_ratio, grain_weight
     else:
-        absolute, relative = "qt", "qt per lb"
         degrees = f"{js_str(c_to_f(temp))}F"
         ratio = units.liters_per_kg_to_quarts_per_lb(water_ratio)
-    if grain_weight is not None:
-        weight = grain_weight if si_units else units.kg_to_lb(grain_weight)
-        amount = f"{to_fixed(ratio * weight, 1)}{absolute}"
-    else:
-        amount = f"{to_fixed(ratio, 1)}{relative} of grain"
+        weight = units.kg_to_lb(grain_weight) if grain_weight is not None else None
     minutes = js_str(time)
-    if kind == "Infusion":
-        return f"Infuse {amount} for {minutes} minutes at {degrees}"
     if kind == "Temperature":
         return f"Stop heating and hold for {minutes} minutes at {degrees}"
-    if kind == "Decoction":
-        return f"Add {amount} boiled water to reach {degrees} and hold for {minutes} minutes"
-    return f"Unknown mash step type '{kind}'!"
+    if kind not in ("Infusion", "Decoction"):
+        return f"Unknown mash step type '{kind}'!"
+    if weight is not None:
+        amount = f"{to_fixed(ratio * weight, 1)}{'l' if si_units else 'qt'}"
+    else:
+        amount = f"{to_fixed(ratio, 1)}{'l per kg' if si_units else 'qt per lb'} of grain"
+    if kind == "Infusion":
+        return f"Infuse {amount} for {minutes} minutes at {degrees}"
+    return f"Add {amount} boiled water to reach {degrees} and hold for {minutes} minutes"
 
 
 @dataclass(slots=True)

@@ -6,12 +6,12 @@ up as 7 and finds no hops, first-wort and aroma hops are listed in the boil,
 dry hops never appear.
 
 `timeline()` runs Brauhaus's brew day on every call (running minutes, water volume,
-temperatures), in Brauhaus's order of operations so the minutes are the same floats.
-Printing numbers the JavaScript way is most of the cost, so each instruction is worded
-by a small function of the numbers it prints, memoised: a recipe answered again, or
-recomputed after a keystroke that changed one value, re-words only what changed.
-Those functions only scale and print their numbers, and JavaScript prints -0 as 0, so
-arguments that compare equal (0 and -0, 1 and 1.0) always give the same words.
+temperatures), in Brauhaus's order of operations so the minutes are the same floats, and words
+every instruction afresh. Printing numbers the JavaScript way is most of the cost; `jsmath`
+prints what recipes hold (whole numbers, one or two decimals) without a general formatter, so
+compiled the whole brew day takes about what Brauhaus takes in V8, for a recipe seen before or
+not. Memoised: only what asks a word search (does a spice use boil?) or the Python-only
+duration wording.
 """
 
 from __future__ import annotations
@@ -29,20 +29,21 @@ ROOM_TEMP: Final = 23.0
 MASH_HEAT_LOSS: Final = 5.0
 # Brauhaus's mash when a recipe with mash grains has none (shared: never modified).
 _DEFAULT_MASH_STEPS: Final = (MashStep(water_ratio=2.75, temp=68.0, time=60.0),)
-# Wordings kept per instruction (least recently used go first): far more than the recipes
-# a window or a server works on at a time; a few hundred bytes each.
+# Answers kept per memo (least recently used go first): far more than the spice uses and
+# fermenter times a window or a server works with at a time.
 _WORDINGS: Final = 1024
 
-# ---------------------------------------------------------------- wording (memoised)
+# ---------------------------------------------------------------- wording
+# Each instruction is built in one go from the texts of its numbers: every intermediate string
+# is an allocation and a copy, the largest cost left once the numbers print fast.
 
 
 @lru_cache(maxsize=_WORDINGS)
 def _boils(use: str) -> bool:
-    # Spice.dry() depends on `use` alone (a regex); asked once per text, as classify() per name.
+    # Spice.dry() depends on `use` alone (a word search); asked once per text, as classify().
     return not Spice(use=use).dry()
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _fermentable(name: str, kg: float, gravity: float, si_units: bool) -> str:
     if si_units:
         return f"{to_fixed(kg, 1)}kg of {name} ({to_fixed(gravity, 1)} GU)"
@@ -50,79 +51,68 @@ def _fermentable(name: str, kg: float, gravity: float, si_units: bool) -> str:
     return f"{js_str(parse_int(lb))}lb {js_str(parse_int(oz))}oz of {name} ({to_fixed(gravity, 1)} GU)"
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _spice(name: str, kg: float, si_units: bool) -> str:
     if si_units:
         return f"{js_str(parse_int(kg * 1000))}g of {name}"
     return f"{to_fixed(units.kg_to_lb(kg) * 16.0, 2)}oz of {name}"
 
 
-def _about(minutes: float) -> str:
-    return f"(about {js_str(js_round(minutes))} minutes)"
+def _whole(x: float) -> str:
+    return js_str(js_round(x))
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _heat_strike_water(liters: float, celsius: float, minutes: float, si_units: bool) -> str:
+    about = _whole(minutes)
     if si_units:
-        water = f"{to_fixed(liters, 1)}l to {js_str(js_round(celsius))}°C"
-    else:
-        quarts = to_fixed(units.liters_to_gallons(liters) * 4, 1)
-        water = f"{quarts}qts to {js_str(js_round(c_to_f(celsius)))}°F"
-    return f"Heat {water} {_about(minutes)}"
+        return f"Heat {to_fixed(liters, 1)}l to {_whole(celsius)}°C (about {about} minutes)"
+    quarts = to_fixed(units.liters_to_gallons(liters) * 4, 1)
+    return f"Heat {quarts}qts to {_whole(c_to_f(celsius))}°F (about {about} minutes)"
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _heat_mash(celsius: float, minutes: float, si_units: bool) -> str:
-    target = f"{js_str(js_round(celsius))}°C" if si_units else f"{js_str(js_round(c_to_f(celsius)))}°F"
-    return f"Heat the mash to {target} {_about(minutes)}"
+    target = _whole(celsius) if si_units else _whole(c_to_f(celsius))
+    scale = "C" if si_units else "F"
+    return f"Heat the mash to {target}°{scale} (about {_whole(minutes)} minutes)"
 
 
-@lru_cache(maxsize=_WORDINGS)
-def _mash_step(
-    name: str, kind: str, water_ratio: float, celsius: float, minutes: float, grain: float,
-    si_units: bool,
-) -> str:
-    return f"{name}: {mash_step_words(kind, water_ratio, celsius, minutes, si_units, grain)}."
-
-
-@lru_cache(maxsize=_WORDINGS)
 def _heat_steep_water(steep_kg: float, minutes: float, si_units: bool) -> str:
     liters = steep_kg * 2.75
+    about = _whole(minutes)
     if si_units:
-        water = f"{to_fixed(liters, 1)}l to 68°C"
-    else:
-        water = f"{to_fixed(units.liters_to_gallons(liters), 1)}gal to {to_fixed(c_to_f(68), 1)}°F"
-    return f"Heat {water} {_about(minutes)}"
+        return f"Heat {to_fixed(liters, 1)}l to 68°C (about {about} minutes)"
+    gallons = to_fixed(units.liters_to_gallons(liters), 1)
+    return f"Heat {gallons}gal to {to_fixed(c_to_f(68), 1)}°F (about {about} minutes)"
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _boil(name: str, liters: float, top_up: bool, minutes: float, si_units: bool) -> str:
-    volume = f"{to_fixed(liters, 1)}l" if si_units else f"{to_fixed(units.liters_to_gallons(liters), 1)}gal"
+    volume = to_fixed(liters if si_units else units.liters_to_gallons(liters), 1)
+    unit = "l" if si_units else "gal"
+    about = js_str(minutes)
     if top_up:
-        action = f"Top up the {name} to {volume} and heat to a rolling boil"
-    else:
-        action = f"Bring {volume} to a rolling boil"
-    return f"{action} (about {js_str(minutes)} minutes)."
+        return f"Top up the {name} to {volume}{unit} and heat to a rolling boil (about {about} minutes)."
+    return f"Bring {volume}{unit} to a rolling boil (about {about} minutes)."
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _flame_out(celsius: float, si_units: bool) -> str:
-    chill = f"{js_str(celsius)}°C" if si_units else f"{js_str(c_to_f(celsius))}°F"
-    return f"Flame out. Begin chilling to {chill} and aerate the cooled wort (about 20 minutes)."
+    chill = js_str(celsius) if si_units else js_str(c_to_f(celsius))
+    scale = "C" if si_units else "F"
+    return f"Flame out. Begin chilling to {chill}°{scale} and aerate the cooled wort (about 20 minutes)."
 
 
 @lru_cache(maxsize=_WORDINGS)
 def _move(vessel: str, days: float) -> str:
+    # Worded by durations.py, which stays Python (see compile_engine.py): kept, as few
+    # recipes differ here.
     return f"Move to {vessel} fermenter for {display_duration(days * 1440, 2)}."
 
 
-@lru_cache(maxsize=_WORDINGS)
 def _prime(bottles: float, aging_days: float, aging_celsius: float, si_units: bool) -> str:
-    prime = f"Prime and bottle about {js_str(bottles)} bottles."
-    if truthy(aging_days):
-        temp = f"{js_str(aging_celsius)}C" if si_units else f"{js_str(c_to_f(aging_celsius))}F"
-        prime += f" Age at {temp} for {js_str(aging_days)} days."
-    return prime
+    if not truthy(aging_days):
+        return f"Prime and bottle about {js_str(bottles)} bottles."
+    temp = js_str(aging_celsius) if si_units else js_str(c_to_f(aging_celsius))
+    scale = "C" if si_units else "F"
+    return (f"Prime and bottle about {js_str(bottles)} bottles. "
+            f"Age at {temp}{scale} for {js_str(aging_days)} days.")
 
 
 # ---------------------------------------------------------------- the brew day
@@ -184,10 +174,8 @@ def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
                 minutes = units.time_to_heat(volume, step.temp - temp)
                 steps.append([total, _heat_mash(step.temp, minutes, si_units)])
                 total += minutes
-            words = _mash_step(
-                step.name, step.type, step.water_ratio, step.temp, step.time, grain, si_units
-            )
-            steps.append([total, words])
+            words = mash_step_words(step.type, step.water_ratio, step.temp, step.time, si_units, grain)
+            steps.append([total, f"{step.name}: {words}."])
             total += step.time
             temp = step.temp - (step.time * MASH_HEAT_LOSS / 60.0)
         steps.append([total, "Remove grains from mash. This is now your wort."])

@@ -1,8 +1,19 @@
 """Recipe value objects: Brauhaus defaults, forgiving parsing, strict types, toJSON shape."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kegdash.brewing import Fermentable, MashStep, Recipe, RecipeError
+from kegdash.brewing.recipe import (
+    BOIL_WORDS,
+    DRY_SPICE_WORDS,
+    STEEP_WORDS,
+    classify,
+    mentions,
+)
 
 # The seed's /v1/convert/recipe answer for its one-fermentable BeerXML recipe.
 SEED_JSON = {
@@ -152,3 +163,35 @@ def test_mash_step_descriptions() -> None:
     assert MashStep(type="Step").description() == "Unknown mash step type 'Step'!"
     # JavaScript number printing, no degree sign: 52 °C is 125.60000000000001 °F.
     assert MashStep(temp=52).description(False, 1).endswith("at 125.60000000000001F")
+
+
+WORD_LISTS = (BOIL_WORDS, STEEP_WORDS, DRY_SPICE_WORDS)
+# Letters whose case folding differs between Unicode and a JavaScript regex without the u flag:
+# the Kelvin sign and the long s fold to k and s in Python's str.lower() (and re without ASCII).
+ODD_LETTERS = "KſİıßéÉ"
+
+
+@settings(max_examples=500)
+@given(st.lists(st.one_of(st.sampled_from([w for words in WORD_LISTS for w in words]),
+                          st.text(alphabet="abcdeklmnorsty " + ODD_LETTERS, max_size=6)),
+                max_size=4),
+       st.lists(st.booleans(), max_size=40))
+def test_a_name_mentions_a_word_as_a_javascript_regex_without_u_finds_it(parts, upper) -> None:
+    name = "".join(c.upper() if i < len(upper) and upper[i] else c
+                   for i, c in enumerate(" ".join(parts)))
+    for words in WORD_LISTS:
+        spec = re.compile("|".join(words), re.IGNORECASE | re.ASCII)  # /a|b|…/i in JavaScript
+        assert mentions(name, words) == (spec.search(name) is not None)
+
+
+@pytest.mark.parametrize(("name", "kind", "addition"), [
+    ("Pale Malt (2 Row)", "grain", "mash"), ("CaraMunich II", "grain", "steep"),
+    ("Special B", "grain", "steep"), ("SpecialB", "grain", "steep"), ("Light DME", "extract", "boil"),
+    ("Munich LME (steep)", "extract", "steep"), ("Crystal 60 - mash", "grain", "mash"),
+    ("Candi Sugar, Dark", "extract", "boil"), ("Roasted Barley (boil)", "grain", "boil"),
+    ("CRYSTAL 40", "grain", "steep"), ("Dar\u212a Roast", "grain", "steep"),
+    ("Blac\u212a Patent", "grain", "mash"),  # the Kelvin sign is not a k to /black/i
+    ("\u017fugar", "grain", "mash"),  # the long s is not an s to JavaScript's /sugar/i
+])
+def test_fermentables_are_classified_by_the_words_in_their_names(name, kind, addition) -> None:
+    assert classify(name) == (kind, addition)

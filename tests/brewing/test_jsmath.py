@@ -73,6 +73,21 @@ def test_to_fixed_edges(x: float, digits: int, text: str) -> None:
 
 
 @settings(max_examples=1000)
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from([1, 10, 100, 1000]),
+       st.sampled_from([-1, 0, 1]))
+def test_js_str_of_a_number_with_few_decimals_is_python_s_shortest_repr(n: int, scale: int,
+                                                                        step: int) -> None:
+    # What recipes print (7.5, 154.4, 0.05) takes a path of its own; repr gives the same
+    # shortest digits wherever it writes no exponent. The neighbours have many more digits.
+    x = n / scale
+    if step:
+        x = math.nextafter(x, step * math.inf)
+    if x == 0 or not 1e-4 <= abs(x) < 1e16:
+        return
+    assert js_str(x) == (str(int(x)) if x.is_integer() else repr(x))
+
+
+@settings(max_examples=1000)
 @given(any_float)
 def test_js_str_prints_the_shortest_round_trip_digits(x: float) -> None:
     text = js_str(x)

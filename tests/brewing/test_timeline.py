@@ -1,4 +1,5 @@
-"""timeline() memoises its wording: what it answers must never depend on what it answered before."""
+"""timeline() keeps memos (whether a spice use boils, the fermenter-time words): what it answers
+must never depend on what it answered before."""
 
 import importlib
 
@@ -84,7 +85,7 @@ def test_a_recipe_edited_in_place_is_worded_from_its_new_numbers(
     path: tuple, value: float, si_units: bool
 ) -> None:
     recipe = Recipe.from_dict(EVERY_INSTRUCTION)
-    answered(recipe, si_units)  # the memos now hold the words of the unedited recipe
+    answered(recipe, si_units)  # the memos now hold what the unedited recipe asked
     edit(recipe, path, value)
     assert answered(recipe, si_units) == from_nothing(recipe, si_units)
 
@@ -92,8 +93,8 @@ def test_a_recipe_edited_in_place_is_worded_from_its_new_numbers(
 @pytest.mark.parametrize("path", NUMBERS)
 @pytest.mark.parametrize(("before", "after"), [(0.0, -0.0), (-0.0, 0.0)])
 def test_zero_and_minus_zero_never_share_words_wrongly(path: tuple, before: float, after: float) -> None:
-    # They compare equal, so they share memo entries; that is only right because the words
-    # of -0 and 0 are the same wherever the sign could not change the rest of the brew day.
+    # They compare equal, so they would share memo entries; that is only right where the words
+    # of -0 and 0 are the same and the sign could not change the rest of the brew day.
     for si_units in (True, False):
         recipe = Recipe.from_dict(EVERY_INSTRUCTION)
         edit(recipe, path, before)
