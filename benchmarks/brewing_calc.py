@@ -1,9 +1,10 @@
 """calculate() and timeline() per recipe, side by side with Brauhaus 1.1.1 in Node.
 
-The recipe editor runs both on every keystroke and every detailed recipe answer of the API
-builds a timeline, so each should be at least as fast as the JavaScript original on the same
-recipes. The recipes: the sample BeerXML files, the demo's recipes, the Brauhaus reference
-cases of the tests, and recipes drawn from the editor's ingredient library with a fixed seed.
+The recipe editor runs calculate() on every keystroke and every detailed recipe answer of the
+API builds two timelines (metric and US), so each should be at least as fast as the JavaScript
+original on the same recipes. The recipes: the sample BeerXML files, the demo's recipes, the
+Brauhaus reference cases of the tests, and recipes drawn from the editor's ingredient library
+with a fixed seed.
 Each figure is the best of several runs over all of them, in µs of CPU time per recipe (CPU
 time, so other work on a shared machine disturbs the comparison little). kegdash keeps a few
 memos (what a name says about a fermentable, a spice use, a price; the fermenter-time words),

@@ -1,8 +1,8 @@
 """The brewing engine compiled to C with mypyc, in a copy of the package, for the bundle.
 
-The recipe editor runs calculate() and timeline() on every keystroke and every detailed recipe
-answer of the API builds a timeline; compiled, both run two to three times faster than as
-Python (benchmarks/brewing_calc.py), on a par with Brauhaus in V8. The sources stay plain
+The recipe editor runs calculate() on every keystroke and every detailed recipe answer of the
+API builds two timelines (metric and US); compiled, both run three to five times faster than as
+Python (benchmarks/brewing_calc.py), at least as fast as Brauhaus in V8. The sources stay plain
 Python, so `make run` and `make test` run them as written and the wheel stays pure: this script
 copies kegdash/ to OUT (default build/engine), compiles the engine's modules there into one
 extension group and removes their .py from the copy, so whatever imports kegdash from OUT gets
