@@ -51,7 +51,7 @@ if [ "$(id -u)" != 0 ] || ! command -v dpkg >/dev/null 2>&1; then
     echo "package-test: skipping the .deb install test (it needs root and dpkg)"
     exit 0
 fi
-DEB=$(ls "$DIST"/kegdash_"$VERSION"_*.deb)
+DEB="$DIST/kegdash_${VERSION}_$(dpkg --print-architecture).deb"  # this machine's, beside a Pi build
 if dpkg-query -W -f '${Status}' kegdash 2>/dev/null | grep -q 'ok installed'; then
     echo "package-test: a kegdash package is already installed here; leaving it, skipping the .deb test"
     exit 0
