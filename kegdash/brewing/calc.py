@@ -120,14 +120,14 @@ def _efficiency(addition: str, steep: float, mash: float) -> float:
 
 @lru_cache(maxsize=4096)
 def _price_per_kg(name: str) -> float:
-    # Fermentable.price() is its weight times a rate chosen by name (two regexes): the rate
+    # Fermentable.price() is its weight times a rate chosen by name (two word searches): the rate
     # is asked once per name, as classify() is, and weight × rate is the same product.
     return Fermentable(name=name, weight=1.0).price()
 
 
 @lru_cache(maxsize=4096)
 def _yeast_price(name: str) -> float:
-    # Yeast.price() depends on the name alone (a regex): asked once per name.
+    # Yeast.price() depends on the name alone (a word search): asked once per name.
     return Yeast(name=name).price()
 
 

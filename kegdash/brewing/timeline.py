@@ -31,14 +31,14 @@ MASH_HEAT_LOSS: Final = 5.0
 _DEFAULT_MASH_STEPS: Final = (MashStep(water_ratio=2.75, temp=68.0, time=60.0),)
 # Answers kept per memo (least recently used go first): far more than the spice uses and
 # fermenter times a window or a server works with at a time.
-_WORDINGS: Final = 1024
+_MEMO_SIZE: Final = 1024
 
 # ---------------------------------------------------------------- wording
 # Each instruction is built in one go from the texts of its numbers: every intermediate string
 # is an allocation and a copy, the largest cost left once the numbers print fast.
 
 
-@lru_cache(maxsize=_WORDINGS)
+@lru_cache(maxsize=_MEMO_SIZE)
 def _boils(use: str) -> bool:
     # Spice.dry() depends on `use` alone (a word search); asked once per text, as classify().
     return not Spice(use=use).dry()
@@ -99,7 +99,7 @@ def _flame_out(celsius: float, si_units: bool) -> str:
     return f"Flame out. Begin chilling to {chill}°{scale} and aerate the cooled wort (about 20 minutes)."
 
 
-@lru_cache(maxsize=_WORDINGS)
+@lru_cache(maxsize=_MEMO_SIZE)
 def _move(vessel: str, days: float) -> str:
     # Worded by durations.py, which stays Python (see compile_engine.py): kept, as few
     # recipes differ here.
