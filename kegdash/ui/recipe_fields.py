@@ -29,6 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kegdash.units import (
+    BRAUHAUS_GAL_PER_L,
+    BRAUHAUS_LB_PER_KG,
+    BRAUHAUS_QT_PER_LB_PER_L_PER_KG,
+    KG_PER_LB,
+    ML_PER_US_FL_OZ,
+)
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -54,14 +62,15 @@ def _same(unit: Unit) -> dict[str, Unit]:
 
 
 QUANTITIES: dict[str, dict[str, Unit]] = {
-    "malt": {"metric": Unit(" kg", 0, 1000, 3, 0.1), "us": Unit(" lb", 0, 2200, 3, 0.25, 2.20462)},
-    "hop": {"metric": Unit(" g", 0, 10000, 1, 1, 1000), "us": Unit(" oz", 0, 350, 2, 0.1, 35.27396)},
+    "malt": {"metric": Unit(" kg", 0, 1000, 3, 0.1), "us": Unit(" lb", 0, 2200, 3, 0.25, BRAUHAUS_LB_PER_KG)},
+    "hop": {"metric": Unit(" g", 0, 10000, 1, 1, 1000), "us": Unit(" oz", 0, 350, 2, 0.1, 16 / KG_PER_LB)},
     "volume": {"metric": Unit(" L", 0.1, 100000, 2, 1),
-               "us": Unit(" gal", 0.03, 26000, 2, 0.25, 0.264172)},
+               "us": Unit(" gal", 0.03, 26000, 2, 0.25, BRAUHAUS_GAL_PER_L)},
     "serving": {"metric": Unit(" ml", 10, 5000, 0, 10, 1000),
-                "us": Unit(" fl oz", 0.5, 170, 1, 1, 33.814)},
+                "us": Unit(" fl oz", 0.5, 170, 1, 1, 1000 / ML_PER_US_FL_OZ)},
     "temp": {"metric": Unit(" °C", 0, 100, 1, 0.5), "us": Unit(" °F", 32, 212, 1, 1, 1.8, 32)},
-    "ratio": {"metric": Unit(" l/kg", 0, 20, 2, 0.1), "us": Unit(" qt/lb", 0, 10, 2, 0.05, 0.479305709)},
+    "ratio": {"metric": Unit(" l/kg", 0, 20, 2, 0.1), "us": Unit(" qt/lb", 0, 10, 2, 0.05,
+                                                        BRAUHAUS_QT_PER_LB_PER_L_PER_KG)},
     "percent": _same(Unit(" %", 0, 100, 1, 1)),
     "srm": _same(Unit(" SRM", 0, 1000, 1, 1)),
     "minutes": _same(Unit(" min", 0, 100000, 1, 5)),
