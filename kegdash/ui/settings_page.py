@@ -508,7 +508,10 @@ class SettingsPage(QWidget):
         self.registration.setItemText(0, f"By API privacy: {policy.capitalize()}")
 
     def _reload_keys(self) -> None:
+        """Show the keys as they are now, and read the page again so that a read begun before
+        the change cannot bring back the old list when it finishes."""
         self._show_keys(api_key_rows(), apiary_views.license_key_rows())
+        self._read()
 
     def set_server(self, text: str) -> None:
         self.server.setText(text)

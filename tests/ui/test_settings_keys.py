@@ -1,4 +1,5 @@
 import socket
+import threading
 
 import pytest
 from polling import serves
@@ -45,6 +46,27 @@ def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
     assert page.api_keys.item(0, 3).text() != "" and page.message.text() == "API key revoked."
     page.reload()
     assert page.new_key.isHidden() and page.new_key.key.text() == ""
+
+
+def test_a_read_begun_before_a_new_key_does_not_hide_it(qtbot, page, monkeypatch):
+    release = threading.Event()
+    calls = []
+
+    def first_read_lingers():
+        rows = api_key_rows()
+        calls.append(rows)
+        if len(calls) == 1:
+            release.wait(10)  # this read has its rows (none yet), then its thread is held up
+        return rows
+
+    monkeypatch.setattr("kegdash.ui.settings_page.api_key_rows", first_read_lingers)
+    page.reload()
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    page.create_api_key_button.click()
+    assert page.api_keys.rowCount() == 1
+    release.set()
+    qtbot.waitUntil(lambda: not page.runner.pending())
+    assert calls[0] == [] and page.api_keys.rowCount() == 1
 
 
 def test_revoke_needs_a_selection(qtbot, page):
