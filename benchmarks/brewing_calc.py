@@ -28,7 +28,6 @@ Run: .venv/bin/python benchmarks/brewing_calc.py [--brauhaus DIR]   (or BRAUHAUS
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import random
@@ -41,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kegdash.brewing import Recipe, calculate, parse_beerxml, timeline
+from kegdash.brewing.memo import forget_all
 from kegdash.resources import resource_path
 from kegdash.self_test import engine_kind
 
@@ -51,10 +51,6 @@ LIBRARY_RECIPES = 100
 SEED = 23
 RUNS = 7
 SINGLE_PASSES = 21  # one pass over the recipes is short: more of them
-# The engine's modules, whose memos (lru caches) a first-sight run empties.
-ENGINE = [importlib.import_module(f"kegdash.brewing.{name}")
-          for name in ("calc", "durations", "jsmath", "recipe", "timeline")]
-
 # (label, call); brewing_calc_brauhaus.js times the same calls under the same labels.
 MEASURES: list[tuple[str, Callable[[Recipe], object]]] = [
     ("calculate()", calculate),
@@ -132,11 +128,8 @@ def corpus() -> list[dict]:
 
 
 def forget_memos(_run: int) -> None:
-    """Empty every memo of the engine (its lru caches), as in a process that just started."""
-    for module in ENGINE:
-        for value in vars(module).values():
-            if hasattr(value, "cache_clear"):
-                value.cache_clear()
+    """Empty every memo of the engine, as in a process that just started."""
+    forget_all()
 
 
 def edit_one_value(recipes: list[Recipe], weights: list[float]) -> Callable[[int], None]:

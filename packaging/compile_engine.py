@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # durations.py: /v1/convert/duration hands it any JSON value, and compiled code checks the
 # annotated types at each call (a None where str | float is declared raises TypeError).
 ENGINE = ("kegdash/units.py",
-          *(f"kegdash/brewing/{name}.py" for name in ("jsmath", "units", "recipe", "calc", "timeline")))
+          *(f"kegdash/brewing/{name}.py"
+            for name in ("jsmath", "memo", "units", "recipe", "calc", "timeline")))
 GROUP = "kegdash_engine"
 """The extension modules share one library, ``kegdash_engine__mypyc``, at the copy's top."""
 

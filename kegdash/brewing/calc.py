@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import copy
 import math
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from kegdash.brewing import units
 from kegdash.brewing.colors import srm_to_name
 from kegdash.brewing.errors import RecipeError
 from kegdash.brewing.jsmath import div, exp, js_max, json_number, pow_, truthy
+from kegdash.brewing.memo import memo, remember
 from kegdash.brewing.recipe import Fermentable, Recipe, Spice, Yeast, classify
 from kegdash.brewing.units import gravity_to_plato
 from kegdash.units import c_to_f
@@ -118,17 +118,23 @@ def _efficiency(addition: str, steep: float, mash: float) -> float:
     return 1.0
 
 
-@lru_cache(maxsize=4096)
+_PRICES_PER_KG: Final[dict[str, float]] = memo()
+_YEAST_PRICES: Final[dict[str, float]] = memo()
+
+
 def _price_per_kg(name: str) -> float:
     # Fermentable.price() is its weight times a rate chosen by name (two word searches): the rate
     # is asked once per name, as classify() is, and weight × rate is the same product.
-    return Fermentable(name=name, weight=1.0).price()
+    found = _PRICES_PER_KG.get(name)
+    if found is not None:
+        return found
+    return remember(_PRICES_PER_KG, name, Fermentable(name=name, weight=1.0).price())
 
 
-@lru_cache(maxsize=4096)
 def _yeast_price(name: str) -> float:
     # Yeast.price() depends on the name alone (a word search): asked once per name.
-    return Yeast(name=name).price()
+    found = _YEAST_PRICES.get(name)
+    return found if found is not None else remember(_YEAST_PRICES, name, Yeast(name=name).price())
 
 
 def calculate(recipe: Recipe) -> RecipeResults:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Final
 
 from kegdash.brewing import units
 from kegdash.brewing.errors import RecipeError
 from kegdash.brewing.jsmath import div, floor, js_str, json_number, to_fixed, truthy
+from kegdash.brewing.memo import memo, remember
 from kegdash.units import c_to_f
 
 # Brauhaus classifies fermentables, prices and spices by words in their names, with
@@ -48,9 +48,16 @@ def _contains(lowered: str, words: tuple[str, ...]) -> bool:
     return any(word in lowered for word in words)
 
 
-@lru_cache(maxsize=4096)
+_CLASSES: Final[dict[str, tuple[str, str]]] = memo()
+
+
 def classify(name: str) -> tuple[str, str]:
     """(type, addition) of a fermentable name: ("grain"|"extract", "mash"|"steep"|"boil")."""
+    found = _CLASSES.get(name)
+    return found if found is not None else remember(_CLASSES, name, _classify(name))
+
+
+def _classify(name: str) -> tuple[str, str]:
     lowered = _ascii_lower(name)
     kind = "extract" if _contains(lowered, BOIL_WORDS) else "grain"
     if "mash" in lowered:

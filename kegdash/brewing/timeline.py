@@ -16,12 +16,12 @@ duration wording.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Final
 
 from kegdash.brewing import units
 from kegdash.brewing.durations import display_duration
 from kegdash.brewing.jsmath import div, js_min, js_round, js_str, parse_int, to_fixed, truthy
+from kegdash.brewing.memo import memo, remember
 from kegdash.brewing.recipe import MashStep, Recipe, Spice, classify, mash_step_words
 from kegdash.units import c_to_f
 
@@ -29,19 +29,20 @@ ROOM_TEMP: Final = 23.0
 MASH_HEAT_LOSS: Final = 5.0
 # Brauhaus's mash when a recipe with mash grains has none (shared: never modified).
 _DEFAULT_MASH_STEPS: Final = (MashStep(water_ratio=2.75, temp=68.0, time=60.0),)
-# Answers kept per memo (least recently used go first): far more than the spice uses and
-# fermenter times a window or a server works with at a time.
-_MEMO_SIZE: Final = 1024
 
 # ---------------------------------------------------------------- wording
 # Each instruction is built in one go from the texts of its numbers: every intermediate string
 # is an allocation and a copy, the largest cost left once the numbers print fast.
 
 
-@lru_cache(maxsize=_MEMO_SIZE)
+_BOILS: Final[dict[str, bool]] = memo()
+_MOVES: Final[dict[tuple[str, float], str]] = memo()
+
+
 def _boils(use: str) -> bool:
     # Spice.dry() depends on `use` alone (a word search); asked once per text, as classify().
-    return not Spice(use=use).dry()
+    found = _BOILS.get(use)
+    return found if found is not None else remember(_BOILS, use, not Spice(use=use).dry())
 
 
 def _fermentable(name: str, kg: float, gravity: float, si_units: bool) -> str:
@@ -99,11 +100,14 @@ def _flame_out(celsius: float, si_units: bool) -> str:
     return f"Flame out. Begin chilling to {chill}°{scale} and aerate the cooled wort (about 20 minutes)."
 
 
-@lru_cache(maxsize=_MEMO_SIZE)
 def _move(vessel: str, days: float) -> str:
     # Worded by durations.py, which stays Python (see compile_engine.py): kept, as few
     # recipes differ here.
-    return f"Move to {vessel} fermenter for {display_duration(days * 1440, 2)}."
+    found = _MOVES.get((vessel, days))
+    if found is not None:
+        return found
+    return remember(_MOVES, (vessel, days),
+                    f"Move to {vessel} fermenter for {display_duration(days * 1440, 2)}.")
 
 
 def _prime(bottles: float, aging_days: float, aging_celsius: float, si_units: bool) -> str:
@@ -118,106 +122,99 @@ def _prime(bottles: float, aging_days: float, aging_celsius: float, si_units: bo
 # ---------------------------------------------------------------- the brew day
 
 
-class _Grist:
-    """The fermentables by addition, as words with their gravity units (Brauhaus's
-    timelineMap), and the weights the mash and the steep need."""
-
-    def __init__(self, recipe: Recipe, si_units: bool) -> None:
-        steep_efficiency = recipe.steep_efficiency / 100.0
-        mash_efficiency = recipe.mash_efficiency / 100.0
-        batch_gallons = units.liters_to_gallons(recipe.batch_size)
-        self.mash: list[str] = []
-        self.steep: list[str] = []
-        self.boil: list[str] = []
-        self.boil_end: list[str] = []
-        self.grain = 0.0  # Recipe.grain_weight(), summed in the same order
-        self.steep_kg = 0.0  # summed as Brauhaus's reduce() does: from the first weight, not 0 + it
-        for fermentable in recipe.fermentables:
-            weight = fermentable.weight
-            gravity = div(units.yield_to_ppg(fermentable.yield_) * units.kg_to_lb(weight), batch_gallons)
-            kind, addition = classify(fermentable.name)
-            if kind == "grain":
-                self.grain += weight
-            if addition == "mash":
-                group, gravity = self.mash, gravity * mash_efficiency
-            elif addition == "steep":
-                group, gravity = self.steep, gravity * steep_efficiency
-                self.steep_kg = self.steep_kg + weight if self.steep else weight
-            else:
-                group = self.boil_end if fermentable.late else self.boil
-            group.append(_fermentable(fermentable.name, weight, gravity, si_units))
-
-
-class _BrewDay:
-    """The brew day so far: its instructions, the running minute, the temperature and volume of
-    the water in the mash tun. Each phase adds to it in Brauhaus's order of operations, so the
-    minutes are the same floats."""
-
-    def __init__(self) -> None:
-        self.steps: list[list] = []
-        self.total = 0.0
-        self.temp = ROOM_TEMP
-        self.volume = 0.0
-
-    def say(self, words: str) -> None:
-        self.steps.append([self.total, words])
-
-
 def timeline(recipe: Recipe, si_units: bool = True) -> list[list]:
     """Brew-day instructions with their start minute (Brauhaus `Recipe.timeline(siUnits)`)."""
-    grist = _Grist(recipe, si_units)
-    day = _BrewDay()
-    if grist.mash:
-        _mash(day, recipe, grist, si_units)
-    if grist.steep:
-        _steep(day, recipe, grist, si_units)
-    _boil_and_additions(day, recipe, grist, si_units)
-    _ferment(day, recipe, si_units)
-    return day.steps
+    # Each phase appends its instructions and hands on the running minute, the temperature of
+    # the mash tun's water and its volume, in Brauhaus's order of operations so the minutes are
+    # the same floats. (Compiled, these tuples of floats are C structs: the split costs nothing.)
+    mash, steep, boil, boil_end, grain, steep_kg = _grist(recipe, si_units)
+    steps: list[list] = []
+    total, temp, volume = 0.0, ROOM_TEMP, 0.0
+    if mash:
+        total, temp, volume = _mash(steps, recipe, mash, grain, si_units)
+    if steep:
+        total, temp, volume = _steep(steps, recipe, steep, steep_kg, total, temp, volume, si_units)
+    total = _boil_and_additions(steps, recipe, boil, boil_end, bool(mash or steep), total, temp,
+                                volume, si_units)
+    _ferment(steps, recipe, total, si_units)
+    return steps
 
 
-def _mash(day: _BrewDay, recipe: Recipe, grist: _Grist, si_units: bool) -> None:
+def _grist(recipe: Recipe, si_units: bool) -> tuple[list[str], list[str], list[str], list[str],
+                                                    float, float]:
+    """The fermentables by addition (mash, steep, boil, late boil) as words with their gravity
+    units (Brauhaus's timelineMap), the grain's weight and the steeped weight."""
+    steep_efficiency = recipe.steep_efficiency / 100.0
+    mash_efficiency = recipe.mash_efficiency / 100.0
+    batch_gallons = units.liters_to_gallons(recipe.batch_size)
+    mash: list[str] = []
+    steep: list[str] = []
+    boil: list[str] = []
+    boil_end: list[str] = []
+    grain = 0.0  # Recipe.grain_weight(), summed in the same order
+    steep_kg = 0.0  # summed as Brauhaus's reduce() does: from the first weight, not 0 + it
+    for fermentable in recipe.fermentables:
+        weight = fermentable.weight
+        gravity = div(units.yield_to_ppg(fermentable.yield_) * units.kg_to_lb(weight), batch_gallons)
+        kind, addition = classify(fermentable.name)
+        if kind == "grain":
+            grain += weight
+        if addition == "mash":
+            group, gravity = mash, gravity * mash_efficiency
+        elif addition == "steep":
+            group, gravity = steep, gravity * steep_efficiency
+            steep_kg = steep_kg + weight if steep else weight
+        else:
+            group = boil_end if fermentable.late else boil
+        group.append(_fermentable(fermentable.name, weight, gravity, si_units))
+    return mash, steep, boil, boil_end, grain, steep_kg
+
+
+def _mash(steps: list[list], recipe: Recipe, mash: list[str], grain: float,
+          si_units: bool) -> tuple[float, float, float]:
+    total, temp, volume = 0.0, ROOM_TEMP, 0.0
     mash_name = recipe.mash.name if recipe.mash is not None else ""
-    day.say(f"Begin {mash_name} mash. Add {', '.join(grist.mash)}.")
-    grain = grist.grain
+    steps.append([total, f"Begin {mash_name} mash. Add {', '.join(mash)}."])
     for step in recipe.mash.steps if recipe.mash is not None else _DEFAULT_MASH_STEPS:
-        strike = (step.water_ratio * grain) - day.volume
-        if step.temp != day.temp and strike > 0:
-            strike_temp = div((step.temp - day.temp) * (0.4184 * grain), strike) + step.temp
-            minutes = units.time_to_heat(strike, strike_temp - day.temp)
-            day.say(_heat_strike_water(strike, strike_temp, minutes, si_units))
-            day.volume += strike
-            day.total += minutes
-        elif step.temp != day.temp:
-            minutes = units.time_to_heat(day.volume, step.temp - day.temp)
-            day.say(_heat_mash(step.temp, minutes, si_units))
-            day.total += minutes
+        strike = (step.water_ratio * grain) - volume
+        if step.temp != temp and strike > 0:
+            strike_temp = div((step.temp - temp) * (0.4184 * grain), strike) + step.temp
+            minutes = units.time_to_heat(strike, strike_temp - temp)
+            steps.append([total, _heat_strike_water(strike, strike_temp, minutes, si_units)])
+            volume += strike
+            total += minutes
+        elif step.temp != temp:
+            minutes = units.time_to_heat(volume, step.temp - temp)
+            steps.append([total, _heat_mash(step.temp, minutes, si_units)])
+            total += minutes
         words = mash_step_words(step.type, step.water_ratio, step.temp, step.time, si_units, grain)
-        day.say(f"{step.name}: {words}.")
-        day.total += step.time
-        day.temp = step.temp - (step.time * MASH_HEAT_LOSS / 60.0)
-    day.say("Remove grains from mash. This is now your wort.")
-    day.total += 5
+        steps.append([total, f"{step.name}: {words}."])
+        total += step.time
+        temp = step.temp - (step.time * MASH_HEAT_LOSS / 60.0)
+    steps.append([total, "Remove grains from mash. This is now your wort."])
+    return total + 5, temp, volume
 
 
-def _steep(day: _BrewDay, recipe: Recipe, grist: _Grist, si_units: bool) -> None:
-    minutes = units.time_to_heat(grist.steep_kg * 2.75, 68 - day.temp)
-    day.temp = 68.0
-    day.volume += grist.steep_kg * 2.75
-    day.say(_heat_steep_water(grist.steep_kg, minutes, si_units))
-    day.total += minutes
-    day.say(f"Add {', '.join(grist.steep)} and steep for {js_str(recipe.steep_time)} minutes.")
-    day.total += 20
+def _steep(steps: list[list], recipe: Recipe, steep: list[str], steep_kg: float, total: float,
+           temp: float, volume: float, si_units: bool) -> tuple[float, float, float]:
+    minutes = units.time_to_heat(steep_kg * 2.75, 68 - temp)
+    volume += steep_kg * 2.75
+    steps.append([total, _heat_steep_water(steep_kg, minutes, si_units)])
+    total += minutes
+    steps.append([total, f"Add {', '.join(steep)} and steep for {js_str(recipe.steep_time)} minutes."])
+    return total + 20, 68.0, volume
 
 
-def _boil_and_additions(day: _BrewDay, recipe: Recipe, grist: _Grist, si_units: bool) -> None:
-    ratio = js_min(1, div(day.volume, recipe.boil_size))
-    temp = (day.temp * ratio) + (ROOM_TEMP * (1.0 - ratio))
+def _boil_and_additions(steps: list[list], recipe: Recipe, boil: list[str], boil_end: list[str],
+                        wort: bool, total: float, temp: float, volume: float,
+                        si_units: bool) -> float:
+    ratio = js_min(1, div(volume, recipe.boil_size))
+    temp = (temp * ratio) + (ROOM_TEMP * (1.0 - ratio))
     boil_minutes = parse_int(units.time_to_heat(recipe.boil_size, 100 - temp))
-    top_up = recipe.boil_size - day.volume < recipe.boil_size
-    boil_name = "wort" if grist.mash or grist.steep else "water"
-    day.say(_boil(boil_name, recipe.boil_size, top_up, boil_minutes, si_units))
-    day.total += boil_minutes
+    top_up = recipe.boil_size - volume < recipe.boil_size
+    steps.append([total, _boil("wort" if wort else "water", recipe.boil_size, top_up, boil_minutes,
+                               si_units)])
+    total += boil_minutes
 
     # Boil spices keyed by the JavaScript string of their time, as Brauhaus's map is.
     times: dict[str, list[Spice]] = {}
@@ -225,47 +222,47 @@ def _boil_and_additions(day: _BrewDay, recipe: Recipe, grist: _Grist, si_units: 
         if _boils(spice.use):
             times.setdefault(js_str(spice.time), []).append(spice)
     addition_times = [parse_int(group[0].time) for group in times.values()]
-    if grist.boil_end and 5 not in addition_times:
+    if boil_end and 5 not in addition_times:
         addition_times.append(5.0)
     addition_times.sort(reverse=True)
     previous = 0.0
     for i, minute in enumerate(addition_times):
         added = [_spice(spice.name, spice.weight, si_units) for spice in times.get(js_str(minute), ())]
         if i == 0:
-            added = grist.boil + added
+            added = boil + added
             previous = minute
-        day.total += previous - minute
+        total += previous - minute
         previous = minute
-        if minute == 5 and grist.boil_end:
-            added = grist.boil_end + added
-        day.say(f"Add {', '.join(added)}")
-    day.total += previous
+        if minute == 5 and boil_end:
+            added = boil_end + added
+        steps.append([total, f"Add {', '.join(added)}"])
+    total += previous
 
-    day.say(_flame_out(recipe.primary_temp, si_units))
-    day.total += 20
+    steps.append([total, _flame_out(recipe.primary_temp, si_units)])
+    return total + 20
 
 
-def _ferment(day: _BrewDay, recipe: Recipe, si_units: bool) -> None:
+def _ferment(steps: list[list], recipe: Recipe, total: float, si_units: bool) -> None:
     yeasts = [yeast.name for yeast in recipe.yeast]
     if not yeasts and truthy(recipe.primary_days):
         yeasts = ["yeast"]
     if yeasts:
-        day.say(f"Pitch {', '.join(yeasts)} and seal the fermenter. "
-                "You should see bubbles in the airlock within 24 hours.")
+        steps.append([total, f"Pitch {', '.join(yeasts)} and seal the fermenter. "
+                             "You should see bubbles in the airlock within 24 hours."])
 
     bottles = recipe.bottle_count()
     if not (truthy(recipe.primary_days) or truthy(recipe.secondary_days)
             or truthy(recipe.tertiary_days)):
-        day.say(f"Drink immediately (about {js_str(bottles)} bottles).")
+        steps.append([total, f"Drink immediately (about {js_str(bottles)} bottles)."])
         return
 
-    day.total += recipe.primary_days * 1440
+    total += recipe.primary_days * 1440
     for days, vessel in ((recipe.secondary_days, "secondary"), (recipe.tertiary_days, "tertiary")):
         if truthy(days):
-            day.say(_move(vessel, days))
-            day.total += days * 1440
+            steps.append([total, _move(vessel, days)])
+            total += days * 1440
             break
 
-    day.say(_prime(bottles, recipe.aging_days, recipe.aging_temp, si_units))
-    day.total += recipe.aging_days * 1440
-    day.say("Relax, don't worry and have a homebrew!")
+    steps.append([total, _prime(bottles, recipe.aging_days, recipe.aging_temp, si_units)])
+    total += recipe.aging_days * 1440
+    steps.append([total, "Relax, don't worry and have a homebrew!"])

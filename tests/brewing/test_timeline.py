@@ -1,15 +1,12 @@
 """timeline() keeps memos (whether a spice use boils, the fermenter-time words): what it answers
 must never depend on what it answered before."""
 
-import importlib
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kegdash.brewing import Recipe, timeline
-
-TIMELINE = importlib.import_module("kegdash.brewing.timeline")
+from kegdash.brewing.memo import forget_all
 
 # Every kind of instruction: mash with a strike, a mash heat and a second infusion, steeped
 # grains, boil and late sugar, hops at 60 and 5 minutes, secondary fermentation and aging.
@@ -56,9 +53,7 @@ def answered(recipe: Recipe, si_units: bool) -> list:
 
 
 def from_nothing(recipe: Recipe, si_units: bool) -> list:
-    for value in vars(TIMELINE).values():
-        if hasattr(value, "cache_clear"):
-            value.cache_clear()
+    forget_all()
     return answered(recipe, si_units)
 
 
