@@ -1,5 +1,6 @@
 import threading
 
+from held_up import FirstCallHeldUp
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
@@ -261,22 +262,13 @@ def test_a_drink_count_that_finishes_late_does_not_overwrite_a_newer_one(qtbot, 
     page = window.kegs_page
     window.nav.setCurrentRow(1)
     qtbot.waitUntil(lambda: page.drinks_title.text() == "1 drink of every keg")
-    release = threading.Event()
-    counts = []
-
-    def first_count_lingers(keg):
-        total = count_drinks(keg)
-        counts.append(total)
-        if len(counts) == 1:
-            release.wait(10)  # counted, then its thread is held up
-        return total
-
-    monkeypatch.setattr("kegdash.ui.kegs_page.bar_views.count_drinks", first_count_lingers)
+    held = FirstCallHeldUp(count_drinks)  # counted, then its thread waits
+    monkeypatch.setattr("kegdash.ui.kegs_page.bar_views.count_drinks", held)
     page._show_drinks_title()
-    qtbot.waitUntil(lambda: counts == [1])
+    qtbot.waitUntil(lambda: held.answers == [1])
     record_drink(tap.id, ticks=0, volume_ml=300)
     page._show_drinks_title()
     qtbot.waitUntil(lambda: page.drinks_title.text() == "2 drinks of every keg")
-    release.set()
+    held.release.set()
     qtbot.waitUntil(lambda: not window.runner.pending())
     assert page.drinks_title.text() == "2 drinks of every keg"

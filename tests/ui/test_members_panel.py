@@ -2,7 +2,7 @@
 settings, and the accounts waiting to join admitted or refused from the page, with the list read
 again when the page is shown."""
 
-import threading
+from held_up import FirstCallHeldUp
 
 from kegdash.accounts import admission
 from kegdash.accounts.admission import admission_for_registration, pending_accounts
@@ -106,26 +106,17 @@ def test_the_list_is_read_again_when_the_page_is_shown(qtbot, window):
 def test_an_older_read_that_finishes_last_does_not_overwrite_a_newer_one(qtbot, window,
                                                                         monkeypatch):
     page = show_settings(qtbot, window)
-    release = threading.Event()
-    calls = []
-
-    def first_read_lingers():
-        found = pending_accounts()
-        calls.append(found)
-        if len(calls) == 1:
-            release.wait(10)  # the first read has read the list, then its thread is held up
-        return found
-
-    monkeypatch.setattr("kegdash.ui.settings_page.pending_accounts", first_read_lingers)
+    held = FirstCallHeldUp(pending_accounts)  # the first read has the list, then waits
+    monkeypatch.setattr("kegdash.ui.settings_page.pending_accounts", held)
     page.reload()
-    qtbot.waitUntil(lambda: len(calls) == 1)
+    qtbot.waitUntil(lambda: len(held.answers) == 1)
     register("newbie")
     with qtbot.waitSignal(page.loaded):
         page.reload()
     assert listed(page) == ["newbie"]
-    release.set()
+    held.release.set()
     qtbot.waitUntil(lambda: not window.runner.pending())
-    assert calls[0] == [] and len(calls) == 2
+    assert held.answers[0] == [] and len(held.answers) == 2
     assert listed(page) == ["newbie"]
 
 

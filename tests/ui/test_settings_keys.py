@@ -1,7 +1,7 @@
 import socket
-import threading
 
 import pytest
+from held_up import FirstCallHeldUp
 from polling import serves
 from PySide6.QtWidgets import QApplication
 
@@ -49,24 +49,15 @@ def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
 
 
 def test_a_read_begun_before_a_new_key_does_not_hide_it(qtbot, page, monkeypatch):
-    release = threading.Event()
-    calls = []
-
-    def first_read_lingers():
-        rows = api_key_rows()
-        calls.append(rows)
-        if len(calls) == 1:
-            release.wait(10)  # this read has its rows (none yet), then its thread is held up
-        return rows
-
-    monkeypatch.setattr("kegdash.ui.settings_page.api_key_rows", first_read_lingers)
+    held = FirstCallHeldUp(api_key_rows)  # this read has its rows (none yet), then waits
+    monkeypatch.setattr("kegdash.ui.settings_page.api_key_rows", held)
     page.reload()
-    qtbot.waitUntil(lambda: len(calls) == 1)
+    qtbot.waitUntil(lambda: len(held.answers) == 1)
     page.create_api_key_button.click()
     assert page.api_keys.rowCount() == 1
-    release.set()
+    held.release.set()
     qtbot.waitUntil(lambda: not page.runner.pending())
-    assert calls[0] == [] and page.api_keys.rowCount() == 1
+    assert held.answers[0] == [] and page.api_keys.rowCount() == 1
 
 
 def test_revoke_needs_a_selection(qtbot, page):
