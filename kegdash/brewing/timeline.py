@@ -9,9 +9,9 @@ dry hops never appear.
 temperatures), in Brauhaus's order of operations so the minutes are the same floats, and words
 every instruction afresh. Printing numbers the JavaScript way is most of the cost; `jsmath`
 prints what recipes hold (whole numbers, one or two decimals) without a general formatter, so
-compiled the whole brew day takes about what Brauhaus takes in V8, for a recipe seen before or
-not. Memoised: only what asks a word search (does a spice use boil?) or the Python-only
-duration wording.
+compiled the whole brew day takes less time than Brauhaus's in V8, for a recipe seen before or
+not (benchmarks/brewing_calc.py). Memoised: only what asks a word search (does a spice use
+boil?) or the Python-only duration wording.
 """
 
 from __future__ import annotations
