@@ -507,12 +507,6 @@ class SettingsPage(QWidget):
         policy = BY_PRIVACY[self.privacy.currentData()]
         self.registration.setItemText(0, f"By API privacy: {policy.capitalize()}")
 
-    def _reload_keys(self) -> None:
-        """Show the keys as they are now, and read the page again so that a read begun before
-        the change cannot bring back the old list when it finishes."""
-        self._show_keys(api_key_rows(), apiary_views.license_key_rows())
-        self._read()
-
     def set_server(self, text: str) -> None:
         self.server.setText(text)
 
@@ -621,15 +615,31 @@ class SettingsPage(QWidget):
         note = f" ({' and '.join(winners)} will still override it)" if winners else ""
         return f"API server now listening on {url}; saved in {path} for the next start{note}.", "info"
 
+    def _change_keys(self, change: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Change keys off the GUI thread (the database's writer may be busy with pours), then
+        read the page again, done or refused, so the tables show what is stored and no read
+        begun before the change can bring the old lists back."""
+        def changed(result: Any) -> None:
+            done(result)
+            self._read()
+
+        def refused(error: BaseException) -> None:
+            self.show_message(str(error), "error")
+            self._read()
+
+        self.runner.submit(change, changed, refused)
+
     def create_api_key(self) -> None:
         user = self.api_key_user.currentData()
         if user is None:
             self.show_message("Create a user first: kegdash admin create-user NAME.", "error")
             return
-        key = key_admin.create_api_key(user)
-        self._reload_keys()
-        self.new_key.show_key(f"New API key for {user}", key)
-        self.show_message(f"API key created for {user}.")
+
+        def made(key: str) -> None:
+            self.new_key.show_key(f"New API key for {user}", key)
+            self.show_message(f"API key created for {user}.")
+
+        self._change_keys(lambda: key_admin.create_api_key(user), made)
 
     def revoke_api_key(self) -> None:
         key_id = _selected_id(self.api_keys)
@@ -641,29 +651,34 @@ class SettingsPage(QWidget):
         if not self.confirm(f"Revoke {who}'s API key {prefix}?",
                             "Programs using it are refused from now on.", "Revoke key", "Keep key"):
             return
-        key_admin.revoke_api_key(key_id)
-        self._reload_keys()
-        self.show_message("API key revoked.")
+        self._change_keys(lambda: key_admin.revoke_api_key(key_id),
+                          lambda _: self.show_message("API key revoked."))
 
     def create_license_key(self) -> None:
         owner = self.license_owner.currentData()
         if owner is None:
             self.show_message("Create a user first: kegdash admin create-user NAME.", "error")
             return
-        key = apiary_registry.create_license_key(owner)
-        self._reload_keys()
-        self.new_key.show_key(f"New licence key for {owner}", key)
-        self.show_message(f"Licence key created for {owner}.")
+
+        def made(key: str) -> None:
+            self.new_key.show_key(f"New licence key for {owner}", key)
+            self.show_message(f"Licence key created for {owner}.")
+
+        self._change_keys(lambda: apiary_registry.create_license_key(owner), made)
 
     def toggle_license_key(self) -> None:
         key_id = _selected_id(self.license_keys)
         if key_id is None:
             self.show_message("Select a licence key first.", "error")
             return
-        enabled = next(r.enabled for r in apiary_views.license_key_rows() if r.key_id == key_id)
-        apiary_registry.set_license_enabled(key_id, not enabled)
-        self._reload_keys()
-        self.show_message(f"Licence key {'disabled' if enabled else 'enabled'}.")
+
+        def toggle() -> bool:
+            enabled = next(r.enabled for r in apiary_views.license_key_rows() if r.key_id == key_id)
+            apiary_registry.set_license_enabled(key_id, not enabled)
+            return not enabled
+
+        self._change_keys(toggle, lambda enabled: self.show_message(
+            f"Licence key {'enabled' if enabled else 'disabled'}."))
 
     def confirm(self, question: str, detail: str, do: str, keep: str) -> bool:
         """Ask before a change that cannot be undone; tests replace this."""

@@ -5,7 +5,9 @@ from held_up import FirstCallHeldUp
 from polling import serves
 from PySide6.QtWidgets import QApplication
 
+from kegdash.accounts.key_admin import create_api_key
 from kegdash.accounts.keys import user_for_api_key
+from kegdash.accounts.models import ApiKey
 from kegdash.accounts.users import create_user
 from kegdash.accounts.views import api_key_rows
 from kegdash.apiary.views import license_key_rows, owner_for_license_key
@@ -27,12 +29,13 @@ def page(qtbot, make_window):
 
 def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
     page.api_key_user.setCurrentIndex(page.api_key_user.findData("bob"))
-    page.create_api_key_button.click()
+    page.create_api_key_button.click()  # made off the GUI thread, then the page reads again
+    qtbot.waitUntil(lambda: page.api_keys.rowCount() == 1)
     key = page.new_key.key.text()
     assert user_for_api_key(key).username == "bob" and not page.new_key.isHidden()
+    assert page.message.text() == "API key created for bob."
     page.new_key.copy.click()
     assert QApplication.clipboard().text() == key
-    assert page.api_keys.rowCount() == 1
     assert [page.api_keys.item(0, c).text() for c in (0, 1, 3)] == ["bob", key[:8] + "…", ""]
     assert key not in "".join(page.api_keys.item(0, c).text() for c in range(4))
 
@@ -42,8 +45,9 @@ def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
     assert user_for_api_key(key) is not None
     page.confirm = lambda *words: True
     page.revoke_button.click()
+    qtbot.waitUntil(lambda: page.api_keys.item(0, 3).text() != "")
     assert user_for_api_key(key) is None and api_key_rows()[0].revoked is not None
-    assert page.api_keys.item(0, 3).text() != "" and page.message.text() == "API key revoked."
+    assert page.message.text() == "API key revoked."
     page.reload()
     assert page.new_key.isHidden() and page.new_key.key.text() == ""
 
@@ -54,7 +58,7 @@ def test_a_read_begun_before_a_new_key_does_not_hide_it(qtbot, page, monkeypatch
     page.reload()
     qtbot.waitUntil(lambda: len(held.answers) == 1)
     page.create_api_key_button.click()
-    assert page.api_keys.rowCount() == 1
+    qtbot.waitUntil(lambda: page.api_keys.rowCount() == 1)
     held.release.set()
     qtbot.waitUntil(lambda: not page.runner.pending())
     assert held.answers[0] == [] and page.api_keys.rowCount() == 1
@@ -68,13 +72,31 @@ def test_revoke_needs_a_selection(qtbot, page):
 def test_licence_key_created_and_disabled(qtbot, page):
     page.license_owner.setCurrentIndex(page.license_owner.findData("ann"))
     page.create_license_button.click()
+    qtbot.waitUntil(lambda: page.license_keys.rowCount() == 1)
     key = page.new_key.key.text()
     assert owner_for_license_key(key).username == "ann"
     page.license_keys.selectRow(0)
     page.toggle_license_button.click()
-    assert owner_for_license_key(key) is None and page.license_keys.item(0, 3).text() == "disabled"
+    qtbot.waitUntil(lambda: page.license_keys.item(0, 3).text() == "disabled")
+    assert owner_for_license_key(key) is None and page.message.text() == "Licence key disabled."
+    page.license_keys.selectRow(0)
     page.toggle_license_button.click()
-    assert license_key_rows()[0].enabled and page.license_keys.item(0, 3).text() == "enabled"
+    qtbot.waitUntil(lambda: page.license_keys.item(0, 3).text() == "enabled")
+    assert license_key_rows()[0].enabled and page.message.text() == "Licence key enabled."
+
+
+def test_a_key_change_the_database_refuses_is_said(qtbot, page):
+    create_api_key("ann")
+    page.reload()
+    qtbot.waitUntil(lambda: page.api_keys.rowCount() == 1)
+    key_id = api_key_rows()[0].key_id
+    ApiKey.delete().execute()  # meanwhile, elsewhere
+    page.api_keys.selectRow(0)
+    page.confirm = lambda *words: True
+    page.revoke_button.click()
+    qtbot.waitUntil(lambda: page.message.text() == f"no API key #{key_id}")
+    assert page.message.property("kind") == "error"
+    qtbot.waitUntil(lambda: page.api_keys.rowCount() == 0)  # and the table shows what is stored
 
 
 def free_port() -> int:
