@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -407,7 +407,7 @@ class SettingsPage(QWidget):
                                  self.toggle_license_button))
         inner.addWidget(self.new_key)
         inner.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
@@ -629,17 +629,21 @@ class SettingsPage(QWidget):
 
         self.runner.submit(change, changed, refused)
 
+    def _show_new_key(self, what: str, key: str) -> None:
+        """Show a new key where the operator sees it: it is shown only this once, at the foot of
+        the page, below what may be in view. Scrolled to once the layout has placed it; no banner
+        is shown, as it would sit over the key."""
+        self.new_key.show_key(what, key)
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.new_key))
+
     def create_api_key(self) -> None:
         user = self.api_key_user.currentData()
         if user is None:
             self.show_message("Create a user first: kegdash admin create-user NAME.", "error")
             return
 
-        def made(key: str) -> None:
-            self.new_key.show_key(f"New API key for {user}", key)
-            self.show_message(f"API key created for {user}.")
-
-        self._change_keys(lambda: key_admin.create_api_key(user), made)
+        self._change_keys(lambda: key_admin.create_api_key(user),
+                          lambda key: self._show_new_key(f"New API key for {user}", key))
 
     def revoke_api_key(self) -> None:
         key_id = _selected_id(self.api_keys)
@@ -660,11 +664,8 @@ class SettingsPage(QWidget):
             self.show_message("Create a user first: kegdash admin create-user NAME.", "error")
             return
 
-        def made(key: str) -> None:
-            self.new_key.show_key(f"New licence key for {owner}", key)
-            self.show_message(f"Licence key created for {owner}.")
-
-        self._change_keys(lambda: apiary_registry.create_license_key(owner), made)
+        self._change_keys(lambda: apiary_registry.create_license_key(owner),
+                          lambda key: self._show_new_key(f"New licence key for {owner}", key))
 
     def toggle_license_key(self) -> None:
         key_id = _selected_id(self.license_keys)

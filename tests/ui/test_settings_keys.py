@@ -13,7 +13,7 @@ from kegdash.accounts.views import api_key_rows
 from kegdash.apiary.views import license_key_rows, owner_for_license_key
 from kegdash.config import Settings
 from kegdash.server.app import build_app
-from kegdash.ui.main_window import MainWindow
+from kegdash.ui.main_window import PAGES, MainWindow
 from kegdash.ui.server_slot import ServerSlot
 
 
@@ -33,7 +33,8 @@ def test_api_key_is_shown_once_copied_and_revoked(qtbot, page):
     qtbot.waitUntil(lambda: page.api_keys.rowCount() == 1)
     key = page.new_key.key.text()
     assert user_for_api_key(key).username == "bob" and not page.new_key.isHidden()
-    assert page.message.text() == "API key created for bob."
+    assert page.new_key.label.text() == "New API key for bob — copy it now; it is shown only this once:"
+    assert page.message.isHidden()  # a banner would sit over the key
     page.new_key.copy.click()
     assert QApplication.clipboard().text() == key
     assert [page.api_keys.item(0, c).text() for c in (0, 1, 3)] == ["bob", key[:8] + "…", ""]
@@ -62,6 +63,19 @@ def test_a_read_begun_before_a_new_key_does_not_hide_it(qtbot, page, monkeypatch
     held.release.set()
     qtbot.waitUntil(lambda: not page.runner.pending())
     assert held.answers[0] == [] and page.api_keys.rowCount() == 1
+
+
+def test_a_new_key_is_scrolled_into_view(qtbot, page):
+    window = page.window()
+    window.resize(1000, 600)
+    window.show()
+    window.nav.setCurrentRow(PAGES.index("Settings"))
+    qtbot.waitExposed(window)
+    page.scroll.verticalScrollBar().setValue(0)  # the top of the page: the keys are far below
+    assert page.new_key.visibleRegion().isEmpty()
+    page.create_license_button.click()
+    qtbot.waitUntil(lambda: not page.new_key.isHidden() and not page.new_key.visibleRegion().isEmpty())
+    assert page.scroll.verticalScrollBar().value() > 0
 
 
 def test_revoke_needs_a_selection(qtbot, page):
